@@ -1,1 +1,2 @@
 export const PACKAGE = '@cairn/bgp';
+export type { LivenessSource } from './liveness.js';
