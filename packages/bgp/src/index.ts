@@ -1,2 +1,3 @@
 export const PACKAGE = '@cairn/bgp';
 export type { LivenessSource } from './liveness.js';
+export * from './fsm/index.js';
