@@ -1,1 +1,1 @@
-export const PACKAGE = '@cairn/appliance';
+export * from './fib/index.js';
