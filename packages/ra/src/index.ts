@@ -1,1 +1,1 @@
-export const PACKAGE = '@cairn/ra';
+export * from './wire/index.js';
