@@ -1,11 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 import type { LabProcess, Namespace } from './lab.js';
 import { runTag } from './naming.js';
 import { FRR_DIR, frrCommands, requireCommands } from './requirements.js';
 import { waitFor } from './wait.js';
+
+/** uid/gid of the `frr` user the Debian package creates. */
+const frrUser = {
+  get uid(): number {
+    return Number(execaSync('id', ['-u', 'frr']).stdout);
+  },
+  get gid(): number {
+    return Number(execaSync('id', ['-g', 'frr']).stdout);
+  },
+};
 
 export type FrrDaemon = 'zebra' | 'bgpd' | 'bfdd';
 
@@ -36,6 +46,9 @@ export class FrrInstance {
     }
     const dir = mkdtempSync(join(tmpdir(), `${runTag()}frr-`));
     writeFileSync(join(dir, 'frr.conf'), options.config);
+    // zebra and bfdd drop privileges to the frr user (they refuse root, which is not in the frrvty
+    // group), so the directory holding their sockets, pid files and logs must be theirs.
+    chownSync(dir, frrUser.uid, frrUser.gid);
     const frr = new FrrInstance(ns, dir, daemons);
     const order: FrrDaemon[] = ['zebra', 'bfdd', 'bgpd'];
     for (const daemon of order.filter((d) => daemons.includes(d))) {
@@ -52,7 +65,11 @@ export class FrrInstance {
   }
 
   private spawn(daemon: FrrDaemon, options: FrrOptions): void {
-    const args = ['-S', '-f', join(this.dir, 'frr.conf'), '-i', join(this.dir, `${daemon}.pid`), '--vty_socket', this.dir];
+    // bgpd runs as root (-S: keeps it simple to read its files); zebra and bfdd run as frr.
+    const privileges = daemon === 'bgpd' ? ['-S'] : ['-u', 'frr', '-g', 'frr'];
+    const args = [...privileges, '-f', join(this.dir, 'frr.conf'), '-i', join(this.dir, `${daemon}.pid`), '--vty_socket', this.dir];
+    // Each bfdd needs its own control socket, or parallel instances collide on /var/run/frr/bfdd.sock.
+    if (daemon === 'bfdd') args.push('--bfdctl', join(this.dir, 'bfdd.sock'));
     args.push('--log', `file:${join(this.dir, `${daemon}.log`)}`);
     if (this.daemons.includes('zebra')) args.push('-z', join(this.dir, 'zserv.api'));
     if (daemon === 'bgpd') {
