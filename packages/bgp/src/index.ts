@@ -1,3 +1,3 @@
-export const PACKAGE = '@cairn/bgp';
+export * from './wire/index.js';
 export type { LivenessSource } from './liveness.js';
 export * from './fsm/index.js';

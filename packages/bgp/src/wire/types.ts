@@ -107,6 +107,30 @@ export interface PathAttributes {
   unknown?: UnknownAttribute[];
 }
 
+/** Path attribute type codes (RFC 4271 §5, IANA BGP Path Attributes registry). */
+export const ATTRIBUTE_TYPE = {
+  ORIGIN: 1,
+  AS_PATH: 2,
+  NEXT_HOP: 3,
+  MULTI_EXIT_DISC: 4,
+  LOCAL_PREF: 5,
+  ATOMIC_AGGREGATE: 6,
+  AGGREGATOR: 7,
+  COMMUNITIES: 8,
+  ORIGINATOR_ID: 9,
+  CLUSTER_LIST: 10,
+  MP_REACH_NLRI: 14,
+  MP_UNREACH_NLRI: 15,
+  EXTENDED_COMMUNITIES: 16,
+  AS4_PATH: 17,
+  AS4_AGGREGATOR: 18,
+  LARGE_COMMUNITY: 32,
+  ONLY_TO_CUSTOMER: 35,
+} as const;
+
+/** Attribute flag bits (RFC 4271 §4.3). */
+export const ATTRIBUTE_FLAG = { OPTIONAL: 0x80, TRANSITIVE: 0x40, PARTIAL: 0x20, EXTENDED_LENGTH: 0x10 } as const;
+
 /** RFC 1997 / RFC 7999 / RFC 8326 well-known communities. */
 export const WELL_KNOWN_COMMUNITY = {
   GRACEFUL_SHUTDOWN: 0xffff0000,
@@ -175,6 +199,15 @@ export interface UpdateMessage {
   withdrawn: Prefix[];
   attributes: PathAttributes;
   nlri: Prefix[];
+  /**
+   * Set by the decoder when RFC 7606 §2 treat-as-withdraw applies (the NOTIFICATION it would have
+   * sent, for logging). The decoder has already rewritten the message into a pure withdrawal: `nlri`
+   * is empty, every IPv4 unicast prefix (from the body or MP_REACH) is in `withdrawn`, every other
+   * prefix is in `attributes.mpUnreach.withdrawn`, and `attributes` holds nothing else.
+   */
+  treatAsWithdraw?: { code: number; subcode: number; reason: string };
+  /** Attributes the decoder dropped under RFC 7606 attribute-discard (or RFC 6793 §6), for logging. */
+  discarded?: { typeCode: number; reason: string }[];
 }
 
 /** NOTIFICATION (RFC 4271 §4.5); `message` holds an RFC 9003 shutdown communication when present. */

@@ -1,0 +1,14 @@
+// @cairn/bgp wire codec: pure encode/decode of BGP-4 messages. See packages/bgp/README.md.
+export * from './types.js';
+export { ACTION_SEVERITY, AddressFormatError, BgpDecodeError, BgpEncodeError, CEASE, ERROR_CODE, HEADER_ERROR, OPEN_ERROR, ROUTE_REFRESH_ERROR, UPDATE_ERROR } from './errors.js';
+export type { ErrorAction } from './errors.js';
+export { addressAfi, formatAddress, formatPrefix, hostBitsZero, makePrefix, parseAddress, parsePrefix } from './address.js';
+export { decodeCapabilities, decodeCapability, encodeCapabilities, encodeCapabilityValue } from './capabilities.js';
+export { HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH, maxMessageLength } from './header.js';
+export { MessageFramer } from './framer.js';
+export { AS_TRANS } from './open.js';
+export { ROUTE_REFRESH_SUBTYPE } from './route-refresh.js';
+export { asPathLength, mergeAs4Path } from './as-path.js';
+export { decodeMessage, encodeMessage } from './message.js';
+export { buildUpdates, endOfRib, isEndOfRib } from './build.js';
+export type { UpdateInput } from './build.js';
