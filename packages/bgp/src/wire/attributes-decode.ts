@@ -3,7 +3,7 @@
 // goes on so that the strongest applicable action wins (RFC 7606 §3).
 import { formatAddress } from './address.js';
 import { decodeAsPath, mergeAs4Path } from './as-path.js';
-import { BgpDecodeError, ERROR_CODE, UPDATE_ERROR } from './errors.js';
+import { BgpDecodeError, NOTIFICATION_CODE, UPDATE_ERROR_SUBCODE } from './errors.js';
 import type { ErrorAction } from './errors.js';
 import { AS_TRANS } from './open.js';
 import { decodePrefixes, NlriParseFailure } from './nlri.js';
@@ -60,9 +60,9 @@ export class UpdateProblems {
 
   add(action: ErrorAction, subcode: number, typeCode: number, reason: string, data?: Uint8Array): void {
     if (action === 'session-reset') {
-      this.fatal ??= new BgpDecodeError(ERROR_CODE.UPDATE_MESSAGE, subcode, reason, data, 'session-reset');
+      this.fatal ??= new BgpDecodeError(NOTIFICATION_CODE.UPDATE_MESSAGE, subcode, reason, data, 'session-reset');
     } else if (action === 'treat-as-withdraw') {
-      this.withdraw ??= { code: ERROR_CODE.UPDATE_MESSAGE, subcode, reason };
+      this.withdraw ??= { code: NOTIFICATION_CODE.UPDATE_MESSAGE, subcode, reason };
     } else {
       this.discarded.push({ typeCode, reason });
     }
@@ -91,7 +91,7 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
   while (o < end) {
     // RFC 7606 §4: an attribute header or value that overruns the Total Attribute Length.
     if (end - o < 3 || ((bytes[o]! & ATTRIBUTE_FLAG.EXTENDED_LENGTH) !== 0 && end - o < 4)) {
-      problems.add('treat-as-withdraw', UPDATE_ERROR.MALFORMED_ATTRIBUTE_LIST, 0, 'an attribute header is truncated');
+      problems.add('treat-as-withdraw', UPDATE_ERROR_SUBCODE.MALFORMED_ATTRIBUTE_LIST, 0, 'an attribute header is truncated');
       break;
     }
     const attrStart = o;
@@ -101,7 +101,7 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
     const length = extended ? u16(bytes, o + 2) : bytes[o + 2]!;
     const v = o + (extended ? 4 : 3);
     if (v + length > end) {
-      problems.add('treat-as-withdraw', UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, type, `attribute ${type} overruns the attribute list`);
+      problems.add('treat-as-withdraw', UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, type, `attribute ${type} overruns the attribute list`);
       break;
     }
     o = v + length;
@@ -109,7 +109,7 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
     if (seen[type]) {
       // RFC 7606 §3 g: repeated MP attributes reset the session; other repeats are discarded.
       if (type === T.MP_REACH_NLRI || type === T.MP_UNREACH_NLRI) {
-        problems.add('session-reset', UPDATE_ERROR.MALFORMED_ATTRIBUTE_LIST, type, `attribute ${type} appears twice`);
+        problems.add('session-reset', UPDATE_ERROR_SUBCODE.MALFORMED_ATTRIBUTE_LIST, type, `attribute ${type} appears twice`);
       } else {
         problems.discarded.push({ typeCode: type, reason: `repeated attribute ${type} discarded` });
       }
@@ -120,7 +120,7 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
     if (expectedFlags === undefined) {
       if ((flags & ATTRIBUTE_FLAG.OPTIONAL) === 0) {
         // RFC 4271 §6.3: an unrecognised well-known attribute.
-        problems.add('session-reset', UPDATE_ERROR.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE, type, `unrecognized well-known attribute ${type}`, whole());
+        problems.add('session-reset', UPDATE_ERROR_SUBCODE.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE, type, `unrecognized well-known attribute ${type}`, whole());
       } else if ((flags & ATTRIBUTE_FLAG.TRANSITIVE) !== 0) {
         // RFC 4271 §5: kept and passed on (the encoder sets Partial).
         (attrs.unknown ??= []).push({ flags, typeCode: type, value: bytes.slice(v, v + length) });
@@ -132,45 +132,45 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
       problems.add(MALFORMED_ACTION[type]!, subcode, type, `attribute ${type}: ${reason}`, whole());
     if ((flags & 0xc0) !== expectedFlags) {
       // RFC 7606 §3 c
-      malformed(UPDATE_ERROR.ATTRIBUTE_FLAGS_ERROR, `flags 0x${flags.toString(16)} conflict with the attribute's kind`);
+      malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_FLAGS_ERROR, `flags 0x${flags.toString(16)} conflict with the attribute's kind`);
       continue;
     }
     switch (type) {
       case T.ORIGIN:
-        if (length !== 1) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be 1');
-        else if (bytes[v]! > 2) malformed(UPDATE_ERROR.INVALID_ORIGIN_ATTRIBUTE, `undefined origin ${bytes[v]}`);
+        if (length !== 1) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 1');
+        else if (bytes[v]! > 2) malformed(UPDATE_ERROR_SUBCODE.INVALID_ORIGIN_ATTRIBUTE, `undefined origin ${bytes[v]}`);
         else attrs.origin = bytes[v] as 0 | 1 | 2;
         break;
       case T.AS_PATH: {
         const path = decodeAsPath(bytes, v, v + length, ctx.fourOctetAs ? 4 : 2);
-        if (typeof path === 'string') malformed(UPDATE_ERROR.MALFORMED_AS_PATH, path);
+        if (typeof path === 'string') malformed(UPDATE_ERROR_SUBCODE.MALFORMED_AS_PATH, path);
         else attrs.asPath = path;
         break;
       }
       case T.NEXT_HOP:
-        if (length !== 4) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
+        if (length !== 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
         else attrs.nextHop = formatAddress(bytes, v, 4);
         break;
       case T.MULTI_EXIT_DISC:
-        if (length !== 4) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
+        if (length !== 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
         else attrs.med = u32(bytes, v);
         break;
       case T.LOCAL_PREF:
-        if (length !== 4) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
+        if (length !== 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
         else attrs.localPref = u32(bytes, v);
         break;
       case T.ATOMIC_AGGREGATE:
-        if (length !== 0) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be 0');
+        if (length !== 0) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 0');
         else attrs.atomicAggregate = true;
         break;
       case T.AGGREGATOR: {
         const asSize = ctx.fourOctetAs ? 4 : 2;
-        if (length !== asSize + 4) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, `length must be ${asSize + 4}`);
+        if (length !== asSize + 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, `length must be ${asSize + 4}`);
         else attrs.aggregator = { asn: asSize === 4 ? u32(bytes, v) : u16(bytes, v), address: formatAddress(bytes, v + asSize, 4) };
         break;
       }
       case T.COMMUNITIES:
-        if (length === 0 || length % 4 !== 0) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 4');
+        if (length === 0 || length % 4 !== 0) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 4');
         else {
           const list = new Array<number>(length / 4);
           for (let i = 0; i < list.length; i++) list[i] = u32(bytes, v + 4 * i);
@@ -178,11 +178,11 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
         }
         break;
       case T.ORIGINATOR_ID:
-        if (length !== 4) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
+        if (length !== 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
         else attrs.originatorId = formatAddress(bytes, v, 4);
         break;
       case T.CLUSTER_LIST:
-        if (length === 0 || length % 4 !== 0) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 4');
+        if (length === 0 || length % 4 !== 0) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 4');
         else {
           const list: string[] = [];
           for (let i = 0; i < length; i += 4) list.push(formatAddress(bytes, v + i, 4));
@@ -196,7 +196,7 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
         decodeMpUnreach(bytes, v, v + length, ctx, attrs, problems, whole);
         break;
       case T.EXTENDED_COMMUNITIES:
-        if (length === 0 || length % 8 !== 0) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 8');
+        if (length === 0 || length % 8 !== 0) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 8');
         else {
           const list: Uint8Array[] = [];
           for (let i = 0; i < length; i += 8) list.push(bytes.slice(v + i, v + i + 8));
@@ -210,18 +210,18 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
           break;
         }
         const path = decodeAsPath(bytes, v, v + length, 4);
-        if (typeof path === 'string') malformed(UPDATE_ERROR.MALFORMED_AS_PATH, path);
+        if (typeof path === 'string') malformed(UPDATE_ERROR_SUBCODE.MALFORMED_AS_PATH, path);
         else as4Path = path;
         break;
       }
       case T.AS4_AGGREGATOR:
         if (ctx.fourOctetAs) {
           problems.discarded.push({ typeCode: type, reason: 'AS4_AGGREGATOR on a 4-octet AS session discarded (RFC 6793 §6)' });
-        } else if (length !== 8) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be 8');
+        } else if (length !== 8) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 8');
         else as4Aggregator = { asn: u32(bytes, v), address: formatAddress(bytes, v + 4, 4) };
         break;
       case T.LARGE_COMMUNITY:
-        if (length === 0 || length % 12 !== 0) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 12');
+        if (length === 0 || length % 12 !== 0) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 12');
         else {
           const list: { globalAdmin: number; local1: number; local2: number }[] = [];
           for (let i = 0; i < length; i += 12) list.push({ globalAdmin: u32(bytes, v + i), local1: u32(bytes, v + i + 4), local2: u32(bytes, v + i + 8) });
@@ -229,7 +229,7 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
         }
         break;
       case T.ONLY_TO_CUSTOMER:
-        if (length !== 4) malformed(UPDATE_ERROR.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
+        if (length !== 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
         else attrs.onlyToCustomer = u32(bytes, v);
         break;
     }
@@ -266,7 +266,7 @@ function supportedFamily(afi: number, safi: number): afi is Afi {
 }
 
 function decodeMpReach(bytes: Uint8Array, v: number, end: number, ctx: CodecContext, attrs: PathAttributes, problems: UpdateProblems, whole: () => Uint8Array): void {
-  const fail = (reason: string) => problems.add('session-reset', UPDATE_ERROR.OPTIONAL_ATTRIBUTE_ERROR, T.MP_REACH_NLRI, `MP_REACH_NLRI: ${reason}`, whole());
+  const fail = (reason: string) => problems.add('session-reset', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, T.MP_REACH_NLRI, `MP_REACH_NLRI: ${reason}`, whole());
   if (end - v < 5) return fail('shorter than AFI, SAFI and next hop length');
   const afi = u16(bytes, v);
   const safi = bytes[v + 2]!;
@@ -286,7 +286,7 @@ function decodeMpReach(bytes: Uint8Array, v: number, end: number, ctx: CodecCont
 
 function decodeMpUnreach(bytes: Uint8Array, v: number, end: number, ctx: CodecContext, attrs: PathAttributes, problems: UpdateProblems, whole: () => Uint8Array): void {
   if (end - v < 3) {
-    problems.add('session-reset', UPDATE_ERROR.OPTIONAL_ATTRIBUTE_ERROR, T.MP_UNREACH_NLRI, 'MP_UNREACH_NLRI: shorter than AFI and SAFI', whole());
+    problems.add('session-reset', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, T.MP_UNREACH_NLRI, 'MP_UNREACH_NLRI: shorter than AFI and SAFI', whole());
     return;
   }
   const afi = u16(bytes, v);
@@ -297,7 +297,7 @@ function decodeMpUnreach(bytes: Uint8Array, v: number, end: number, ctx: CodecCo
   }
   const withdrawn: Prefix[] | NlriParseFailure = decodePrefixes(bytes, v + 3, end, afi, ctx.addPath.has(familyKey(afi, safi)));
   if (withdrawn instanceof NlriParseFailure) {
-    problems.add('session-reset', UPDATE_ERROR.OPTIONAL_ATTRIBUTE_ERROR, T.MP_UNREACH_NLRI, `MP_UNREACH_NLRI: ${withdrawn.reason}`, whole());
+    problems.add('session-reset', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, T.MP_UNREACH_NLRI, `MP_UNREACH_NLRI: ${withdrawn.reason}`, whole());
     return;
   }
   attrs.mpUnreach = { afi, safi, withdrawn };

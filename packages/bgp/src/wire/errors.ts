@@ -2,7 +2,7 @@
 // code/subcode/data to send (RFC 4271 §4.5, §6) and the RFC 7606 §2 error-handling action.
 
 /** NOTIFICATION error codes (RFC 4271 §4.5, RFC 7313 §5). */
-export const ERROR_CODE = {
+export const NOTIFICATION_CODE = {
   MESSAGE_HEADER: 1,
   OPEN_MESSAGE: 2,
   UPDATE_MESSAGE: 3,
@@ -13,14 +13,14 @@ export const ERROR_CODE = {
 } as const;
 
 /** Message Header Error subcodes (RFC 4271 §6.1). */
-export const HEADER_ERROR = {
+export const HEADER_ERROR_SUBCODE = {
   CONNECTION_NOT_SYNCHRONIZED: 1,
   BAD_MESSAGE_LENGTH: 2,
   BAD_MESSAGE_TYPE: 3,
 } as const;
 
 /** OPEN Message Error subcodes (RFC 4271 §6.2, RFC 5492 §5, RFC 9234 §4.2). */
-export const OPEN_ERROR = {
+export const OPEN_ERROR_SUBCODE = {
   UNSPECIFIC: 0,
   UNSUPPORTED_VERSION_NUMBER: 1,
   BAD_PEER_AS: 2,
@@ -32,7 +32,7 @@ export const OPEN_ERROR = {
 } as const;
 
 /** UPDATE Message Error subcodes (RFC 4271 §6.3). */
-export const UPDATE_ERROR = {
+export const UPDATE_ERROR_SUBCODE = {
   MALFORMED_ATTRIBUTE_LIST: 1,
   UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE: 2,
   MISSING_WELL_KNOWN_ATTRIBUTE: 3,
@@ -46,7 +46,7 @@ export const UPDATE_ERROR = {
 } as const;
 
 /** Cease subcodes (RFC 4486 §4, RFC 8538). */
-export const CEASE = {
+export const CEASE_SUBCODE = {
   MAXIMUM_PREFIXES_REACHED: 1,
   ADMINISTRATIVE_SHUTDOWN: 2,
   PEER_DECONFIGURED: 3,
@@ -59,7 +59,7 @@ export const CEASE = {
 } as const;
 
 /** ROUTE-REFRESH Message Error subcodes (RFC 7313 §5). */
-export const ROUTE_REFRESH_ERROR = { INVALID_MESSAGE_LENGTH: 1 } as const;
+export const ROUTE_REFRESH_ERROR_SUBCODE = { INVALID_MESSAGE_LENGTH: 1 } as const;
 
 /**
  * RFC 7606 §2: what to do with a malformed message.

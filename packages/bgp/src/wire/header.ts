@@ -1,5 +1,5 @@
 // The fixed BGP message header (RFC 4271 §4.1): 16-byte all-ones marker, 2-byte length, 1-byte type.
-import { BgpDecodeError, ERROR_CODE, HEADER_ERROR } from './errors.js';
+import { BgpDecodeError, NOTIFICATION_CODE, HEADER_ERROR_SUBCODE } from './errors.js';
 import { MESSAGE_TYPE } from './types.js';
 import type { CodecContext } from './types.js';
 
@@ -31,8 +31,8 @@ export function maxMessageLength(type: number, ctx: CodecContext): number {
 function badLength(length: number): BgpDecodeError {
   // RFC 4271 §6.1: Bad Message Length carries the erroneous Length field.
   return new BgpDecodeError(
-    ERROR_CODE.MESSAGE_HEADER,
-    HEADER_ERROR.BAD_MESSAGE_LENGTH,
+    NOTIFICATION_CODE.MESSAGE_HEADER,
+    HEADER_ERROR_SUBCODE.BAD_MESSAGE_LENGTH,
     `message length ${length} is out of bounds for its type`,
     Uint8Array.of(length >> 8, length & 0xff),
   );
@@ -46,8 +46,8 @@ export function checkHeader(bytes: Uint8Array, offset: number, ctx: CodecContext
   for (let i = 0; i < MARKER_LENGTH; i++) {
     if (bytes[offset + i] !== 0xff) {
       throw new BgpDecodeError(
-        ERROR_CODE.MESSAGE_HEADER,
-        HEADER_ERROR.CONNECTION_NOT_SYNCHRONIZED,
+        NOTIFICATION_CODE.MESSAGE_HEADER,
+        HEADER_ERROR_SUBCODE.CONNECTION_NOT_SYNCHRONIZED,
         'the header marker is not all ones: the byte stream is out of sync; reset the session',
       );
     }
@@ -57,7 +57,7 @@ export function checkHeader(bytes: Uint8Array, offset: number, ctx: CodecContext
   const min = MIN_LENGTH[type];
   if (length < HEADER_LENGTH || length > MAX_EXTENDED_MESSAGE_LENGTH) throw badLength(length);
   if (min === undefined) {
-    throw new BgpDecodeError(ERROR_CODE.MESSAGE_HEADER, HEADER_ERROR.BAD_MESSAGE_TYPE, `unknown message type ${type}`, Uint8Array.of(type));
+    throw new BgpDecodeError(NOTIFICATION_CODE.MESSAGE_HEADER, HEADER_ERROR_SUBCODE.BAD_MESSAGE_TYPE, `unknown message type ${type}`, Uint8Array.of(type));
   }
   if (length < min || length > maxMessageLength(type, ctx)) throw badLength(length);
   if (type === MESSAGE_TYPE.KEEPALIVE && length !== HEADER_LENGTH) throw badLength(length);

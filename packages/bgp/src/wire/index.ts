@@ -1,6 +1,6 @@
 // @cairn/bgp wire codec: pure encode/decode of BGP-4 messages. See packages/bgp/README.md.
 export * from './types.js';
-export { ACTION_SEVERITY, AddressFormatError, BgpDecodeError, BgpEncodeError, CEASE, ERROR_CODE, HEADER_ERROR, OPEN_ERROR, ROUTE_REFRESH_ERROR, UPDATE_ERROR } from './errors.js';
+export { ACTION_SEVERITY, AddressFormatError, BgpDecodeError, BgpEncodeError, CEASE_SUBCODE, NOTIFICATION_CODE, HEADER_ERROR_SUBCODE, OPEN_ERROR_SUBCODE, ROUTE_REFRESH_ERROR_SUBCODE, UPDATE_ERROR_SUBCODE } from './errors.js';
 export type { ErrorAction } from './errors.js';
 export { addressAfi, formatAddress, formatPrefix, hostBitsZero, makePrefix, parseAddress, parsePrefix } from './address.js';
 export { decodeCapabilities, decodeCapability, encodeCapabilities, encodeCapabilityValue } from './capabilities.js';

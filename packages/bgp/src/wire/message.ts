@@ -1,5 +1,5 @@
 // Whole-message decode/encode: the header (RFC 4271 §4.1) plus the body codec of each type.
-import { BgpDecodeError, BgpEncodeError, ERROR_CODE, HEADER_ERROR } from './errors.js';
+import { BgpDecodeError, BgpEncodeError, NOTIFICATION_CODE, HEADER_ERROR_SUBCODE } from './errors.js';
 import { checkHeader, HEADER_LENGTH, maxMessageLength, writeHeader } from './header.js';
 import { decodeNotification, encodeNotification } from './notification.js';
 import { decodeOpen, encodeOpen } from './open.js';
@@ -15,13 +15,13 @@ import { decodeUpdate, encodeUpdate } from './update.js';
  */
 export function decodeMessage(bytes: Uint8Array, ctx: CodecContext): BgpMessage {
   if (bytes.length < HEADER_LENGTH) {
-    throw new BgpDecodeError(ERROR_CODE.MESSAGE_HEADER, HEADER_ERROR.BAD_MESSAGE_LENGTH, `a message has at least ${HEADER_LENGTH} bytes, got ${bytes.length}`);
+    throw new BgpDecodeError(NOTIFICATION_CODE.MESSAGE_HEADER, HEADER_ERROR_SUBCODE.BAD_MESSAGE_LENGTH, `a message has at least ${HEADER_LENGTH} bytes, got ${bytes.length}`);
   }
   const { length, type } = checkHeader(bytes, 0, ctx);
   if (length !== bytes.length) {
     throw new BgpDecodeError(
-      ERROR_CODE.MESSAGE_HEADER,
-      HEADER_ERROR.BAD_MESSAGE_LENGTH,
+      NOTIFICATION_CODE.MESSAGE_HEADER,
+      HEADER_ERROR_SUBCODE.BAD_MESSAGE_LENGTH,
       `the header says ${length} bytes but ${bytes.length} were given`,
       Uint8Array.of(length >> 8, length & 0xff),
     );

@@ -1,5 +1,5 @@
 // NOTIFICATION message body (RFC 4271 §4.5) with the RFC 9003 shutdown communication.
-import { BgpEncodeError, CEASE, ERROR_CODE } from './errors.js';
+import { BgpEncodeError, CEASE_SUBCODE, NOTIFICATION_CODE } from './errors.js';
 import type { NotificationMessage } from './types.js';
 
 const utf8 = new TextDecoder('utf-8');
@@ -7,7 +7,7 @@ const utf8Encoder = new TextEncoder();
 
 /** RFC 9003 §2: Administrative Shutdown and Administrative Reset carry a length-prefixed UTF-8 message. */
 function carriesShutdownCommunication(code: number, subcode: number): boolean {
-  return code === ERROR_CODE.CEASE && (subcode === CEASE.ADMINISTRATIVE_SHUTDOWN || subcode === CEASE.ADMINISTRATIVE_RESET);
+  return code === NOTIFICATION_CODE.CEASE && (subcode === CEASE_SUBCODE.ADMINISTRATIVE_SHUTDOWN || subcode === CEASE_SUBCODE.ADMINISTRATIVE_RESET);
 }
 
 export function decodeNotification(body: Uint8Array): NotificationMessage {

@@ -1,7 +1,7 @@
 // OPEN message body (RFC 4271 §4.2) with RFC 9072 extended optional parameters and RFC 6793 AS_TRANS.
 import { formatAddress, parseAddress } from './address.js';
 import { decodeCapabilities, encodeCapabilities } from './capabilities.js';
-import { BgpDecodeError, BgpEncodeError, ERROR_CODE, OPEN_ERROR } from './errors.js';
+import { BgpDecodeError, BgpEncodeError, NOTIFICATION_CODE, OPEN_ERROR_SUBCODE } from './errors.js';
 import { CAPABILITY } from './types.js';
 import type { Capability, OpenMessage } from './types.js';
 import { ByteWriter } from './writer.js';
@@ -14,7 +14,7 @@ const PARAMETER_CAPABILITIES = 2;
 const PARAMETER_EXTENDED = 255;
 
 function openError(subcode: number, message: string, data?: Uint8Array): BgpDecodeError {
-  return new BgpDecodeError(ERROR_CODE.OPEN_MESSAGE, subcode, message, data);
+  return new BgpDecodeError(NOTIFICATION_CODE.OPEN_MESSAGE, subcode, message, data);
 }
 
 /** Decodes the body of an OPEN (`body` excludes the 19-byte header). */
@@ -23,31 +23,31 @@ export function decodeOpen(body: Uint8Array): OpenMessage {
   const version = body[0]!;
   if (version !== 4) {
     // RFC 4271 §6.2: data is the largest locally supported version, 2 octets.
-    throw openError(OPEN_ERROR.UNSUPPORTED_VERSION_NUMBER, `BGP version ${version} is not supported (4 is)`, Uint8Array.of(0, 4));
+    throw openError(OPEN_ERROR_SUBCODE.UNSUPPORTED_VERSION_NUMBER, `BGP version ${version} is not supported (4 is)`, Uint8Array.of(0, 4));
   }
   const asn2 = dv.getUint16(1);
   const holdTime = dv.getUint16(3);
   if (holdTime === 1 || holdTime === 2) {
-    throw openError(OPEN_ERROR.UNACCEPTABLE_HOLD_TIME, `hold time ${holdTime} s is not allowed (0 or ≥ 3, RFC 4271 §4.2)`);
+    throw openError(OPEN_ERROR_SUBCODE.UNACCEPTABLE_HOLD_TIME, `hold time ${holdTime} s is not allowed (0 or ≥ 3, RFC 4271 §4.2)`);
   }
   const identifier = dv.getUint32(5);
   if (identifier === 0) {
     // RFC 6286 §2.2: a BGP Identifier is a non-zero 4-octet unsigned integer.
-    throw openError(OPEN_ERROR.BAD_BGP_IDENTIFIER, 'BGP identifier 0.0.0.0 is invalid', body.slice(5, 9));
+    throw openError(OPEN_ERROR_SUBCODE.BAD_BGP_IDENTIFIER, 'BGP identifier 0.0.0.0 is invalid', body.slice(5, 9));
   }
   let parametersLength = body[9]!;
   let offset = 10;
   let extended = false;
   if (parametersLength === 255 && body.length > 10 && body[10] === PARAMETER_EXTENDED) {
     // RFC 9072 §2: Non-Ext OP Len 255, Non-Ext OP Type 255, then a 2-octet Extended Opt. Parm. Length.
-    if (body.length < 13) throw openError(OPEN_ERROR.UNSPECIFIC, 'extended optional parameters length is truncated');
+    if (body.length < 13) throw openError(OPEN_ERROR_SUBCODE.UNSPECIFIC, 'extended optional parameters length is truncated');
     parametersLength = dv.getUint16(11);
     offset = 13;
     extended = true;
   }
   if (offset + parametersLength !== body.length) {
     throw openError(
-      OPEN_ERROR.UNSPECIFIC,
+      OPEN_ERROR_SUBCODE.UNSPECIFIC,
       `optional parameters length ${parametersLength} does not match the ${body.length - offset} bytes that follow`,
     );
   }
@@ -55,17 +55,17 @@ export function decodeOpen(body: Uint8Array): OpenMessage {
   const end = offset + parametersLength;
   const headerSize = extended ? 3 : 2;
   while (offset < end) {
-    if (offset + headerSize > end) throw openError(OPEN_ERROR.UNSPECIFIC, 'an optional parameter header is truncated');
+    if (offset + headerSize > end) throw openError(OPEN_ERROR_SUBCODE.UNSPECIFIC, 'an optional parameter header is truncated');
     const type = body[offset]!;
     const length = extended ? dv.getUint16(offset + 1) : body[offset + 1]!;
     const valueStart = offset + headerSize;
-    if (valueStart + length > end) throw openError(OPEN_ERROR.UNSPECIFIC, `optional parameter ${type} overruns the parameters`);
+    if (valueStart + length > end) throw openError(OPEN_ERROR_SUBCODE.UNSPECIFIC, `optional parameter ${type} overruns the parameters`);
     if (type !== PARAMETER_CAPABILITIES) {
       // RFC 4271 §6.2 (RFC 5492 deprecates all other parameter types).
-      throw openError(OPEN_ERROR.UNSUPPORTED_OPTIONAL_PARAMETER, `optional parameter type ${type} is not supported`);
+      throw openError(OPEN_ERROR_SUBCODE.UNSUPPORTED_OPTIONAL_PARAMETER, `optional parameter type ${type} is not supported`);
     }
     const decoded = decodeCapabilities(body.subarray(valueStart, valueStart + length));
-    if (!decoded) throw openError(OPEN_ERROR.UNSPECIFIC, 'a capability length overruns its optional parameter');
+    if (!decoded) throw openError(OPEN_ERROR_SUBCODE.UNSPECIFIC, 'a capability length overruns its optional parameter');
     capabilities.push(...decoded);
     offset = valueStart + length;
   }

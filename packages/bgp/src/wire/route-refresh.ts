@@ -1,5 +1,5 @@
 // ROUTE-REFRESH message body (RFC 2918 §3) with the RFC 7313 §3.2 subtypes.
-import { BgpDecodeError, ERROR_CODE, ROUTE_REFRESH_ERROR } from './errors.js';
+import { BgpDecodeError, NOTIFICATION_CODE, ROUTE_REFRESH_ERROR_SUBCODE } from './errors.js';
 import type { Afi, RouteRefreshMessage } from './types.js';
 
 /** RFC 7313 §3.2 message subtypes. */
@@ -9,8 +9,8 @@ export const ROUTE_REFRESH_SUBTYPE = { NORMAL: 0, BEGIN: 1, END: 2 } as const;
 export function decodeRouteRefresh(body: Uint8Array, message: Uint8Array = body): RouteRefreshMessage {
   if (body.length !== 4) {
     throw new BgpDecodeError(
-      ERROR_CODE.ROUTE_REFRESH_MESSAGE,
-      ROUTE_REFRESH_ERROR.INVALID_MESSAGE_LENGTH,
+      NOTIFICATION_CODE.ROUTE_REFRESH_MESSAGE,
+      ROUTE_REFRESH_ERROR_SUBCODE.INVALID_MESSAGE_LENGTH,
       `ROUTE-REFRESH body must be 4 bytes, not ${body.length}`,
       message.slice(),
     );

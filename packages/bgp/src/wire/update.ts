@@ -1,7 +1,7 @@
 // UPDATE message (RFC 4271 §4.3): decode with RFC 7606 error handling, encode of a given message.
 import { decodeAttributes, UpdateProblems } from './attributes-decode.js';
 import { encodeMpNextHop, encodePlainAttributes, writeMpReach, writeMpUnreach } from './attributes-encode.js';
-import { BgpDecodeError, BgpEncodeError, ERROR_CODE, UPDATE_ERROR } from './errors.js';
+import { BgpDecodeError, BgpEncodeError, NOTIFICATION_CODE, UPDATE_ERROR_SUBCODE } from './errors.js';
 import { HEADER_LENGTH, maxMessageLength, writeHeader } from './header.js';
 import { decodePrefixes, encodedPrefixSize, NlriParseFailure, writePrefix } from './nlri.js';
 import { ATTRIBUTE_TYPE as T, familyKey, MESSAGE_TYPE } from './types.js';
@@ -12,14 +12,14 @@ const IPV4_UNICAST = familyKey(1, 1);
 
 function networkFieldError(where: string, reason: string): BgpDecodeError {
   // RFC 7606 §5.3: NLRI that cannot be parsed leaves no choice but a session reset.
-  return new BgpDecodeError(ERROR_CODE.UPDATE_MESSAGE, UPDATE_ERROR.INVALID_NETWORK_FIELD, `${where}: ${reason}`);
+  return new BgpDecodeError(NOTIFICATION_CODE.UPDATE_MESSAGE, UPDATE_ERROR_SUBCODE.INVALID_NETWORK_FIELD, `${where}: ${reason}`);
 }
 
 /** Decodes a whole UPDATE message (header included). Throws BgpDecodeError only for session-reset errors. */
 export function decodeUpdate(bytes: Uint8Array, ctx: CodecContext): UpdateMessage {
   const end = bytes.length;
   const malformedList = (reason: string) =>
-    new BgpDecodeError(ERROR_CODE.UPDATE_MESSAGE, UPDATE_ERROR.MALFORMED_ATTRIBUTE_LIST, reason);
+    new BgpDecodeError(NOTIFICATION_CODE.UPDATE_MESSAGE, UPDATE_ERROR_SUBCODE.MALFORMED_ATTRIBUTE_LIST, reason);
   let o = HEADER_LENGTH;
   const withdrawnLength = (bytes[o]! << 8) | bytes[o + 1]!;
   o += 2;
@@ -51,7 +51,7 @@ function checkMandatory(update: UpdateMessage, problems: UpdateProblems): void {
   const announcesMp = (a.mpReach?.nlri.length ?? 0) > 0;
   if (update.nlri.length === 0 && !announcesMp) return;
   const missing = (type: number, name: string) =>
-    problems.add('treat-as-withdraw', UPDATE_ERROR.MISSING_WELL_KNOWN_ATTRIBUTE, type, `missing well-known attribute ${name}`, Uint8Array.of(type));
+    problems.add('treat-as-withdraw', UPDATE_ERROR_SUBCODE.MISSING_WELL_KNOWN_ATTRIBUTE, type, `missing well-known attribute ${name}`, Uint8Array.of(type));
   if (a.origin === undefined) missing(T.ORIGIN, 'ORIGIN');
   if (a.asPath === undefined) missing(T.AS_PATH, 'AS_PATH');
   if (update.nlri.length > 0 && a.nextHop === undefined) missing(T.NEXT_HOP, 'NEXT_HOP');
