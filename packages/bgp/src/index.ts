@@ -1,3 +1,5 @@
 export * from './wire/index.js';
 export type { LivenessSource } from './liveness.js';
 export * from './fsm/index.js';
+export * from './rib/index.js';
+export * from './policy/index.js';
