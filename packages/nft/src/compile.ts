@@ -1,0 +1,171 @@
+// Policy → libnftables JSON commands (schema 1), table by table, each command tagged with the model
+// item it came from so an nft error can be mapped back to a rule or list.
+import { createHash } from 'node:crypto';
+import { type JsonObject, type JsonValue, compileMatch, compileStatement } from './expressions.js';
+import type { AddressList, BaseChainSpec, Chain, FirewallPolicy, Origin, Table } from './model.js';
+import { tableKey } from './model.js';
+import { collapsePrefixes, formatAddress, parsePrefix } from './prefix.js';
+import { ruleId, validatePolicy } from './validate.js';
+
+/**
+ * A regular chain in every owned table holding one `return` rule whose comment is the digest of the
+ * table's compiled content: applying an unchanged table is then skipped (counters and set timeouts
+ * are kept) and ownership is visible in `nft list ruleset`. nft 1.0.6 ignores table comments in JSON,
+ * so a rule comment is the only place to keep it.
+ */
+export const FINGERPRINT_CHAIN = 'cairn_fingerprint';
+const FINGERPRINT_PREFIX = 'cairn sha256 ';
+
+/** What a table should look like when read back (`nft -j -t list table`). */
+export interface ExpectedTable {
+  chains: { name: string; base?: BaseChainSpec; ruleComments: string[] }[];
+  sets: string[];
+}
+
+export interface CompiledTable {
+  family: Table['family'];
+  name: string;
+  /** `ip6 oob_filter` */
+  key: string;
+  fingerprint: string;
+  /** Digest of each part (`list <name>`, `chain <name>`), in compile order; the fingerprint covers them. */
+  parts: Map<string, string>;
+  /** Commands that fill an empty table (chains, sets, elements, rules, fingerprint), in order. */
+  commands: JsonObject[];
+  /** origins[i] names the model item commands[i] came from. */
+  origins: Origin[];
+  expected: ExpectedTable;
+}
+
+export interface CompiledPolicy {
+  tables: CompiledTable[];
+}
+
+export function fingerprintComment(fingerprint: string): string {
+  return `${FINGERPRINT_PREFIX}${fingerprint}`;
+}
+
+export function parseFingerprintComment(comment: string | undefined): string | undefined {
+  return comment?.startsWith(FINGERPRINT_PREFIX) ? comment.slice(FINGERPRINT_PREFIX.length) : undefined;
+}
+
+/** Elements of an address list as nft JSON, overlapping entries merged. */
+export function listElements(list: Pick<AddressList, 'version' | 'elements'>): JsonValue[] {
+  const width = list.version === 4 ? 32 : 128;
+  return collapsePrefixes(list.elements.map((e) => parsePrefix(e, list.version))).map((p) => {
+    const addr = formatAddress(p.network, p.version);
+    return p.length === width ? addr : { prefix: { addr, len: p.length } };
+  });
+}
+
+export function chainCommand(table: Pick<Table, 'family' | 'name'>, chain: Pick<Chain, 'name' | 'base'>): JsonObject {
+  const body: JsonObject = { family: table.family, table: table.name, name: chain.name };
+  if (chain.base) Object.assign(body, { type: chain.base.type, hook: chain.base.hook, prio: chain.base.priority, policy: chain.base.policy });
+  return { add: { chain: body } };
+}
+
+export function ruleCommands(table: Pick<Table, 'family' | 'name'>, chain: Chain): { commands: JsonObject[]; origins: Origin[]; comments: string[] } {
+  const key = tableKey(table);
+  const commands: JsonObject[] = [];
+  const origins: Origin[] = [];
+  const comments: string[] = [];
+  chain.rules.forEach((rule, index) => {
+    const id = ruleId(chain.name, index, rule.id);
+    const expr: JsonValue[] = [...(rule.match ?? []).flatMap(compileMatch), ...rule.then.map(compileStatement)];
+    commands.push({ add: { rule: { family: table.family, table: table.name, chain: chain.name, expr, comment: id } } });
+    origins.push({ kind: 'rule', table: key, chain: chain.name, rule: id, index });
+    comments.push(id);
+  });
+  return { commands, origins, comments };
+}
+
+export function setCommand(table: Pick<Table, 'family' | 'name'>, list: AddressList): JsonObject {
+  return { add: { set: { family: table.family, table: table.name, name: list.name, type: list.version === 4 ? 'ipv4_addr' : 'ipv6_addr', flags: ['interval'] } } };
+}
+
+export function elementCommand(table: Pick<Table, 'family' | 'name'>, list: string, verb: 'add' | 'delete', elem: JsonValue[]): JsonObject {
+  return { [verb]: { element: { family: table.family, table: table.name, name: list, elem } } };
+}
+
+export function fingerprintCommands(table: Pick<Table, 'family' | 'name'>, fingerprint: string): JsonObject[] {
+  return [
+    { add: { chain: { family: table.family, table: table.name, name: FINGERPRINT_CHAIN } } },
+    { add: { rule: { family: table.family, table: table.name, chain: FINGERPRINT_CHAIN, expr: [{ return: null }], comment: fingerprintComment(fingerprint) } } },
+  ];
+}
+
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
+}
+
+/** The table fingerprint: a digest over the digests of its parts (each list, each chain), in order. */
+export function tableFingerprint(parts: ReadonlyMap<string, string>): string {
+  return digest([...parts]);
+}
+
+export function listPart(table: Pick<Table, 'family' | 'name'>, list: AddressList): { commands: JsonObject[]; digest: string } {
+  const commands = [setCommand(table, list)];
+  const elements = listElements(list);
+  if (elements.length > 0) commands.push(elementCommand(table, list.name, 'add', elements));
+  return { commands, digest: digest(commands) };
+}
+
+export function chainPart(table: Pick<Table, 'family' | 'name'>, chain: Chain): { commands: JsonObject[]; origins: Origin[]; comments: string[]; digest: string } {
+  const rules = ruleCommands(table, chain);
+  const head = chainCommand(table, chain);
+  return { ...rules, digest: digest([head, rules.commands]) };
+}
+
+export function compileTable(table: Table): CompiledTable {
+  const key = tableKey(table);
+  const commands: JsonObject[] = [];
+  const origins: Origin[] = [];
+  const expected: ExpectedTable = { chains: [], sets: [] };
+  const parts = new Map<string, string>();
+  for (const list of table.addressLists ?? []) {
+    const part = listPart(table, list);
+    commands.push(...part.commands);
+    for (const _ of part.commands) origins.push({ kind: 'address-list', table: key, list: list.name });
+    parts.set(`list ${list.name}`, part.digest);
+    expected.sets.push(list.name);
+  }
+  // All chains first, so rules can jump forward to chains defined later.
+  for (const chain of table.chains) {
+    commands.push(chainCommand(table, chain));
+    origins.push({ kind: 'chain', table: key, chain: chain.name });
+  }
+  for (const chain of table.chains) {
+    const part = chainPart(table, chain);
+    commands.push(...part.commands);
+    origins.push(...part.origins);
+    parts.set(`chain ${chain.name}`, part.digest);
+    expected.chains.push({ name: chain.name, ...(chain.base ? { base: chain.base } : {}), ruleComments: part.comments });
+  }
+  const fingerprint = tableFingerprint(parts);
+  for (const command of fingerprintCommands(table, fingerprint)) {
+    commands.push(command);
+    origins.push({ kind: 'fingerprint', table: key });
+  }
+  expected.chains.push({ name: FINGERPRINT_CHAIN, ruleComments: [fingerprintComment(fingerprint)] });
+  return { family: table.family, name: table.name, key, fingerprint, parts, commands, origins, expected };
+}
+
+/** Validates the policy and compiles every table. Throws NftPolicyError naming the offending item. */
+export function compilePolicy(policy: FirewallPolicy): CompiledPolicy {
+  validatePolicy(policy);
+  return { tables: policy.tables.map(compileTable) };
+}
+
+/** The libnftables JSON document that replaces the given tables (add, delete, add: nft 1.0.6 has no `destroy`). */
+export function replacementBatch(tables: readonly CompiledTable[]): { document: { nftables: JsonValue[] }; origins: (Origin | undefined)[] } {
+  const nftables: JsonValue[] = [{ metainfo: { json_schema_version: 1 } }];
+  const origins: (Origin | undefined)[] = [undefined];
+  for (const t of tables) {
+    const ref = { family: t.family, name: t.name };
+    nftables.push({ add: { table: ref } }, { delete: { table: ref } }, { add: { table: ref } });
+    origins.push({ kind: 'table', table: t.key }, { kind: 'table', table: t.key }, { kind: 'table', table: t.key });
+    nftables.push(...t.commands);
+    origins.push(...t.origins);
+  }
+  return { document: { nftables }, origins };
+}

@@ -1,0 +1,249 @@
+// Firewall: applies compiled policies atomically with the nft binary, verifies them by reading them
+// back, skips unchanged tables, and updates one address list or one chain incrementally.
+import type { Logger } from 'pino';
+import {
+  type CompiledTable,
+  FINGERPRINT_CHAIN,
+  chainCommand,
+  chainPart,
+  compilePolicy,
+  elementCommand,
+  fingerprintCommands,
+  fingerprintComment,
+  listElements,
+  listPart,
+  replacementBatch,
+  tableFingerprint,
+} from './compile.js';
+import { NftApplyError, NftCommandError, NftUnknownTargetError, NftVerifyError } from './errors.js';
+import type { JsonValue } from './expressions.js';
+import { type Chain, type FirewallPolicy, type Origin, type Table, type TableFamily, tableKey } from './model.js';
+import { compareTable, parseRuleset, type ObservedTable } from './readback.js';
+import { type NftRunner, nftBinary } from './runner.js';
+import { validatePolicy } from './validate.js';
+
+export interface FirewallOptions {
+  logger: Logger;
+  /** How nft is run (default: the `nft` binary in the current network namespace). */
+  runner?: NftRunner;
+  /** Milliseconds clock, for reported durations (default Date.now). */
+  clock?: () => number;
+  /** Run `nft -c` on the batch before applying it (default true). */
+  check?: boolean;
+}
+
+export interface ApplyResult {
+  /** Tables replaced by this apply (`ip6 oob_filter`). */
+  replaced: string[];
+  /** Tables already in force with the same content (fingerprint and read-back structure). */
+  unchanged: string[];
+  /** Tables owned by an earlier apply that the new policy no longer has. */
+  removed: string[];
+  durationMs: number;
+}
+
+export interface TableRef {
+  family: TableFamily;
+  name: string;
+}
+
+/** What the Firewall remembers of an applied table. */
+type AppliedState = Pick<CompiledTable, 'family' | 'name' | 'key' | 'fingerprint' | 'parts' | 'expected'>;
+
+type Batch = { document: { nftables: JsonValue[] }; origins: (Origin | undefined)[] };
+
+export class Firewall {
+  private readonly logger: Logger;
+  private readonly runner: NftRunner;
+  private readonly clock: () => number;
+  private readonly check: boolean;
+  /** The tables last applied, by key, with their compiled form. */
+  private readonly applied = new Map<string, { table: Table; state: AppliedState }>();
+
+  constructor(options: FirewallOptions) {
+    this.logger = options.logger;
+    this.runner = options.runner ?? nftBinary();
+    this.clock = options.clock ?? Date.now;
+    this.check = options.check ?? true;
+  }
+
+  /**
+   * Makes the kernel hold exactly `policy`'s tables, in one atomic transaction. Tables not in the
+   * policy (and not owned by an earlier apply of this Firewall) are never touched. Unchanged tables are
+   * left alone, so applying the same policy twice changes nothing (counters keep counting).
+   */
+  async apply(policy: FirewallPolicy): Promise<ApplyResult> {
+    const started = this.clock();
+    const compiled = compilePolicy(policy).tables;
+    const observed = await this.readRuleset();
+    const replaced: CompiledTable[] = [];
+    const unchanged: string[] = [];
+    for (const table of compiled) {
+      const seen = observed.get(table.key);
+      if (seen?.fingerprint === table.fingerprint && compareTable(table.expected, seen).length === 0) unchanged.push(table.key);
+      else replaced.push(table);
+    }
+    const wanted = new Set(compiled.map((t) => t.key));
+    const removed = [...this.applied.values()].map((a) => a.state).filter((t) => !wanted.has(t.key) && observed.has(t.key));
+    const batch = replacementBatch(replaced);
+    for (const t of removed) {
+      batch.document.nftables.push({ delete: { table: { family: t.family, name: t.name } } });
+      batch.origins.push({ kind: 'table', table: t.key });
+    }
+    if (batch.document.nftables.length > 1) await this.commit(batch);
+    if (replaced.length > 0) await this.verify(replaced);
+    for (const t of removed) this.applied.delete(t.key);
+    policy.tables.forEach((table, i) => this.applied.set(tableKey(table), { table, state: compiled[i] as CompiledTable }));
+    const result = { replaced: replaced.map((t) => t.key), unchanged, removed: removed.map((t) => t.key), durationMs: this.clock() - started };
+    this.logger.info(result, 'nft policy applied');
+    return result;
+  }
+
+  /**
+   * Changes one address list of an applied table in one transaction: adds and deletes elements
+   * (after merging overlaps, like the full compile), and updates the table's fingerprint.
+   */
+  async updateAddressList(ref: TableRef, list: string, change: { add?: readonly string[]; delete?: readonly string[] } | { replace: readonly string[] }): Promise<{ added: number; deleted: number }> {
+    const { table, state: compiled } = this.appliedTable(ref);
+    const lists = table.addressLists ?? [];
+    const current = lists.find((l) => l.name === list);
+    if (!current) throw new NftUnknownTargetError(`address list "${list}" of table ${compiled.key}`);
+    let elements: string[];
+    if ('replace' in change) elements = [...change.replace];
+    else {
+      const removing = new Set(change.delete ?? []);
+      elements = [...current.elements.filter((e) => !removing.has(e)), ...(change.add ?? [])];
+    }
+    const next = { ...current, elements };
+    const nextTable: Table = { ...table, addressLists: lists.map((l) => (l.name === list ? next : l)) };
+    validatePolicy({ tables: [nextTable] });
+    const before = new Map(listElements(current).map((e) => [JSON.stringify(e), e]));
+    const after = new Map(listElements(next).map((e) => [JSON.stringify(e), e]));
+    const toDelete = [...before].filter(([k]) => !after.has(k)).map(([, e]) => e);
+    const toAdd = [...after].filter(([k]) => !before.has(k)).map(([, e]) => e);
+    const origin: Origin = { kind: 'address-list', table: compiled.key, list };
+    const batch: Batch = { document: { nftables: [{ metainfo: { json_schema_version: 1 } }] }, origins: [undefined] };
+    // Deletes first: a prefix that replaces a narrower one must not overlap it inside the set.
+    if (toDelete.length > 0) this.push(batch, elementCommand(table, list, 'delete', toDelete), origin);
+    if (toAdd.length > 0) this.push(batch, elementCommand(table, list, 'add', toAdd), origin);
+    const parts = new Map(compiled.parts);
+    parts.set(`list ${list}`, listPart(table, next).digest);
+    await this.commitIncremental(batch, ref, nextTable, parts);
+    return { added: toAdd.length, deleted: toDelete.length };
+  }
+
+  /** Replaces the rules of one chain (flush chain + add rules, one transaction); adds the chain if new. */
+  async replaceChain(ref: TableRef, chain: Chain): Promise<void> {
+    const { table, state: compiled } = this.appliedTable(ref);
+    const exists = table.chains.some((c) => c.name === chain.name);
+    const nextTable: Table = { ...table, chains: exists ? table.chains.map((c) => (c.name === chain.name ? chain : c)) : [...table.chains, chain] };
+    validatePolicy({ tables: [nextTable] });
+    const key = compiled.key;
+    const batch: Batch = { document: { nftables: [{ metainfo: { json_schema_version: 1 } }] }, origins: [undefined] };
+    const chainOrigin: Origin = { kind: 'chain', table: key, chain: chain.name };
+    this.push(batch, chainCommand(table, chain), chainOrigin);
+    this.push(batch, { flush: { chain: { family: table.family, table: table.name, name: chain.name } } }, chainOrigin);
+    const part = chainPart(table, chain);
+    part.commands.forEach((command, i) => this.push(batch, command, part.origins[i]));
+    const parts = new Map(compiled.parts);
+    parts.set(`chain ${chain.name}`, part.digest);
+    await this.commitIncremental(batch, ref, nextTable, parts, { name: chain.name, comments: part.comments });
+  }
+
+  /** The ruleset of one table as nft prints it (`nft list table`), for operators and golden tests. */
+  async listTable(ref: TableRef): Promise<string> {
+    return (await this.nft(['list', 'table', ref.family, ref.name])).stdout;
+  }
+
+  private appliedTable(ref: TableRef): { table: Table; state: AppliedState } {
+    const entry = this.applied.get(tableKey(ref));
+    if (!entry) throw new NftUnknownTargetError(`table ${tableKey(ref)}`);
+    return entry;
+  }
+
+  private push(batch: Batch, command: Record<string, JsonValue>, origin: Origin | undefined): void {
+    batch.document.nftables.push(command);
+    batch.origins.push(origin);
+  }
+
+  /** Commits an incremental batch together with the new fingerprint, then verifies and records the table. */
+  private async commitIncremental(batch: Batch, ref: TableRef, nextTable: Table, parts: Map<string, string>, changedChain?: { name: string; comments: string[] }): Promise<void> {
+    const { state } = this.appliedTable(ref);
+    const fingerprint = tableFingerprint(parts);
+    const fpOrigin: Origin = { kind: 'fingerprint', table: state.key };
+    this.push(batch, { flush: { chain: { family: ref.family, table: ref.name, name: FINGERPRINT_CHAIN } } }, fpOrigin);
+    for (const command of fingerprintCommands(ref, fingerprint)) this.push(batch, command, fpOrigin);
+    await this.commit(batch);
+    const chains = state.expected.chains.filter((c) => c.name !== FINGERPRINT_CHAIN);
+    if (changedChain) {
+      const chain = nextTable.chains.find((c) => c.name === changedChain.name);
+      const entry = { name: changedChain.name, ...(chain?.base ? { base: chain.base } : {}), ruleComments: changedChain.comments };
+      const at = chains.findIndex((c) => c.name === changedChain.name);
+      if (at >= 0) chains[at] = entry;
+      else chains.push(entry);
+    }
+    chains.push({ name: FINGERPRINT_CHAIN, ruleComments: [fingerprintComment(fingerprint)] });
+    const next: AppliedState = { ...state, fingerprint, parts, expected: { sets: state.expected.sets, chains } };
+    await this.verify([next]);
+    this.applied.set(state.key, { table: nextTable, state: next });
+  }
+
+  private async commit(batch: Batch): Promise<void> {
+    const input = JSON.stringify(batch.document);
+    if (this.check) {
+      const checked = await this.runner.run(['-c', '-j', '-f', '-'], input);
+      if (checked.exitCode !== 0) throw await this.locate(batch, checked.stderr);
+    }
+    const applied = await this.runner.run(['-j', '-f', '-'], input);
+    if (applied.exitCode !== 0) throw await this.locate(batch, applied.stderr);
+  }
+
+  /**
+   * nft reports JSON errors without a location (`internal:0:0-0`), so the failing command is found by
+   * checking growing prefixes of the batch (binary search, log2(n) `nft -c` runs).
+   */
+  private async locate(batch: Batch, message: string): Promise<NftApplyError> {
+    const all = batch.document.nftables;
+    const fails = async (count: number) => (await this.runner.run(['-c', '-j', '-f', '-'], JSON.stringify({ nftables: all.slice(0, count) }))).exitCode !== 0;
+    let good = 1; // the metainfo alone is always accepted
+    let bad = all.length;
+    if (!(await fails(bad))) return new NftApplyError(undefined, message);
+    while (bad - good > 1) {
+      const mid = Math.floor((good + bad) / 2);
+      if (await fails(mid)) bad = mid;
+      else good = mid;
+    }
+    const origin = batch.origins[bad - 1];
+    const precise = await this.runner.run(['-c', '-j', '-f', '-'], JSON.stringify({ nftables: all.slice(0, bad) }));
+    const error = new NftApplyError(origin, cleanNftError(precise.stderr || message));
+    this.logger.warn({ origin, nft: error.nftMessage }, 'nft rejected the batch');
+    return error;
+  }
+
+  private async verify(tables: readonly AppliedState[]): Promise<void> {
+    const observed = await this.readRuleset();
+    for (const table of tables) {
+      const differences = compareTable(table.expected, observed.get(table.key));
+      if (differences.length > 0) throw new NftVerifyError(table.key, differences);
+    }
+  }
+
+  private async readRuleset(): Promise<Map<string, ObservedTable>> {
+    return parseRuleset((await this.nft(['-j', '-t', 'list', 'ruleset'])).stdout);
+  }
+
+  private async nft(args: string[]): Promise<{ stdout: string }> {
+    const result = await this.runner.run(args);
+    if (result.exitCode !== 0) throw new NftCommandError(args, result.exitCode, result.stderr);
+    return result;
+  }
+}
+
+/** Drops nft's meaningless `internal:0:0-0:` location (JSON input has none) and joins the lines. */
+export function cleanNftError(stderr: string): string {
+  return stderr
+    .split('\n')
+    .map((line) => line.replace(/^internal:0:0-0: /, '').trim())
+    .filter((line) => line.length > 0)
+    .join('; ');
+}

@@ -1,0 +1,112 @@
+// Address prefixes as integer intervals, for normalising address lists. Hand-written on purpose:
+// ip-num takes ~21 µs per prefix here (measured), which is 2 s for a 100,000-entry list.
+import { isIPv4, isIPv6 } from 'node:net';
+import type { IpVersion } from './model.js';
+
+export interface Prefix {
+  version: IpVersion;
+  /** Network address as an integer (host bits cleared). */
+  network: bigint;
+  length: number;
+}
+
+export class PrefixSyntaxError extends Error {
+  override readonly name = 'PrefixSyntaxError';
+}
+
+function ipv4ToBigInt(address: string): bigint {
+  const parts = address.split('.');
+  let value = 0;
+  for (const part of parts) value = value * 256 + Number(part);
+  return BigInt(value);
+}
+
+function ipv6ToBigInt(address: string): bigint {
+  let text = address;
+  // Embedded IPv4 tail (::ffff:192.0.2.1).
+  const lastColon = text.lastIndexOf(':');
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    const v4 = Number(ipv4ToBigInt(tail));
+    text = `${text.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+  }
+  const [head = '', rest] = text.split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const restGroups = rest === undefined || rest === '' ? [] : rest.split(':');
+  const fill = rest === undefined ? 0 : 8 - headGroups.length - restGroups.length;
+  let value = 0n;
+  for (const group of [...headGroups, ...Array<string>(fill).fill('0'), ...restGroups]) value = (value << 16n) | BigInt(parseInt(group, 16));
+  return value;
+}
+
+function bits(version: IpVersion): number {
+  return version === 4 ? 32 : 128;
+}
+
+/** Parses `10.0.0.0/8`, `2001:db8::/32` or a bare address (a /32 or /128); clears host bits. */
+export function parsePrefix(text: string, version?: IpVersion): Prefix {
+  const slash = text.indexOf('/');
+  const address = slash < 0 ? text : text.slice(0, slash);
+  const detected: IpVersion | undefined = isIPv4(address) ? 4 : isIPv6(address) ? 6 : undefined;
+  if (detected === undefined) throw new PrefixSyntaxError(`"${text}" is not an IPv4 or IPv6 address or prefix`);
+  if (version !== undefined && detected !== version) throw new PrefixSyntaxError(`"${text}" is not an IPv${version} prefix`);
+  const width = bits(detected);
+  const length = slash < 0 ? width : Number(text.slice(slash + 1));
+  if (!Number.isInteger(length) || length < 0 || length > width || (slash >= 0 && !/^\d+$/.test(text.slice(slash + 1)))) {
+    throw new PrefixSyntaxError(`"${text}" has an invalid prefix length (0..${width})`);
+  }
+  const raw = detected === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
+  const hostBits = BigInt(width - length);
+  return { version: detected, network: (raw >> hostBits) << hostBits, length };
+}
+
+export function lastAddress(prefix: Prefix): bigint {
+  return prefix.network | ((1n << BigInt(bits(prefix.version) - prefix.length)) - 1n);
+}
+
+/** The address in nft's own notation (dotted quad, or RFC 5952 compressed IPv6). */
+export function formatAddress(value: bigint, version: IpVersion): string {
+  if (version === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
+  const groups: number[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
+  // RFC 5952 §4.2: compress the longest run (≥ 2) of zero groups, the first one on a tie.
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
+export function formatPrefix(prefix: Prefix): string {
+  return `${formatAddress(prefix.network, prefix.version)}/${prefix.length}`;
+}
+
+/**
+ * Sorts prefixes and drops every one contained in another (nft 1.0.6 rejects overlapping intervals in a
+ * set without auto-merge, and JSON input cannot ask for auto-merge).
+ */
+export function collapsePrefixes(prefixes: readonly Prefix[]): Prefix[] {
+  const sorted = [...prefixes].sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : a.length - b.length));
+  const out: Prefix[] = [];
+  let coveredUntil = -1n;
+  for (const prefix of sorted) {
+    const last = lastAddress(prefix);
+    if (prefix.network <= coveredUntil) continue; // inside the previous (shorter or equal) prefix
+    out.push(prefix);
+    coveredUntil = last;
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+// The thin I/O adapter: runs the nft binary (optionally inside a network namespace) through execa.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+
+export interface NftResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `nft <args>`. With `input`, the argument pair `-f -` reads that text. Implementations must not
+ * throw on a non-zero exit.
+ */
+export interface NftRunner {
+  run(args: readonly string[], input?: string): Promise<NftResult>;
+}
+
+export interface NftBinaryOptions {
+  /** Path or name of the nft binary (default `nft`). */
+  binary?: string;
+  /** Run nft inside this named network namespace (`ip netns exec <netns> nft …`). */
+  netns?: string;
+}
+
+/**
+ * The real nft binary. Input goes through a private temporary file: Node gives a child a socketpair as
+ * stdin, and nft's `-f -` opens /dev/stdin, which fails on a socket (ENXIO).
+ */
+export function nftBinary(options: NftBinaryOptions = {}): NftRunner {
+  const binary = options.binary ?? 'nft';
+  return {
+    async run(args, input) {
+      let dir: string | undefined;
+      let argv = [...args];
+      if (input !== undefined) {
+        dir = mkdtempSync(join(tmpdir(), 'cairn-nft-'));
+        const file = join(dir, 'batch.json');
+        writeFileSync(file, input);
+        argv = argv.map((arg, i) => (arg === '-' && argv[i - 1] === '-f' ? file : arg));
+      }
+      try {
+        const [command, commandArgs] = options.netns ? ['ip', ['netns', 'exec', options.netns, binary, ...argv]] : [binary, argv];
+        const result = await execa(command, commandArgs, { reject: false, stdin: 'ignore', maxBuffer: 1024 * 1024 * 1024 });
+        return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+      } finally {
+        if (dir) rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { collapsePrefixes, formatPrefix, parsePrefix } from '../src/prefix.js';
+import { formatAddress } from '../src/prefix.js';
+import { SocketAddress } from 'node:net';
+
+describe('prefix parsing and formatting', () => {
+  it('parses IPv4 and IPv6 prefixes and clears host bits', () => {
+    expect(formatPrefix(parsePrefix('10.1.2.3/8'))).toBe('10.0.0.0/8');
+    expect(formatPrefix(parsePrefix('2001:db8::1/32'))).toBe('2001:db8::/32');
+    expect(formatPrefix(parsePrefix('2001:5ad0:0:2::1'))).toBe('2001:5ad0:0:2::1/128');
+    expect(formatPrefix(parsePrefix('::ffff:192.0.2.1/128'))).toBe('::ffff:c000:201/128');
+    expect(formatPrefix(parsePrefix('0.0.0.0/0'))).toBe('0.0.0.0/0');
+    expect(formatPrefix(parsePrefix('::/0'))).toBe('::/0');
+  });
+
+  it('rejects malformed input with a message naming it', () => {
+    expect(() => parsePrefix('10.0.0.0/33')).toThrow(/10.0.0.0\/33.*invalid prefix length/);
+    expect(() => parsePrefix('10.0.0/8')).toThrow(/not an IPv4 or IPv6/);
+    expect(() => parsePrefix('2001:db8::/32', 4)).toThrow(/not an IPv4 prefix/);
+    expect(() => parsePrefix('10.0.0.0/8x')).toThrow(/invalid prefix length/);
+  });
+
+  it('formats IPv6 like RFC 5952, as Node and inet_ntop do', () => {
+    fc.assert(
+      fc.property(fc.ipV6(), (address) => {
+        const ours = formatAddress(parsePrefix(address).network, 6);
+        const node = new SocketAddress({ address, family: 'ipv6' }).address;
+        // inet_ntop prints IPv4-compatible/mapped addresses with a dotted tail; we never need that form.
+        fc.pre(!node.includes('.'));
+        expect(ours).toBe(node);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('collapses nested and duplicate prefixes, keeping disjoint ones in address order', () => {
+    const out = collapsePrefixes(['10.0.0.0/8', '10.1.0.0/16', '192.168.0.0/24', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.128/25'].map((p) => parsePrefix(p)));
+    expect(out.map(formatPrefix)).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/24']);
+  });
+
+  it('never leaves overlapping prefixes and never drops an address (property)', () => {
+    const prefix = fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 16, max: 32 })).map(([hi, len]) => parsePrefix(`10.${hi >> 8}.${hi & 255}.0/${len}`));
+    fc.assert(
+      fc.property(fc.array(prefix, { maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 0xffffff }), { maxLength: 20 }), (prefixes, probes) => {
+        const out = collapsePrefixes(prefixes);
+        const last = (p: (typeof out)[number]) => p.network | ((1n << BigInt(32 - p.length)) - 1n);
+        for (let i = 1; i < out.length; i++) expect(out[i]!.network > last(out[i - 1]!)).toBe(true);
+        for (const probe of probes) {
+          const address = (10n << 24n) | BigInt(probe);
+          const inInput = prefixes.some((p) => address >= p.network && address <= last(p));
+          const inOutput = out.some((p) => address >= p.network && address <= last(p));
+          expect(inOutput).toBe(inInput);
+        }
+      }),
+    );
+  });
+});
