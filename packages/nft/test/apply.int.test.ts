@@ -1,0 +1,167 @@
+// The Firewall against the real nft 1.0.6 and kernel, in a throwaway namespace: golden rulesets of both
+// presets, `nft -c` on every preset variant, idempotence with live counters, failure injection, the
+// incremental API, and a foreign table that must survive all of it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lab, type Namespace } from '@cairn/harness';
+import {
+  type Chain,
+  type FirewallPolicy,
+  NftApplyError,
+  NftPolicyError,
+  REFERENCE_CLOUDSTACK_INPUT,
+  REFERENCE_OOB_INPUT,
+  cloudStackRoutedPolicy,
+  compilePolicy,
+  nftBinary,
+  oobSiteRouterPolicy,
+  replacementBatch,
+} from '../src/index.js';
+import { golden } from './golden.js';
+import { firewallIn, nft, udpProbe } from './support.js';
+
+const FOREIGN = [
+  'add table inet foreign',
+  'add set inet foreign blocked { type ipv4_addr; flags interval; elements = { 203.0.113.0/24 } }',
+  'add chain inet foreign guard { type filter hook input priority 10; policy accept; }',
+  'add rule inet foreign guard ip saddr @blocked drop',
+].join('\n');
+
+async function listTables(ns: Namespace, policy: FirewallPolicy): Promise<string> {
+  const parts: string[] = [];
+  for (const t of policy.tables) parts.push(await nft(ns, 'list', 'table', t.family, t.name));
+  return parts.join('');
+}
+
+describe('Firewall against nft 1.0.6', () => {
+  const lab = Lab.create('nft-apply');
+  afterAll(() => lab.destroy());
+  let router: Namespace;
+  let foreignText: string;
+  const oob = oobSiteRouterPolicy(REFERENCE_OOB_INPUT);
+  const cloudstack = cloudStackRoutedPolicy(REFERENCE_CLOUDSTACK_INPUT);
+
+  beforeAll(async () => {
+    router = await lab.namespace('router');
+    await router.exec('nft', ['-f', '-'], { input: FOREIGN });
+    foreignText = await nft(router, 'list', 'table', 'inet', 'foreign');
+  });
+
+  const foreignSurvives = async () => expect(await nft(router, 'list', 'table', 'inet', 'foreign')).toBe(foreignText);
+
+  it('nft -c accepts every preset variant', async () => {
+    const variants: [string, FirewallPolicy][] = [
+      ['cloudstack reference', cloudstack],
+      ['cloudstack default-deny, reject', cloudStackRoutedPolicy({ ...REFERENCE_CLOUDSTACK_INPUT, defaultEgress: 'deny', blocked: { reject: 'admin-prohibited' } })],
+      ['cloudstack isolated only, no peers', cloudStackRoutedPolicy({ ...REFERENCE_CLOUDSTACK_INPUT, vpcTiers: [], bgpPeers: [] })],
+      ['oob reference', oob],
+      ['oob nflog group', oobSiteRouterPolicy({ ...REFERENCE_OOB_INPUT, logGroup: 7 })],
+      ['oob rate-limited log, IPv6 only', oobSiteRouterPolicy({ ...REFERENCE_OOB_INPUT, ipv4: undefined, logRate: { rate: 10, per: 'second' } })],
+    ];
+    const runner = nftBinary({ netns: router.name });
+    for (const [name, policy] of variants) {
+      const result = await runner.run(['-c', '-j', '-f', '-'], JSON.stringify(replacementBatch(compilePolicy(policy).tables).document));
+      expect({ name, exitCode: result.exitCode, stderr: result.stderr }).toEqual({ name, exitCode: 0, stderr: '' });
+    }
+  });
+
+  it('applies both presets; the kernel ruleset matches the golden `nft list` text; the foreign table survives', async () => {
+    const firewall = firewallIn(router);
+    const first = await firewall.apply({ tables: [...cloudstack.tables, ...oob.tables] });
+    expect(first.replaced).toEqual(['ip ip4_firewall', 'ip6 ip6_firewall', 'ip ip4_acl', 'ip6 ip6_acl', 'ip6 oob_filter', 'ip oob_filter']);
+    const cloudText = await listTables(router, cloudstack);
+    const oobText = await listTables(router, oob);
+    expect(cloudText).toBe(golden('cloudstack-routed.nft', cloudText));
+    expect(oobText).toBe(golden('oob-site-router.nft', oobText));
+    // The rule text CloudStack's own integration tests grep for in `nft list chain ip ip4_firewall …`.
+    expect(await nft(router, 'list', 'chain', 'ip', 'ip4_firewall', 'FORWARD')).toContain('ip daddr 202.38.80.16/28 jump fw_chain_ingress');
+    expect(await nft(router, 'list', 'chain', 'ip', 'ip4_firewall', 'fw_chain_ingress')).toContain('ip saddr 0.0.0.0/0 ip daddr 0.0.0.0/0 tcp dport 22 accept');
+    expect(await nft(router, 'list', 'chain', 'ip', 'ip4_acl', 'eth2_ingress_policy')).toContain('ip saddr 0.0.0.0/0 tcp dport 22 accept');
+    await foreignSurvives();
+  });
+
+  it('applying the same policy again changes nothing, not even counters', async () => {
+    const firewall = firewallIn(router);
+    await firewall.apply(oob);
+    // Traffic the input chain rejects (loopback is not a local-ipv4 source): the reject counter moves.
+    expect(await udpProbe(router, '127.0.0.1', 9)).toBe('EHOSTUNREACH');
+    const before = await nft(router, 'list', 'ruleset');
+    expect(before).toMatch(/counter packets [1-9]\d* bytes \d+ log prefix "ipv4 input drop: "/);
+    const again = await firewallIn(router).apply(oob);
+    expect(again).toMatchObject({ replaced: [], unchanged: ['ip6 oob_filter', 'ip oob_filter'], removed: [] });
+    expect(await nft(router, 'list', 'ruleset')).toBe(before);
+  });
+
+  it('a missing address list fails before nft runs, naming the rule; nothing changes', async () => {
+    const before = await nft(router, 'list', 'ruleset');
+    const broken = withForwardRule(oob, 'ip6', { id: 'uses-missing', match: [{ kind: 'address', direction: 'source', version: 6, list: 'nosuch' }], then: [{ kind: 'accept' }] });
+    await expect(firewallIn(router).apply(broken)).rejects.toThrow(NftPolicyError);
+    await expect(firewallIn(router).apply(broken)).rejects.toThrow(/rule "uses-missing" \(chain forward, rule #\d+\) of table ip6 oob_filter: address list "nosuch" does not exist/);
+    expect(await nft(router, 'list', 'ruleset')).toBe(before);
+  });
+
+  it.each([
+    ['a port out of range', 'ip6', { id: 'bad-port', match: [{ kind: 'port', protocol: 'tcp', direction: 'destination', ports: [70000] }], then: [{ kind: 'accept' }] }, /rule "bad-port".*table ip6 oob_filter: Error: Service out of range/],
+    ['an ICMPv6 reject in an IPv4 table', 'ip', { id: 'bad-reject', then: [{ kind: 'reject', with: { icmpv6: 'admin-prohibited' } }] }, /rule "bad-reject".*table ip oob_filter: Error: conflicting protocols specified: ip vs ip6/],
+  ] as const)('nft rejects %s: the error names the rule, the old ruleset stays in force', async (_what, family, rule, message) => {
+    const before = await nft(router, 'list', 'ruleset');
+    const error = await firewallIn(router).apply(withForwardRule(oob, family, rule as Chain['rules'][number])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NftApplyError);
+    expect((error as NftApplyError).origin).toMatchObject({ kind: 'rule', rule: rule.id, chain: 'forward' });
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).toMatch(/previous ruleset is still in force/);
+    expect(await nft(router, 'list', 'ruleset')).toBe(before);
+  });
+
+  it('updates one address list and one chain atomically; a later full apply of the same policy is a no-op', async () => {
+    const firewall = firewallIn(router);
+    await firewall.apply(oob);
+    const inputBefore = await nft(router, 'list', 'chain', 'ip', 'oob_filter', 'input');
+    const ref = { family: 'ip6', name: 'oob_filter' } as const;
+    const changed = await firewall.updateAddressList(ref, 'management', { add: ['2001:db8:aaaa::/48', '2001:db8:aaaa:1::/64'], delete: ['2a0c:8e90:400::/40'] });
+    expect(changed).toEqual({ added: 1, deleted: 1 });
+    expect(await nft(router, 'list', 'set', 'ip6', 'oob_filter', 'management')).toMatch(/elements = \{ 2001:db8:aaaa::\/48 \}/);
+
+    const forward4 = oob.tables[1]!.chains[1]!;
+    const newForward: Chain = { ...forward4, rules: [{ id: 'fwd-web', match: [{ kind: 'port', protocol: 'tcp', direction: 'destination', ports: [80] }], then: [{ kind: 'accept' }] }, ...forward4.rules] };
+    await firewall.replaceChain({ family: 'ip', name: 'oob_filter' }, newForward);
+    const forwardText = await nft(router, 'list', 'chain', 'ip', 'oob_filter', 'forward');
+    expect(forwardText).toMatch(/policy drop;\n\s+tcp dport 80 accept comment "fwd-web"\n\s+meta l4proto icmp accept/);
+    // The other chain was not rebuilt: its counters kept their values.
+    expect(await nft(router, 'list', 'chain', 'ip', 'oob_filter', 'input')).toBe(inputBefore);
+
+    const updated: FirewallPolicy = {
+      tables: [
+        { ...oob.tables[0]!, addressLists: oob.tables[0]!.addressLists!.map((l) => (l.name === 'management' ? { ...l, elements: ['2001:db8:aaaa::/48'] } : l)) },
+        { ...oob.tables[1]!, chains: [oob.tables[1]!.chains[0]!, newForward] },
+      ],
+    };
+    const before = await nft(router, 'list', 'ruleset');
+    expect(await firewallIn(router).apply(updated)).toMatchObject({ replaced: [], unchanged: ['ip6 oob_filter', 'ip oob_filter'] });
+    expect(await nft(router, 'list', 'ruleset')).toBe(before);
+
+    const bad: Chain = { ...newForward, rules: [{ id: 'bad-port', match: [{ kind: 'port', protocol: 'udp', direction: 'source', ports: [99999] }], then: [{ kind: 'drop' }] }] };
+    await expect(firewall.replaceChain({ family: 'ip', name: 'oob_filter' }, bad)).rejects.toThrow(/rule "bad-port" \(chain forward, rule #0\) of table ip oob_filter: Error: Service out of range/);
+    expect(await nft(router, 'list', 'ruleset')).toBe(before);
+    await foreignSurvives();
+  });
+
+  it('removes a table it owned once the policy drops it, and nothing else', async () => {
+    const firewall = firewallIn(router);
+    await firewall.apply(oob);
+    const result = await firewall.apply({ tables: [oob.tables[0]!] });
+    expect(result).toMatchObject({ removed: ['ip oob_filter'], replaced: [], unchanged: ['ip6 oob_filter'] });
+    const tables = await nft(router, 'list', 'tables');
+    expect(tables).not.toContain('table ip oob_filter');
+    expect(tables).toContain('table ip6 oob_filter');
+    expect(tables).toContain('table ip ip4_firewall');
+    await foreignSurvives();
+  });
+});
+
+function withForwardRule(policy: FirewallPolicy, family: 'ip' | 'ip6', rule: Chain['rules'][number]): FirewallPolicy {
+  return {
+    tables: policy.tables.map((t) =>
+      t.family !== family ? t : { ...t, chains: t.chains.map((c) => (c.name === 'forward' ? { ...c, rules: [...c.rules.slice(0, 3), rule, ...c.rules.slice(3)] } : c)) },
+    ),
+  };
+}
