@@ -16,6 +16,7 @@ packages=(
   iperf3         # forwarding throughput
   procps psmisc  # ps, sysctl, killall
   ethtool
+  iputils-ping   # ping: ICMP through the firewall presets (@cairn/nft)
 )
 
 missing=()
