@@ -26,3 +26,8 @@ export {
   type StepResult,
 } from './advertiser/machine.js';
 export { buildAdvertisement } from './advertiser/advertisement.js';
+export { RaAdvertiser, type RaAdvertiserOptions, type InterfaceCounters, type AdvertiserEvents } from './advertiser.js';
+export { type Clock, systemClock } from './clock.js';
+export { Icmpv6Socket, type ReceivedPacket, type Icmpv6SocketOptions } from './transport/icmpv6-socket.js';
+export { LinkWatcher, type LinkState } from './transport/links.js';
+export { RaSocketError } from './transport/libc.js';

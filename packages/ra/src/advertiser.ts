@@ -1,0 +1,279 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { type InterfaceConfig, type ResolvedInterfaceConfig, RaConfigError, resolveConfig } from './advertiser/config.js';
+import { type InterfaceAction, type InterfaceEvent, type InterfaceState, type Random, initialState, nextWakeAt, step } from './advertiser/machine.js';
+import { type Clock, systemClock } from './clock.js';
+import { Icmpv6Socket, type ReceivedPacket } from './transport/icmpv6-socket.js';
+import { type LinkState, LinkWatcher } from './transport/links.js';
+import { NdDecodeError } from './wire/errors.js';
+import { IcmpType, decodeMessage, encodeMessage } from './wire/messages.js';
+
+const ALL_ROUTERS = 'ff02::2';
+
+export interface RaAdvertiserOptions {
+  interfaces: InterfaceConfig[];
+  logger: Logger;
+  clock?: Clock;
+  /** Values in [0, 1) for the RFC 4861 random intervals and delays (default Math.random). */
+  random?: Random;
+  /**
+   * ff02::2 memberships per socket. Each join costs socket option memory (`net.core.optmem_max`,
+   * 20 KiB on many kernels ≈ 300 groups), so memberships are spread over sockets of this many (default 100).
+   */
+  groupsPerSocket?: number;
+}
+
+/** Per-interface counters. */
+export interface InterfaceCounters {
+  sent: { unsolicited: number; solicited: number; final: number };
+  sendErrors: number;
+  solicitationsReceived: number;
+  advertisementsReceived: number;
+  discarded: number;
+  inconsistencies: number;
+}
+
+export interface AdvertiserEvents {
+  /** An RA went out. */
+  sent: [{ interface: string; destination: string; reason: string }];
+  /** RFC 4861 §6.2.7: another router advertises something else. */
+  inconsistent: [{ interface: string; source: string; field: string; ours: unknown; theirs: unknown }];
+}
+
+interface InterfaceRecord {
+  state: InterfaceState;
+  timer: unknown;
+  link: LinkState | undefined;
+  /** What identifies the link as we last saw it usable (ifindex, MAC, link-local addresses). */
+  identity: string | undefined;
+  counters: InterfaceCounters;
+}
+
+const newCounters = (): InterfaceCounters => ({
+  sent: { unsolicited: 0, solicited: 0, final: 0 },
+  sendErrors: 0,
+  solicitationsReceived: 0,
+  advertisementsReceived: 0,
+  discarded: 0,
+  inconsistencies: 0,
+});
+
+/**
+ * An RFC 4861 router-advertisement daemon for a set of interfaces in the caller's network namespace:
+ * one pure state machine per interface, one raw ICMPv6 socket for sending and receiving, a few more for
+ * ff02::2 memberships, and rtnetlink to follow links going down and up and link-local addresses changing.
+ *
+ * ```ts
+ * const ra = new RaAdvertiser({ logger, interfaces: [{ name: 'eth1', prefixes: [{ prefix: '2001:db8:1::/64' }] }] });
+ * await ra.start();
+ * await ra.reconfigure([...]);   // removed prefixes are deprecated, unchanged interfaces see nothing
+ * await ra.stop();               // final RAs with router lifetime 0
+ * ```
+ */
+export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly groupsPerSocket: number;
+  private readonly records = new Map<string, InterfaceRecord>();
+  private socket: Icmpv6Socket | undefined;
+  private readonly membershipSockets: { socket: Icmpv6Socket; groups: number }[] = [];
+  /** ifindex → the membership socket that joined ff02::2 there. */
+  private readonly memberships = new Map<number, Icmpv6Socket>();
+  private watcher: LinkWatcher | undefined;
+  private links = new Map<string, LinkState>();
+  private byIndex = new Map<number, string>();
+  private running = false;
+
+  constructor(options: RaAdvertiserOptions) {
+    super();
+    this.logger = options.logger;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.groupsPerSocket = options.groupsPerSocket ?? 100;
+    for (const config of resolveConfig(options.interfaces)) this.records.set(config.name, this.newRecord(config));
+  }
+
+  private newRecord(config: ResolvedInterfaceConfig): InterfaceRecord {
+    return { state: initialState(config), timer: undefined, link: undefined, identity: undefined, counters: newCounters() };
+  }
+
+  /** Opens the sockets in the caller's network namespace and starts advertising on the links that are up. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.socket = new Icmpv6Socket({ receiveTypes: [IcmpType.RouterSolicitation, IcmpType.RouterAdvertisement] });
+    this.socket.receive((packet) => this.onPacket(packet));
+    // Sockets belong to the namespace of the thread that creates them: make the membership shards now.
+    for (let i = 0; i < Math.max(1, Math.ceil(this.records.size / this.groupsPerSocket)); i++) this.addMembershipShard();
+    const { watcher, links } = await LinkWatcher.open((next) => this.onLinks(next));
+    this.watcher = watcher;
+    this.running = true;
+    this.onLinks(links);
+    this.logger.info({ interfaces: [...this.records.keys()].length }, 'router advertisements started');
+  }
+
+  /**
+   * Applies a new configuration. Interfaces that left get final RAs (RFC 4861 §6.2.5); removed prefixes,
+   * routes and DNS entries are withdrawn with zero lifetimes; an unchanged interface sends nothing extra.
+   * Throws `RaConfigError` (and changes nothing) when the configuration is invalid. Call it from the
+   * advertiser's network namespace when it adds interfaces (new membership sockets may be needed).
+   */
+  reconfigure(interfaces: InterfaceConfig[]): void {
+    const resolved = resolveConfig(interfaces);
+    const names = new Set(resolved.map((c) => c.name));
+    for (const [name, record] of this.records) {
+      if (names.has(name)) continue;
+      this.apply(name, record, { type: 'shutdown' });
+      this.clock.clearTimeout(record.timer);
+      this.records.delete(name);
+    }
+    for (const config of resolved) {
+      const record = this.records.get(config.name);
+      if (record) this.apply(config.name, record, { type: 'reconfigure', config });
+      else this.records.set(config.name, this.newRecord(config));
+    }
+    if (this.running) this.onLinks(this.links);
+  }
+
+  /** Sends final RAs on every advertising interface, then closes the sockets. */
+  async stop(): Promise<void> {
+    for (const [name, record] of this.records) {
+      this.apply(name, record, { type: 'shutdown' });
+      this.clock.clearTimeout(record.timer);
+      record.timer = undefined;
+      record.identity = undefined;
+    }
+    this.running = false;
+    await this.watcher?.close();
+    this.watcher = undefined;
+    await Promise.all([this.socket?.close(), ...this.membershipSockets.map((m) => m.socket.close())]);
+    this.socket = undefined;
+    this.membershipSockets.length = 0;
+    this.memberships.clear();
+    this.logger.info('router advertisements stopped');
+  }
+
+  /** Counters per configured interface. */
+  counters(): Record<string, InterfaceCounters> {
+    return Object.fromEntries([...this.records].map(([name, record]) => [name, structuredClone(record.counters)]));
+  }
+
+  /** The state machine of one interface (for inspection and tests). */
+  interfaceState(name: string): InterfaceState | undefined {
+    return this.records.get(name)?.state;
+  }
+
+  private onLinks(links: Map<string, LinkState>): void {
+    this.links = links;
+    this.byIndex = new Map([...links.values()].map((l) => [l.ifindex, l.name]));
+    if (!this.running) return;
+    for (const [name, record] of this.records) {
+      const link = links.get(name);
+      const usable = link !== undefined && link.up && link.linkLocal.length > 0;
+      const identity = usable ? `${link.ifindex} ${link.linkLayerAddress} ${link.linkLocal.join(',')}` : undefined;
+      if (identity === record.identity) continue;
+      record.link = link;
+      record.identity = identity;
+      if (usable) {
+        this.join(link.ifindex);
+        // RFC 4861 §6.2.4: becoming an advertising interface (or a new link-local address) starts afresh.
+        this.apply(name, record, { type: 'link-up', linkLayerAddress: link.linkLayerAddress });
+        this.logger.debug({ interface: name, ifindex: link.ifindex, linkLocal: link.linkLocal }, 'interface advertising');
+      } else if (record.state.advertising) {
+        this.apply(name, record, { type: 'link-down' });
+        this.logger.info({ interface: name }, 'interface down or without link-local address: not advertising');
+      }
+    }
+  }
+
+  /** Joins ff02::2 on the interface so solicitations reach us even when forwarding is off there. */
+  private join(ifindex: number): void {
+    if (this.memberships.has(ifindex)) return;
+    let shard = this.membershipSockets.find((m) => m.groups < this.groupsPerSocket);
+    shard ??= this.addMembershipShard();
+    try {
+      shard.socket.membership(true, ALL_ROUTERS, ifindex);
+      shard.groups++;
+      this.memberships.set(ifindex, shard.socket);
+    } catch (error) {
+      this.logger.warn({ ifindex, err: error }, 'could not join ff02::2; solicitations arrive only if forwarding is on');
+    }
+  }
+
+  /** A socket that only holds group memberships: ICMP6_FILTER blocks every type, so nothing queues on it. */
+  private addMembershipShard(): { socket: Icmpv6Socket; groups: number } {
+    const shard = { socket: new Icmpv6Socket({ receiveTypes: [] }), groups: 0 };
+    this.membershipSockets.push(shard);
+    return shard;
+  }
+
+  private onPacket(packet: ReceivedPacket): void {
+    const name = this.byIndex.get(packet.ifindex);
+    const record = name === undefined ? undefined : this.records.get(name);
+    if (name === undefined || record === undefined) return;
+    let message;
+    try {
+      message = decodeMessage(packet.bytes);
+    } catch (error) {
+      if (!(error instanceof NdDecodeError)) throw error;
+      record.counters.discarded++;
+      this.logger.debug({ interface: name, source: packet.source, reason: error.reason, err: error.message }, 'discarded malformed packet');
+      return;
+    }
+    const base = { source: packet.source, hopLimit: packet.hopLimit };
+    if (message.type === 'router-solicitation') {
+      record.counters.solicitationsReceived++;
+      this.apply(name, record, { type: 'solicitation', ...base, message });
+    } else {
+      record.counters.advertisementsReceived++;
+      this.apply(name, record, { type: 'advertisement', ...base, message });
+    }
+  }
+
+  private apply(name: string, record: InterfaceRecord, event: InterfaceEvent): void {
+    const { state, actions } = step(record.state, event, this.clock.now(), this.random);
+    record.state = state;
+    for (const action of actions) this.perform(name, record, action);
+    this.schedule(name, record);
+  }
+
+  private perform(name: string, record: InterfaceRecord, action: InterfaceAction): void {
+    switch (action.type) {
+      case 'send': {
+        const ifindex = record.link?.ifindex;
+        if (!this.socket || ifindex === undefined) return;
+        try {
+          this.socket.send(encodeMessage(action.message), action.destination, ifindex);
+          record.counters.sent[action.reason]++;
+          this.emit('sent', { interface: name, destination: action.destination, reason: action.reason });
+        } catch (error) {
+          record.counters.sendErrors++;
+          this.logger.warn({ interface: name, destination: action.destination, err: error }, 'sending RA failed');
+        }
+        return;
+      }
+      case 'discard':
+        record.counters.discarded++;
+        this.logger.debug({ interface: name, source: action.source, reason: action.reason }, `discarded ${action.what}`);
+        return;
+      case 'inconsistent':
+        record.counters.inconsistencies++;
+        this.logger.warn({ interface: name, source: action.source, field: action.field, ours: action.ours, theirs: action.theirs }, 'another router advertises inconsistent information (RFC 4861 §6.2.7)');
+        this.emit('inconsistent', { interface: name, source: action.source, field: action.field, ours: action.ours, theirs: action.theirs });
+        return;
+    }
+  }
+
+  private schedule(name: string, record: InterfaceRecord): void {
+    this.clock.clearTimeout(record.timer);
+    record.timer = undefined;
+    const wake = nextWakeAt(record.state);
+    if (wake === undefined || !this.running) return;
+    record.timer = this.clock.setTimeout(() => {
+      record.timer = undefined;
+      if (this.records.get(name) === record) this.apply(name, record, { type: 'timer' });
+    }, Math.max(0, wake - this.clock.now()));
+  }
+}
+
+export { RaConfigError };

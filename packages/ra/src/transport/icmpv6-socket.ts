@@ -1,0 +1,203 @@
+import { ipv6FromBytes, ipv6ToBytes } from '../wire/address.js';
+import { NativeBuffer, RaSocketError, check, errno, loadLibc } from './libc.js';
+import {
+  AF_INET6,
+  ICMP6_FILTER,
+  IPPROTO_ICMPV6,
+  IPPROTO_IPV6,
+  IPV6_HOPLIMIT,
+  IPV6_JOIN_GROUP,
+  IPV6_LEAVE_GROUP,
+  IPV6_MULTICAST_HOPS,
+  IPV6_MULTICAST_LOOP,
+  IPV6_PKTINFO,
+  IPV6_RECVHOPLIMIT,
+  IPV6_RECVPKTINFO,
+  IPV6_UNICAST_HOPS,
+  SOCK_CLOEXEC,
+  SOCK_RAW,
+  SOL_SOCKET,
+  SO_RCVBUF,
+  SO_RCVTIMEO,
+} from './socket-constants.js';
+
+/** One ICMPv6 message as the kernel delivered it (checksum already verified by the kernel). */
+export interface ReceivedPacket {
+  /** The ICMPv6 message, from its type octet on. */
+  bytes: Uint8Array;
+  source: string;
+  /** IPV6_PKTINFO: the destination address and the interface the packet arrived on. */
+  destination: string;
+  ifindex: number;
+  /** IPV6_HOPLIMIT: the hop limit of the IPv6 header (255 for valid ND, RFC 4861 §6.1). */
+  hopLimit: number;
+}
+
+export interface Icmpv6SocketOptions {
+  /** ICMPv6 types to receive (ICMP6_FILTER, RFC 3542 §3.2); empty = receive nothing. */
+  receiveTypes: number[];
+  /** Loop our own multicast back to us (default false: we do not want to hear our own RAs). */
+  multicastLoop?: boolean;
+  /** Hop limit of sent packets (default 255, RFC 4861 §6.1; other values only to test receivers). */
+  hopLimit?: number;
+  /** How often the blocked receive call wakes up to notice `close()` (default 250 ms). */
+  pollMs?: number;
+}
+
+const SOCKADDR_IN6 = 28;
+const MSGHDR = 56;
+const IOVEC = 16;
+const PACKET = 65536;
+const CONTROL = 256;
+
+function int(value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(value);
+  return b;
+}
+
+/** struct sockaddr_in6 for `address` with the interface as scope id (needed for link-local destinations). */
+export function sockaddrIn6(address: string, ifindex: number): Buffer {
+  const b = Buffer.alloc(SOCKADDR_IN6);
+  b.writeUInt16LE(AF_INET6, 0);
+  b.set(ipv6ToBytes(address), 8);
+  b.writeUInt32LE(ifindex, 24);
+  return b;
+}
+
+/**
+ * A raw ICMPv6 socket (RFC 3542) in the network namespace of the thread that creates it. The kernel fills
+ * in the ICMPv6 checksum on send and verifies it on receive (RFC 3542 §3.1). Received packets are read by
+ * `recvmsg` on koffi's worker thread, so the event loop never blocks.
+ */
+export class Icmpv6Socket {
+  readonly fd: number;
+  private readonly libc = loadLibc();
+  private closed = false;
+  private receiving: Promise<void> | undefined;
+
+  constructor(private readonly options: Icmpv6SocketOptions) {
+    const libc = this.libc;
+    this.fd = check(libc.socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6), 'socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6)', 'raw sockets need root or CAP_NET_RAW');
+    try {
+      // RFC 4861 §6.1: ND messages travel with hop limit 255 so receivers can tell they stayed on-link.
+      const hopLimit = options.hopLimit ?? 255;
+      this.setInt(IPPROTO_IPV6, IPV6_UNICAST_HOPS, hopLimit, 'IPV6_UNICAST_HOPS');
+      this.setInt(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, hopLimit, 'IPV6_MULTICAST_HOPS');
+      this.setInt(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, options.multicastLoop ? 1 : 0, 'IPV6_MULTICAST_LOOP');
+      this.setInt(IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, 'IPV6_RECVHOPLIMIT');
+      this.setInt(IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, 'IPV6_RECVPKTINFO');
+      if (options.receiveTypes.length > 0) this.setInt(SOL_SOCKET, SO_RCVBUF, 1 << 20, 'SO_RCVBUF');
+      // ICMP6_FILTER: a set bit blocks that type (RFC 3542 §3.2, ICMP6_FILTER_SETBLOCKALL/SETPASS).
+      const filter = Buffer.alloc(32, 0xff);
+      for (const type of options.receiveTypes) {
+        const word = (type >> 5) * 4;
+        filter.writeUInt32LE((filter.readUInt32LE(word) & ~(1 << (type & 31))) >>> 0, word);
+      }
+      check(libc.setsockopt(this.fd, IPPROTO_ICMPV6, ICMP6_FILTER, filter, 32), 'setsockopt(ICMP6_FILTER)');
+      const timeout = Buffer.alloc(16);
+      const pollMs = options.pollMs ?? 250;
+      timeout.writeBigInt64LE(BigInt(Math.floor(pollMs / 1000)), 0);
+      timeout.writeBigInt64LE(BigInt((pollMs % 1000) * 1000), 8);
+      check(libc.setsockopt(this.fd, SOL_SOCKET, SO_RCVTIMEO, timeout, 16), 'setsockopt(SO_RCVTIMEO)');
+    } catch (error) {
+      libc.close(this.fd);
+      throw error;
+    }
+  }
+
+  private setInt(level: number, name: number, value: number, what: string): void {
+    check(this.libc.setsockopt(this.fd, level, name, int(value), 4), `setsockopt(${what})`);
+  }
+
+  /** Joins (or leaves) a multicast group on one interface (IPV6_JOIN_GROUP, struct ipv6_mreq). */
+  membership(join: boolean, group: string, ifindex: number): void {
+    const mreq = Buffer.alloc(20);
+    mreq.set(ipv6ToBytes(group), 0);
+    mreq.writeInt32LE(ifindex, 16);
+    const name = join ? 'IPV6_JOIN_GROUP' : 'IPV6_LEAVE_GROUP';
+    check(
+      this.libc.setsockopt(this.fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, mreq, 20),
+      `setsockopt(${name} ${group} on ifindex ${ifindex})`,
+      join ? 'ENOBUFS/ENOMEM means net.core.optmem_max is too small for this many groups per socket: lower groupsPerSocket' : '',
+    );
+  }
+
+  /** Sends one ICMPv6 message; the kernel picks the interface's link-local address as source. */
+  send(bytes: Uint8Array, destination: string, ifindex: number): void {
+    const address = sockaddrIn6(destination, ifindex);
+    const sent = this.libc.sendto(this.fd, bytes, bytes.length, 0, address, SOCKADDR_IN6);
+    if (sent < 0) throw new RaSocketError(`sendto(${destination}%${ifindex})`, errno(), 'is the interface up with a link-local address?');
+  }
+
+  /**
+   * Starts delivering received packets to `onPacket` until `close()`. Runs one `recvmsg` at a time on a
+   * koffi worker thread into native buffers that never move.
+   */
+  receive(onPacket: (packet: ReceivedPacket) => void): void {
+    if (this.receiving) throw new Error('Icmpv6Socket.receive() was already called');
+    const name = new NativeBuffer(SOCKADDR_IN6);
+    const data = new NativeBuffer(PACKET);
+    const control = new NativeBuffer(CONTROL);
+    const iov = new NativeBuffer(IOVEC);
+    const header = new NativeBuffer(MSGHDR);
+    iov.view.setBigUint64(0, data.address, true);
+    iov.view.setBigUint64(8, BigInt(PACKET), true);
+    // struct msghdr (LP64): name, namelen, iov, iovlen, control, controllen, flags.
+    header.view.setBigUint64(0, name.address, true);
+    header.view.setBigUint64(16, iov.address, true);
+    header.view.setBigUint64(24, 1n, true);
+    header.view.setBigUint64(32, control.address, true);
+    this.receiving = new Promise<void>((resolve) => {
+      const next = (): void => {
+        if (this.closed) {
+          for (const b of [name, data, control, iov, header]) b.free();
+          resolve();
+          return;
+        }
+        header.view.setUint32(8, SOCKADDR_IN6, true);
+        header.view.setBigUint64(40, BigInt(CONTROL), true);
+        header.view.setInt32(48, 0, true);
+        this.libc.recvmsg.async(this.fd, header.pointer, 0, (error, length) => {
+          if (!error && length > 0 && !this.closed) {
+            const packet = parse(data.bytes.slice(0, length), name.bytes, control.view, Number(header.view.getBigUint64(40, true)));
+            if (packet) onPacket(packet);
+          }
+          next();
+        });
+      };
+      next();
+    });
+  }
+
+  /** Stops receiving (within `pollMs`) and closes the socket. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.receiving;
+    this.libc.close(this.fd);
+  }
+}
+
+function parse(bytes: Uint8Array, name: Uint8Array, control: DataView, controlLength: number): ReceivedPacket | undefined {
+  const source = ipv6FromBytes(name, 8);
+  let destination = '::';
+  let ifindex = 0;
+  let hopLimit = -1;
+  // struct cmsghdr (LP64): len u64, level i32, type i32, data; each aligned to 8 (CMSG_NXTHDR).
+  for (let at = 0; at + 16 <= controlLength; ) {
+    const length = Number(control.getBigUint64(at, true));
+    if (length < 16) break;
+    const level = control.getInt32(at + 8, true);
+    const type = control.getInt32(at + 12, true);
+    if (level === IPPROTO_IPV6 && type === IPV6_PKTINFO) {
+      destination = ipv6FromBytes(new Uint8Array(control.buffer, control.byteOffset + at + 16, 16));
+      ifindex = control.getUint32(at + 32, true);
+    } else if (level === IPPROTO_IPV6 && type === IPV6_HOPLIMIT) {
+      hopLimit = control.getInt32(at + 16, true);
+    }
+    at += (length + 7) & ~7;
+  }
+  if (ifindex === 0 || hopLimit < 0) return undefined;
+  return { bytes, source, destination, ifindex, hopLimit };
+}
