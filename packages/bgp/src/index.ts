@@ -3,3 +3,4 @@ export type { LivenessSource } from './liveness.js';
 export * from './fsm/index.js';
 export * from './rib/index.js';
 export * from './policy/index.js';
+export * from './transport/index.js';
