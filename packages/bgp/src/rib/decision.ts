@@ -27,9 +27,9 @@ export interface CandidateAttributes {
   readonly clusterListLength: number;
 }
 
-export interface Candidate {
-  readonly source: CandidateSource;
-  readonly attributes: CandidateAttributes;
+export interface Candidate extends CandidateAttributes {
+  /** Always set for routes in a Loc-RIB. */
+  readonly source: CandidateSource | undefined;
 }
 
 export interface Selection<C extends Candidate> {
@@ -47,17 +47,17 @@ export function selectBest<C extends Candidate>(candidates: readonly C[], option
   if (routes.length <= 1) return { best: routes[0], multipath: routes.slice() };
 
   // Not an RFC step: routes this speaker originates win over learned ones (as FRR's weight 32768).
-  if (routes.some((r) => r.source.isLocal)) routes = routes.filter((r) => r.source.isLocal);
+  if (routes.some((r) => r.source!.isLocal)) routes = routes.filter((r) => r.source!.isLocal);
   // §9.1.1 Phase 1: highest degree of preference (LOCAL_PREF, or what import policy computed for eBGP).
-  routes = keepExtreme(routes, (r) => r.attributes.localPref, 'max');
+  routes = keepExtreme(routes, (r) => r.localPref, 'max');
   // §9.1.2.2 (a): shortest AS_PATH (AS_SET counts 1, confederation segments 0 — RFC 5065 §5.3).
-  routes = keepExtreme(routes, (r) => r.attributes.asPathLength, 'min');
+  routes = keepExtreme(routes, (r) => r.asPathLength, 'min');
   // §9.1.2.2 (b): lowest ORIGIN (IGP < EGP < INCOMPLETE).
-  routes = keepExtreme(routes, (r) => r.attributes.origin, 'min');
+  routes = keepExtreme(routes, (r) => r.origin, 'min');
   // §9.1.2.2 (c): remove routes with a higher MED than another route from the same neighbouring AS.
-  routes = routes.filter((r) => !routes.some((o) => sameNeighborAs(o, r) && o.attributes.med < r.attributes.med));
+  routes = routes.filter((r) => !routes.some((o) => sameNeighborAs(o, r) && o.med < r.med));
   // §9.1.2.2 (d): if any route was learned from an external peer, remove those learned over iBGP.
-  if (routes.some((r) => r.source.isEbgp)) routes = routes.filter((r) => r.source.isEbgp || r.source.isLocal);
+  if (routes.some((r) => r.source!.isEbgp)) routes = routes.filter((r) => r.source!.isEbgp || r.source!.isLocal);
   // §9.1.2.2 (e): interior cost to the next hop — Cairn runs no IGP; every next hop costs the same.
 
   const equalCost = routes.slice().sort(compareTieBreaks);
@@ -72,16 +72,16 @@ export function selectBest<C extends Candidate>(candidates: readonly C[], option
  * ORIGINATOR_ID when present), RFC 4456 §9 shortest CLUSTER_LIST, §9.1.2.2 (g) lowest peer address.
  */
 export function compareTieBreaks(a: Candidate, b: Candidate): number {
-  const idA = a.attributes.originatorId ?? a.source.routerId;
-  const idB = b.attributes.originatorId ?? b.source.routerId;
+  const idA = a.originatorId ?? a.source!.routerId;
+  const idB = b.originatorId ?? b.source!.routerId;
   if (idA !== idB) return idA - idB;
-  if (a.attributes.clusterListLength !== b.attributes.clusterListLength) return a.attributes.clusterListLength - b.attributes.clusterListLength;
-  return a.source.addressOrder < b.source.addressOrder ? -1 : a.source.addressOrder > b.source.addressOrder ? 1 : 0;
+  if (a.clusterListLength !== b.clusterListLength) return a.clusterListLength - b.clusterListLength;
+  return a.source!.addressOrder < b.source!.addressOrder ? -1 : a.source!.addressOrder > b.source!.addressOrder ? 1 : 0;
 }
 
 /** RFC 4271 §9.1.2.2 (c): neighborAS() — the local AS (undefined here) for paths starting in our AS. */
 function sameNeighborAs(a: Candidate, b: Candidate): boolean {
-  return a.attributes.neighborAs === b.attributes.neighborAs;
+  return a.neighborAs === b.neighborAs;
 }
 
 function keepExtreme<C>(routes: C[], value: (r: C) => number, want: 'min' | 'max'): C[] {

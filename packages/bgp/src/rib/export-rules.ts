@@ -2,19 +2,18 @@
 // at all, then the attribute changes around the peer's export policy.
 import { prependAs } from '../policy/actions.js';
 import { AFI, WELL_KNOWN_COMMUNITY, type Afi, type PathAttributes, type Prefix } from '../wire/types.js';
-import type { Path } from './path.js';
 import type { RibPeer } from './rib-peer.js';
 import type { AttributeStore, RouteAttributes } from './route-attributes.js';
 
 /** Whether `best` may be advertised to `peer` at all, before policy. */
-export function mayAdvertise(peer: RibPeer, best: Path): boolean {
+export function mayAdvertise(peer: RibPeer, best: RouteAttributes): boolean {
   // Never back to the peer the route came from (it would drop it: AS loop or iBGP split horizon).
   if (best.source === peer) return false;
   // RFC 4271 §9.2: routes learned over iBGP are not sent to other iBGP peers (no route reflection).
-  if (!peer.isEbgp && !best.source.isEbgp && !best.source.isLocal) return false;
+  if (!peer.isEbgp && !best.source!.isEbgp && !best.source!.isLocal) return false;
   // RFC 8212 §2: nothing to an eBGP peer without an export policy.
   if (peer.exportBlocked) return false;
-  const communities = best.attributes.attributes.communities;
+  const communities = best.attributes.communities;
   if (communities) {
     // RFC 1997: NO_ADVERTISE to no peer; NO_EXPORT (and NO_EXPORT_SUBCONFED, no confederations here) not outside the AS.
     if (communities.includes(WELL_KNOWN_COMMUNITY.NO_ADVERTISE)) return false;
@@ -24,19 +23,19 @@ export function mayAdvertise(peer: RibPeer, best: Path): boolean {
 }
 
 /** The attributes before export policy: what the peer type requires to be dropped or filled in. */
-export function exportBase(peer: RibPeer, best: Path): PathAttributes {
-  const out: PathAttributes = { ...best.attributes.attributes };
+export function exportBase(peer: RibPeer, best: RouteAttributes): PathAttributes {
+  const out: PathAttributes = { ...best.attributes };
   if (peer.isEbgp) {
     // RFC 4271 §5.1.5: LOCAL_PREF is not sent to external peers.
     delete out.localPref;
     // RFC 4271 §5.1.4: a MED received from a neighbouring AS is not propagated to other ASes.
-    if (!best.source.isLocal && !peer.config.propagateMed) delete out.med;
+    if (!best.source!.isLocal && !peer.config.propagateMed) delete out.med;
     // RFC 4456 §8: ORIGINATOR_ID and CLUSTER_LIST are iBGP-only (optional non-transitive).
     delete out.originatorId;
     delete out.clusterList;
   } else {
     // RFC 4271 §5.1.5: LOCAL_PREF is always sent to internal peers.
-    out.localPref = best.attributes.localPref;
+    out.localPref = best.localPref;
   }
   return out;
 }
@@ -48,7 +47,7 @@ export function exportBase(peer: RibPeer, best: Path): PathAttributes {
 export function finishExport(
   store: AttributeStore,
   peer: RibPeer,
-  best: Path,
+  best: RouteAttributes,
   prefix: Prefix,
   attributes: PathAttributes,
   nextHopSelf: boolean,
@@ -57,10 +56,10 @@ export function finishExport(
   // RFC 4271 §5.1.2: towards an external peer, prepend our AS.
   if (peer.isEbgp) out = { ...out, asPath: prependAs(out.asPath ?? [], peer.localAs) };
   // RFC 4271 §5.1.3: next hop self towards eBGP, kept towards iBGP unless asked; originated routes are ours.
-  const self = peer.isEbgp || nextHopSelf || best.attributes.nextHop === undefined;
-  const nextHop = self ? selfNextHop(peer, prefix.afi) : best.attributes.nextHop;
+  const self = peer.isEbgp || nextHopSelf || best.nextHop === undefined;
+  const nextHop = self ? selfNextHop(peer, prefix.afi) : best.nextHop;
   if (nextHop === undefined) return null;
-  return store.intern(out, nextHop);
+  return store.intern(undefined, out, nextHop);
 }
 
 function selfNextHop(peer: RibPeer, afi: Afi): string | undefined {

@@ -41,8 +41,7 @@ export {
   type RouteLookup,
 } from './rib-manager.js';
 export { RFC8212_NO_IMPORT, RFC8212_NO_EXPORT, type RibPeerConfig, type RibSessionInfo } from './rib-peer.js';
-export type { Route } from './path.js';
-export { RouteAttributes, DEFAULT_LOCAL_PREF } from './route-attributes.js';
+export { RouteAttributes, DEFAULT_LOCAL_PREF, type Route, type RouteSource } from './route-attributes.js';
 export { selectBest, compareTieBreaks, type Candidate, type CandidateSource, type CandidateAttributes, type Selection } from './decision.js';
 export { PrefixMap } from './prefix-map.js';
 export { toPrefix, prefixCovers } from './prefix-text.js';

@@ -9,11 +9,10 @@ import { AFI, ORIGIN, SAFI, type Afi, type Origin, type PathAttributes, type Pre
 import { selectBest } from './decision.js';
 import { RibError, unknownPeer } from './errors.js';
 import { exportBase, finishExport, mayAdvertise } from './export-rules.js';
-import { Path, type Route } from './path.js';
 import { PrefixMap } from './prefix-map.js';
 import { prefixCovers, prefixText, toPrefix } from './prefix-text.js';
 import { RibPeer, type RibPeerConfig, type RibSessionInfo } from './rib-peer.js';
-import { AttributeStore, type RouteAttributes } from './route-attributes.js';
+import { AttributeStore, RouteAttributes, type Route } from './route-attributes.js';
 
 /** The peer id under which originated routes appear. */
 export const LOCAL_PEER_ID = 'local';
@@ -114,12 +113,12 @@ interface Aggregate {
 /** A Loc-RIB entry with more than one candidate, or whose only candidate is not selectable. */
 class RouteEntry {
   constructor(
-    public paths: Path[],
-    public best: Path | undefined,
-    public multipath: Path[],
+    public paths: RouteAttributes[],
+    public best: RouteAttributes | undefined,
+    public multipath: RouteAttributes[],
   ) {}
 }
-type LocEntry = Path | RouteEntry;
+type LocEntry = RouteAttributes | RouteEntry;
 
 /** Per export run: the work shared by all prefixes with the same best path. */
 interface PathExport {
@@ -139,6 +138,7 @@ export class RibManager {
   private readonly maxPaths: number;
   private readonly logger: Logger | undefined;
   private readonly resolvable: ((nextHop: string) => boolean) | undefined;
+  private nextPeerIndex = 1;
 
   constructor(options: RibOptions) {
     this.localAs = options.localAs;
@@ -146,7 +146,7 @@ export class RibManager {
     this.logger = options.logger;
     this.maxPaths = Math.max(1, options.maxPaths ?? 1);
     this.resolvable = options.nextHopResolvable;
-    this.local = new RibPeer({ id: LOCAL_PEER_ID, address: options.routerId, remoteAs: options.localAs }, options.localAs, true);
+    this.local = new RibPeer({ id: LOCAL_PEER_ID, address: options.routerId, remoteAs: options.localAs }, options.localAs, this.nextPeerIndex++, true);
     this.local.setSession({ routerId: options.routerId, nextHopSelf: {} });
   }
 
@@ -157,7 +157,7 @@ export class RibManager {
     if (config.id === LOCAL_PEER_ID || this.peers.has(config.id)) {
       throw new RibError('duplicate-peer', `a peer named "${config.id}" already exists in the RIB: remove it first or pick another id`);
     }
-    this.peers.set(config.id, new RibPeer(config, this.localAs));
+    this.peers.set(config.id, new RibPeer(config, this.localAs, this.nextPeerIndex++));
   }
 
   /** Forgets a peer, withdrawing its routes. */
@@ -292,62 +292,38 @@ export class RibManager {
       delete attributes.localPref;
     }
     const policy = peer.importPolicy;
+    // The interned route is shared by all prefixes of the UPDATE; this function's own reference is dropped at the end.
     if (!policy) {
-      const path = this.acquirePath(peer, attributes, nextHop, linkLocal);
-      for (const prefix of nlri) this.installFromPeer(peer, prefix, path, changes);
-      this.disposeIfUnused(path);
+      const route = this.store.intern(peer, attributes, nextHop, linkLocal);
+      for (const prefix of nlri) this.installFromPeer(peer, prefix, route, changes);
+      this.store.release(route);
       return;
     }
     const termFor = policy.forAttributes(attributes);
-    const byTerm = new Map<number, Path | null>();
+    const byTerm = new Map<number, RouteAttributes | null>();
     for (const prefix of nlri) {
       const term = termFor(prefix);
-      let path = byTerm.get(term);
-      if (path === undefined) {
-        path = policy.accepts(term) ? this.acquirePath(peer, policy.transform(term, attributes, this.localAs), nextHop, linkLocal) : null;
-        byTerm.set(term, path);
+      let route = byTerm.get(term);
+      if (route === undefined) {
+        route = policy.accepts(term) ? this.store.intern(peer, policy.transform(term, attributes, this.localAs), nextHop, linkLocal) : null;
+        byTerm.set(term, route);
       }
-      this.installFromPeer(peer, prefix, path, changes);
+      this.installFromPeer(peer, prefix, route, changes);
     }
-    for (const path of byTerm.values()) if (path) this.disposeIfUnused(path);
-  }
-
-  /** The peer's Path for an attribute set, created on first use (refs 0 until installed). */
-  private acquirePath(peer: RibPeer, attributes: PathAttributes, nextHop: string | undefined, linkLocal: string | undefined): Path {
-    const interned = this.store.intern(attributes, nextHop, linkLocal);
-    let path = peer.paths.get(interned);
-    if (path) {
-      this.store.release(interned);
-    } else {
-      path = new Path(peer, interned);
-      peer.paths.set(interned, path);
-    }
-    return path;
-  }
-
-  private disposeIfUnused(path: Path): void {
-    if (path.refs === 0 && path.source.paths.get(path.attributes) === path) {
-      path.source.paths.delete(path.attributes);
-      this.store.release(path.attributes);
-    }
-  }
-
-  private releasePath(path: Path): void {
-    path.refs--;
-    this.disposeIfUnused(path);
+    for (const route of byTerm.values()) if (route) this.store.release(route);
   }
 
   /** Sets one Adj-RIB-In entry (null: received, not accepted) and updates the Loc-RIB. */
-  private installFromPeer(peer: RibPeer, prefix: Prefix, path: Path | null, changes: BestPathChange[]): void {
+  private installFromPeer(peer: RibPeer, prefix: Prefix, route: RouteAttributes | null, changes: BestPathChange[]): void {
     peer.stale?.delete(prefix);
     const old = peer.adjIn.get(prefix);
-    if (old === path) return;
-    if (path) path.refs++;
+    if (old === route) return;
+    if (route) this.store.retain(route);
     else peer.rejected[prefix.afi]++;
-    peer.adjIn.set(prefix, path);
+    peer.adjIn.set(prefix, route);
     if (old === null) peer.rejected[prefix.afi]--;
-    if (old || path) this.updateLocRib(prefix, peer, path ?? undefined, changes);
-    if (old) this.releasePath(old);
+    if (old || route) this.updateLocRib(prefix, peer, route ?? undefined, changes);
+    if (old) this.store.release(old);
   }
 
   private withdrawFromPeer(peer: RibPeer, prefix: Prefix, changes: BestPathChange[]): void {
@@ -360,20 +336,20 @@ export class RibManager {
       return;
     }
     this.updateLocRib(prefix, peer, undefined, changes);
-    this.releasePath(old);
+    this.store.release(old);
   }
 
   // ---- Loc-RIB and the decision process ------------------------------------------------------
 
   /** Replaces `source`'s candidate for `prefix` with `path` (or removes it) and re-runs the decision. */
-  private updateLocRib(prefix: Prefix, source: RibPeer, path: Path | undefined, changes: BestPathChange[]): void {
+  private updateLocRib(prefix: Prefix, source: RibPeer, path: RouteAttributes | undefined, changes: BestPathChange[]): void {
     const entry = this.loc.get(prefix);
-    let previous: Path | undefined;
-    let previousMulti: Path[] | undefined;
-    let paths: Path[];
+    let previous: RouteAttributes | undefined;
+    let previousMulti: RouteAttributes[] | undefined;
+    let paths: RouteAttributes[];
     if (entry === undefined) {
       paths = [];
-    } else if (entry instanceof Path) {
+    } else if (entry instanceof RouteAttributes) {
       previous = entry;
       paths = entry.source === source ? [] : [entry];
     } else {
@@ -383,8 +359,8 @@ export class RibManager {
     }
     if (path) paths.push(path);
 
-    let best: Path | undefined;
-    let multipath: Path[];
+    let best: RouteAttributes | undefined;
+    let multipath: RouteAttributes[];
     if (paths.length === 1 && !this.resolvable) {
       best = paths[0];
       multipath = [best!];
@@ -408,21 +384,21 @@ export class RibManager {
     if ((best === undefined) !== (previous === undefined)) this.contributorChanged(prefix, best !== undefined, changes);
   }
 
-  private readonly feasible = (path: Path): boolean => path.attributes.nextHop === undefined || this.resolvable!(path.attributes.nextHop);
+  private readonly feasible = (route: RouteAttributes): boolean => route.nextHop === undefined || this.resolvable!(route.nextHop);
 
   /** Re-runs the decision for every prefix after next-hop reachability changed (RFC 4271 §9.1.2). */
   nextHopsChanged(): BestPathChange[] {
     const changes: BestPathChange[] = [];
-    const entries: [Prefix, Path][] = [];
+    const entries: [Prefix, RouteAttributes][] = [];
     this.loc.forEach((entry, prefix) => {
-      const any = entry instanceof Path ? entry : (entry.best ?? entry.paths[0]);
+      const any = entry instanceof RouteAttributes ? entry : (entry.best ?? entry.paths[0]);
       if (any) entries.push([prefix, any]);
     });
-    for (const [prefix, path] of entries) this.updateLocRib(prefix, path.source, path, changes);
+    for (const [prefix, path] of entries) this.updateLocRib(prefix, path.source as RibPeer, path, changes);
     return changes;
   }
 
-  private markDirty(prefix: Prefix, best: Path | undefined): void {
+  private markDirty(prefix: Prefix, best: RouteAttributes | undefined): void {
     for (const peer of this.peers.values()) {
       if (!peer.up) continue;
       // Nothing to do for a peer that will not get this route and has nothing to withdraw.
@@ -436,14 +412,14 @@ export class RibManager {
     const prefix = toPrefix(input);
     const entry = this.loc.get(prefix);
     if (entry === undefined) return { prefix, best: undefined, multipath: [], candidates: [] };
-    if (entry instanceof Path) return { prefix, best: entry, multipath: [entry], candidates: [entry] };
+    if (entry instanceof RouteAttributes) return { prefix, best: entry, multipath: [entry], candidates: [entry] };
     return { prefix, best: entry.best, multipath: entry.multipath.slice(), candidates: entry.paths.slice() };
   }
 
   /** Visits every prefix with a best route (of one family, or both). */
   forEachBest(visit: (prefix: Prefix, best: Route) => void, afi?: Afi): void {
     this.loc.forEach((entry, prefix) => {
-      const best = entry instanceof Path ? entry : entry.best;
+      const best = entry instanceof RouteAttributes ? entry : entry.best;
       if (best) visit(prefix, best);
     }, afi);
   }
@@ -511,9 +487,9 @@ export class RibManager {
   }
 
   private installLocal(prefix: Prefix, attributes: PathAttributes, changes: BestPathChange[]): void {
-    const path = this.acquirePath(this.local, attributes, undefined, undefined);
-    this.installFromPeer(this.local, prefix, path, changes);
-    this.disposeIfUnused(path);
+    const route = this.store.intern(this.local, attributes, undefined);
+    this.installFromPeer(this.local, prefix, route, changes);
+    this.store.release(route);
   }
 
   private withdrawLocal(prefix: Prefix, changes: BestPathChange[]): void {
@@ -524,7 +500,7 @@ export class RibManager {
   private countContributors(aggregate: Prefix): number {
     let count = 0;
     this.loc.forEach((entry, prefix) => {
-      if (prefix.length > aggregate.length && prefixCovers(aggregate, prefix) && (entry instanceof Path || entry.best)) count++;
+      if (prefix.length > aggregate.length && prefixCovers(aggregate, prefix) && (entry instanceof RouteAttributes || entry.best)) count++;
     }, aggregate.afi);
     return count;
   }
@@ -563,13 +539,13 @@ export class RibManager {
     return this.pendingExports(id);
   }
 
-  private bestOf(prefix: Prefix): Path | undefined {
+  private bestOf(prefix: Prefix): RouteAttributes | undefined {
     const entry = this.loc.get(prefix);
-    return entry === undefined || entry instanceof Path ? entry : entry.best;
+    return entry === undefined || entry instanceof RouteAttributes ? entry : entry.best;
   }
 
   /** @internal used by ExportRun */
-  exportAttributes(peer: RibPeer, best: Path, prefix: Prefix, memo: Map<Path, PathExport>): RouteAttributes | null {
+  exportAttributes(peer: RibPeer, best: RouteAttributes, prefix: Prefix, memo: Map<RouteAttributes, PathExport>): RouteAttributes | null {
     let work = memo.get(best);
     if (!work) {
       const base = mayAdvertise(peer, best) ? exportBase(peer, best) : null;
@@ -625,7 +601,7 @@ export class RibManager {
 
 /** One pendingExports() pass over a peer: diffs against the Adj-RIB-Out and groups by attributes. */
 class ExportRun {
-  private readonly memo = new Map<Path, PathExport>();
+  private readonly memo = new Map<RouteAttributes, PathExport>();
   private readonly groups = new Map<RouteAttributes, Prefix[]>();
   private readonly groupAfi = new Map<RouteAttributes, Afi>();
 
@@ -635,7 +611,7 @@ class ExportRun {
     private readonly batch: ExportBatch,
   ) {}
 
-  export(prefix: Prefix, best: Path | undefined): void {
+  export(prefix: Prefix, best: RouteAttributes | undefined): void {
     const next = best ? this.rib.exportAttributes(this.peer, best, prefix, this.memo) : null;
     const old = this.peer.adjOut.get(prefix);
     if (next === (old ?? null)) return;
@@ -665,6 +641,6 @@ class ExportRun {
   }
 }
 
-function sameRoutes(a: Path[], b: Path[]): boolean {
+function sameRoutes(a: RouteAttributes[], b: RouteAttributes[]): boolean {
   return a.length === b.length && a.every((p, i) => p === b[i]);
 }

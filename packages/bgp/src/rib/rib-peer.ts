@@ -3,11 +3,9 @@
 import type { Policy } from '../policy/types.js';
 import { CompiledPolicy } from '../policy/compile.js';
 import { AFI, type Afi } from '../wire/types.js';
-import type { CandidateSource } from './decision.js';
-import type { Path } from './path.js';
 import { PrefixMap } from './prefix-map.js';
 import { addressBytes, ipv4ToNumber } from './prefix-text.js';
-import type { RouteAttributes } from './route-attributes.js';
+import type { RouteAttributes, RouteSource } from './route-attributes.js';
 
 /** Configuration of a peer in the RIB (what the speaker knows before the session is up). */
 export interface RibPeerConfig {
@@ -38,7 +36,7 @@ export interface RibSessionInfo {
 export const RFC8212_NO_IMPORT = 'RFC 8212: no import policy';
 export const RFC8212_NO_EXPORT = 'RFC 8212: no export policy';
 
-export class RibPeer implements CandidateSource {
+export class RibPeer implements RouteSource {
   readonly isLocal: boolean;
   readonly isEbgp: boolean;
   readonly addressOrder: string;
@@ -48,8 +46,8 @@ export class RibPeer implements CandidateSource {
   importPolicy: CompiledPolicy | undefined;
   exportPolicy: CompiledPolicy | undefined;
 
-  /** Adj-RIB-In after import policy: a Path, or null for a route received but not accepted. */
-  readonly adjIn = new PrefixMap<Path | null>();
+  /** Adj-RIB-In after import policy: the interned route, or null for a route received but not accepted. */
+  readonly adjIn = new PrefixMap<RouteAttributes | null>();
   /** Routes received but not accepted, per family (policy, RFC 8212, AS loop). */
   readonly rejected = { [AFI.IPV4]: 0, [AFI.IPV6]: 0 } as Record<Afi, number>;
   /** Adj-RIB-Out: what was last advertised to the peer. */
@@ -60,12 +58,12 @@ export class RibPeer implements CandidateSource {
   exportAll = false;
   /** RFC 4724 §4.2: routes kept from a restarting peer, until refreshed or swept. */
   stale: PrefixMap<true> | undefined;
-  /** Paths of this peer, one per distinct attribute set (interning per source). */
-  readonly paths = new Map<RouteAttributes, Path>();
 
   constructor(
     readonly config: RibPeerConfig,
     readonly localAs: number,
+    /** Distinct per peer of one RibManager (interning key). */
+    readonly index: number,
     local = false,
   ) {
     this.isLocal = local;

@@ -21,7 +21,9 @@ function candidate(spec: Spec): Named {
     routerId: spec.routerId ?? 1,
     addressOrder: spec.address ?? '4',
   };
-  const attributes: CandidateAttributes = {
+  return {
+    name: spec.name,
+    source,
     localPref: 100,
     asPathLength: 2,
     origin: 0,
@@ -31,7 +33,6 @@ function candidate(spec: Spec): Named {
     clusterListLength: 0,
     ...spec.attrs,
   };
-  return { name: spec.name, source, attributes };
 }
 
 const rows: { rule: string; candidates: Spec[]; best: string }[] = [

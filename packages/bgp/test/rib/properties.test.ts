@@ -61,7 +61,7 @@ function lastWord(steps: Step[]): Map<string, Step> {
 
 function snapshot(rib: RibManager): string[] {
   const out: string[] = [];
-  rib.forEachBest((prefix, best) => out.push(`${formatPrefix(prefix)} ${best.peerId} ${best.attributes.key} ${rib.lookup(prefix).multipath.map((p) => p.peerId).join(',')}`));
+  rib.forEachBest((prefix, best) => out.push(`${formatPrefix(prefix)} ${best.peerId} ${JSON.stringify(best.attributes)} ${best.nextHop} ${rib.lookup(prefix).multipath.map((p) => p.peerId).join(',')}`));
   return out.sort();
 }
 

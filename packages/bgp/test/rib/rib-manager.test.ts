@@ -39,7 +39,7 @@ describe('RibManager: routes from peers', () => {
     const first = r.updateFromPeer('a', announce(['0.0.0.0/0', '2001:db8::/32'], { med: 5 }));
     expect(first.changes.map((c) => formatPrefix(c.prefix)).sort()).toEqual(['0.0.0.0/0', '2001:db8::/32']);
     expect(r.lookup('0.0.0.0/0').best?.attributes.med).toBe(5);
-    expect(r.lookup('2001:db8::/32').best?.attributes.nextHop).toBe('fc00::1');
+    expect(r.lookup('2001:db8::/32').best?.nextHop).toBe('fc00::1');
     const replaced = r.updateFromPeer('a', announce(['0.0.0.0/0'], { med: 7 }));
     expect(replaced.changes).toHaveLength(1);
     expect(replaced.changes[0]!.previous?.attributes.med).toBe(5);
@@ -59,8 +59,8 @@ describe('RibManager: routes from peers', () => {
     up(r, { id: 'i', address: '10.0.0.2', remoteAs: LOCAL_AS });
     r.updateFromPeer('e', announce(['10.1.0.0/16'], { localPref: 500 }));
     r.updateFromPeer('i', announce(['10.2.0.0/16'], { localPref: 500, asPath: [] }));
-    expect(r.lookup('10.1.0.0/16').best?.attributes.localPref).toBe(100);
-    expect(r.lookup('10.2.0.0/16').best?.attributes.localPref).toBe(500);
+    expect(r.lookup('10.1.0.0/16').best?.localPref).toBe(100);
+    expect(r.lookup('10.2.0.0/16').best?.localPref).toBe(500);
   });
 
   it('does not select a route whose AS_PATH holds the local AS (RFC 4271 §9.1.2), but counts it received', () => {
@@ -243,7 +243,7 @@ describe('RibManager: origination and aggregates', () => {
     expect(changes).toHaveLength(1);
     const best = r.lookup('202.38.80.16/28').best!;
     expect(best.local).toBe(true);
-    expect(best.attributes.attributes).toMatchObject({ origin: 2, med: 20, communities: [65053 * 65536 + 100, WELL_KNOWN_COMMUNITY.NO_EXPORT] });
+    expect(best.attributes).toMatchObject({ origin: 2, med: 20, communities: [65053 * 65536 + 100, WELL_KNOWN_COMMUNITY.NO_EXPORT] });
     expect(r.originated().map(formatPrefix)).toEqual(['202.38.80.16/28']);
     expect(r.withdrawOriginated('202.38.80.16/28')[0]!.best).toBeUndefined();
     expect(r.attributeSetCount).toBe(0);
@@ -261,7 +261,7 @@ describe('RibManager: origination and aggregates', () => {
     expect(r.lookup('2a02:1810:248b::/48').best).toBeUndefined();
     r.originate('2a02:1810:248b:3b0a::/64');
     const aggregate = r.lookup('2a02:1810:248b::/48').best!;
-    expect(aggregate.attributes.attributes).toMatchObject({ atomicAggregate: true, aggregator: { asn: LOCAL_AS, address: '10.200.0.101' } });
+    expect(aggregate.attributes).toMatchObject({ atomicAggregate: true, aggregator: { asn: LOCAL_AS, address: '10.200.0.101' } });
     expect(Object.keys(summarize(r.pendingExports('upstream')).announced).sort()).toEqual(['2a02:1810:248b:3b0a::/64', '2a02:1810:248b::/48']);
     // A learned contributor keeps it alive after the originated one goes.
     r.updateFromPeer('guest', announce(['2a02:1810:248b:ff00::/56']));
@@ -297,7 +297,7 @@ describe('RibManager: multipath', () => {
     expect(second.changes).toHaveLength(1);
     expect(second.changes[0]!.best?.peerId).toBe('a');
     expect(second.changes[0]!.multipath?.map((p) => p.peerId)).toEqual(['a', 'b']);
-    expect(r.lookup('10.1.0.0/16').multipath.map((p) => p.attributes.nextHop)).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(r.lookup('10.1.0.0/16').multipath.map((p) => p.nextHop)).toEqual(['10.0.0.1', '10.0.0.2']);
     const gone = r.updateFromPeer('b', withdraw(['10.1.0.0/16']));
     expect(gone.changes[0]!.multipath?.map((p) => p.peerId)).toEqual(['a']);
   });
