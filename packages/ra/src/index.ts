@@ -31,3 +31,5 @@ export { type Clock, systemClock } from './clock.js';
 export { Icmpv6Socket, type ReceivedPacket, type Icmpv6SocketOptions } from './transport/icmpv6-socket.js';
 export { LinkWatcher, type LinkState } from './transport/links.js';
 export { RaSocketError } from './transport/libc.js';
+export { RaMonitor, type MonitorEvents } from './monitor/monitor.js';
+export { formatAdvertisement, advertisementJson, type ObservedAdvertisement } from './monitor/format.js';

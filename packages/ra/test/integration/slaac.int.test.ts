@@ -26,6 +26,8 @@ const eth0: InterfaceConfig = {
     { prefix: '2001:5ad0::/48', preference: 'high', lifetime: 1800 },
     { prefix: '2001:5ad0:1:100::/56', preference: 'low', lifetime: 1800 },
   ],
+  pref64: { prefix: '64:ff9b::/96', lifetime: 1800 },
+  captivePortal: 'https://portal.example/api',
 };
 
 describe('RaAdvertiser against the kernel’s SLAAC, rdisc6 and tshark', () => {
@@ -165,6 +167,8 @@ describe('RaAdvertiser against the kernel’s SLAAC, rdisc6 and tshark', () => {
     }
     expect(stdout).toContain('Recursive DNS Servers: 2a00:f10:ff04:153::53');
     expect(stdout).toContain('ICMPv6 Option (DNS Search List Option oob.example.net vlc03.example.net)');
+    expect(stdout).toMatch(/Scaled Lifetime: 225\n.*PLC \(Prefix Length Code\): 96 bits prefix length \(0x0\)\n\s+Prefix: 64:ff9b::\n/);
+    expect(stdout).toContain('Captive Portal: https://portal.example/api');
     // The final RA says router lifetime 0.
     expect(frames.at(-1)).toMatch(/Router lifetime \(s\): 0\b/);
   });
