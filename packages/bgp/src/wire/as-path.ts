@@ -63,6 +63,7 @@ export function mergeAs4Path(asPath: readonly AsPathSegment[], as4Path: readonly
   let keep = asPathLength(asPath) - asPathLength(as4);
   if (keep < 0) return asPath.map((s) => ({ type: s.type, asns: [...s.asns] }));
   const merged: AsPathSegment[] = [];
+  let keptPartially = false;
   for (const segment of asPath) {
     if (segment.type === 'confed-sequence' || segment.type === 'confed-set') {
       merged.push({ type: segment.type, asns: [...segment.asns] });
@@ -75,13 +76,15 @@ export function mergeAs4Path(asPath: readonly AsPathSegment[], as4Path: readonly
     } else {
       const take = Math.min(keep, segment.asns.length);
       merged.push({ type: 'sequence', asns: segment.asns.slice(0, take) });
+      keptPartially = take < segment.asns.length;
       keep -= take;
     }
   }
-  for (const segment of as4) {
+  // The kept head of a split AS_SEQUENCE and the first AS4_PATH sequence are one segment again.
+  as4.forEach((segment, i) => {
     const last = merged[merged.length - 1];
-    if (segment.type === 'sequence' && last?.type === 'sequence') last.asns.push(...segment.asns);
+    if (i === 0 && segment.type === 'sequence' && last?.type === 'sequence' && keptPartially) last.asns.push(...segment.asns);
     else merged.push({ type: segment.type, asns: [...segment.asns] });
-  }
+  });
   return merged;
 }

@@ -12,3 +12,4 @@ export { asPathLength, mergeAs4Path } from './as-path.js';
 export { decodeMessage, encodeMessage } from './message.js';
 export { buildUpdates, endOfRib, isEndOfRib } from './build.js';
 export type { UpdateInput } from './build.js';
+export { negotiatedContext } from './context.js';

@@ -15,10 +15,15 @@ export function decodeNotification(body: Uint8Array): NotificationMessage {
   const subcode = body[1]!;
   const data = body.slice(2);
   const message: NotificationMessage = { type: 3, code, subcode, data };
-  if (carriesShutdownCommunication(code, subcode) && data.length >= 1) {
-    const length = data[0]!;
+  let inner = { code, subcode, data };
+  // RFC 8538 §3: a Hard Reset carries the original code and subcode, then its data.
+  if (code === NOTIFICATION_CODE.CEASE && subcode === CEASE_SUBCODE.HARD_RESET && data.length >= 2) {
+    inner = { code: data[0]!, subcode: data[1]!, data: data.subarray(2) };
+  }
+  if (carriesShutdownCommunication(inner.code, inner.subcode) && inner.data.length >= 1) {
+    const length = inner.data[0]!;
     // RFC 9003 §3: a length that overruns the data means there is no usable message.
-    if (length > 0 && 1 + length <= data.length) message.message = utf8.decode(data.subarray(1, 1 + length));
+    if (length > 0 && 1 + length <= inner.data.length) message.message = utf8.decode(inner.data.subarray(1, 1 + length));
   }
   return message;
 }
