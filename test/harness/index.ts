@@ -4,3 +4,4 @@ export { waitFor, type WaitOptions } from './wait.js';
 export { requireRoot, requireCommands, FRR_DIR } from './requirements.js';
 export { cleanupLeftovers, listNamespaces, destroyNamespace } from './cleanup.js';
 export { enterNetns, withNetns } from './setns.js';
+export { isAlive } from './naming.js';

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { Lab, cleanupLeftovers, listNamespaces, waitFor } from '@cairn/harness';
+import { Lab, cleanupLeftovers, listNamespaces, waitFor, isAlive } from '@cairn/harness';
 
 describe('harness cleanup', () => {
   it('removes the namespaces and processes of a run that was killed with SIGKILL', async () => {
@@ -22,7 +22,7 @@ describe('harness cleanup', () => {
     const removed = cleanupLeftovers();
     expect(removed).toEqual(expect.arrayContaining(names));
     expect(listNamespaces().filter((name) => names.includes(name))).toEqual([]);
-    await waitFor(() => !processAlive(Number(sleeper)), { what: 'the sleeper inside the killed lab to be gone', timeoutMs: 5000 });
+    await waitFor(() => !isAlive(Number(sleeper)), { what: 'the sleeper inside the killed lab to be gone', timeoutMs: 5000 });
   });
 
   it('tears a lab down on destroy even when a command in it failed', async () => {
@@ -33,12 +33,3 @@ describe('harness cleanup', () => {
     expect(listNamespaces().filter((name) => name.startsWith(lab.id))).toEqual([]);
   });
 });
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

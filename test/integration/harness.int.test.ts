@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FrrInstance, Lab, frrNeighborState, listNamespaces, waitFor } from '@cairn/harness';
+import { FrrInstance, Lab, frrNeighborState, listNamespaces, waitFor, isAlive } from '@cairn/harness';
 
 // The harness proves itself with a real FRR: two namespaces on a veth pair, bgpd in one with a
 // neighbour configured, and a raw TCP connect from the other that must receive FRR's OPEN.
@@ -55,18 +55,9 @@ describe('network-namespace harness with FRR', () => {
     await frr.stop();
     await lab.destroy();
     expect(listNamespaces().filter((name) => name.startsWith(lab.id))).toEqual([]);
-    await waitFor(() => !processExists(bgpdPid), { what: 'bgpd to be gone', timeoutMs: 5000 });
+    await waitFor(() => !isAlive(bgpdPid), { what: 'bgpd to be gone', timeoutMs: 5000 });
     const { execa } = await import('execa');
     const links = await execa('ip', ['-j', 'link', 'show']);
     expect(links.stdout).not.toContain(lab.id);
   });
 });
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
