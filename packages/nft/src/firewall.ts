@@ -20,7 +20,7 @@ import type { JsonValue } from './expressions.js';
 import { type Chain, type FirewallPolicy, type Origin, type Table, type TableFamily, tableKey } from './model.js';
 import { compareTable, parseRuleset, type ObservedTable } from './readback.js';
 import { type NftRunner, nftBinary } from './runner.js';
-import { validatePolicy } from './validate.js';
+import { validateListElements, validatePolicy } from './validate.js';
 
 export interface FirewallOptions {
   logger: Logger;
@@ -48,7 +48,10 @@ export interface TableRef {
 }
 
 /** What the Firewall remembers of an applied table. */
-type AppliedState = Pick<CompiledTable, 'family' | 'name' | 'key' | 'fingerprint' | 'parts' | 'expected'>;
+type AppliedState = Pick<CompiledTable, 'family' | 'name' | 'key' | 'fingerprint' | 'parts' | 'expected'> & {
+  /** Elements of lists changed incrementally, as nft JSON keyed by their JSON text (saves re-parsing them). */
+  elements?: Map<string, Map<string, JsonValue>>;
+};
 
 type Batch = { document: { nftables: JsonValue[] }; origins: (Origin | undefined)[] };
 
@@ -116,8 +119,8 @@ export class Firewall {
     }
     const next = { ...current, elements };
     const nextTable: Table = { ...table, addressLists: lists.map((l) => (l.name === list ? next : l)) };
-    validatePolicy({ tables: [nextTable] });
-    const before = new Map(listElements(current).map((e) => [JSON.stringify(e), e]));
+    validateListElements(compiled.key, next);
+    const before = compiled.elements?.get(list) ?? new Map(listElements(current).map((e) => [JSON.stringify(e), e]));
     const after = new Map(listElements(next).map((e) => [JSON.stringify(e), e]));
     const toDelete = [...before].filter(([k]) => !after.has(k)).map(([, e]) => e);
     const toAdd = [...after].filter(([k]) => !before.has(k)).map(([, e]) => e);
@@ -129,6 +132,9 @@ export class Firewall {
     const parts = new Map(compiled.parts);
     parts.set(`list ${list}`, listPart(table, next).digest);
     await this.commitIncremental(batch, ref, nextTable, parts);
+    const state = this.appliedTable(ref).state;
+    state.elements = new Map(state.elements ?? []);
+    state.elements.set(list, after);
     return { added: toAdd.length, deleted: toDelete.length };
   }
 
@@ -137,7 +143,7 @@ export class Firewall {
     const { table, state: compiled } = this.appliedTable(ref);
     const exists = table.chains.some((c) => c.name === chain.name);
     const nextTable: Table = { ...table, chains: exists ? table.chains.map((c) => (c.name === chain.name ? chain : c)) : [...table.chains, chain] };
-    validatePolicy({ tables: [nextTable] });
+    validatePolicy({ tables: [nextTable] }, { elements: false });
     const key = compiled.key;
     const batch: Batch = { document: { nftables: [{ metainfo: { json_schema_version: 1 } }] }, origins: [undefined] };
     const chainOrigin: Origin = { kind: 'chain', table: key, chain: chain.name };
@@ -173,7 +179,8 @@ export class Firewall {
     const fpOrigin: Origin = { kind: 'fingerprint', table: state.key };
     this.push(batch, { flush: { chain: { family: ref.family, table: ref.name, name: FINGERPRINT_CHAIN } } }, fpOrigin);
     for (const command of fingerprintCommands(ref, fingerprint)) this.push(batch, command, fpOrigin);
-    await this.commit(batch);
+    // One nft run: a transaction is all-or-nothing, and a failure is still located with `nft -c`.
+    await this.commit(batch, false);
     const chains = state.expected.chains.filter((c) => c.name !== FINGERPRINT_CHAIN);
     if (changedChain) {
       const chain = nextTable.chains.find((c) => c.name === changedChain.name);
@@ -188,9 +195,9 @@ export class Firewall {
     this.applied.set(state.key, { table: nextTable, state: next });
   }
 
-  private async commit(batch: Batch): Promise<void> {
+  private async commit(batch: Batch, check = this.check): Promise<void> {
     const input = JSON.stringify(batch.document);
-    if (this.check) {
+    if (check) {
       const checked = await this.runner.run(['-c', '-j', '-f', '-'], input);
       if (checked.exitCode !== 0) throw await this.locate(batch, checked.stderr);
     }

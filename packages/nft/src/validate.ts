@@ -1,7 +1,7 @@
 // Static checks of a policy before nft sees it: every reference resolves, names are unique, and the
 // limits nft 1.0.6 enforces (or crashes on) are respected. Each failure names the rule or list.
 import { NftPolicyError } from './errors.js';
-import { type FirewallPolicy, type Origin, type Table, tableKey } from './model.js';
+import { type AddressList, type FirewallPolicy, type Origin, type Table, tableKey } from './model.js';
 import { PrefixSyntaxError, parsePrefix } from './prefix.js';
 
 /** nft keeps rule comments in a 128-byte attribute (NFTNL_UDATA_COMMENT_MAXLEN). */
@@ -14,17 +14,34 @@ export function ruleId(chain: string, index: number, id: string | undefined): st
   return id ?? `${chain}#${index}`;
 }
 
-export function validatePolicy(policy: FirewallPolicy): void {
+export interface ValidateOptions {
+  /** Parse every address-list element (default true); incremental chain updates skip the unchanged lists. */
+  elements?: boolean;
+}
+
+export function validatePolicy(policy: FirewallPolicy, options: ValidateOptions = {}): void {
   const seen = new Set<string>();
   for (const table of policy.tables) {
     const key = tableKey(table);
     if (seen.has(key)) throw new NftPolicyError({ kind: 'table', table: key }, 'the table appears twice in the policy');
     seen.add(key);
-    validateTable(table);
+    validateTable(table, options);
   }
 }
 
-function validateTable(table: Table): void {
+/** Checks every element of one address list. */
+export function validateListElements(table: string, list: AddressList): void {
+  for (const element of list.elements) {
+    try {
+      parsePrefix(element, list.version);
+    } catch (error) {
+      if (error instanceof PrefixSyntaxError) throw new NftPolicyError({ kind: 'address-list', table, list: list.name }, error.message);
+      throw error;
+    }
+  }
+}
+
+function validateTable(table: Table, options: ValidateOptions): void {
   const key = tableKey(table);
   if (!NAME.test(table.name)) throw new NftPolicyError({ kind: 'table', table: key }, 'invalid table name');
   const lists = new Map<string, 4 | 6>();
@@ -36,14 +53,7 @@ function validateTable(table: Table): void {
       throw new NftPolicyError(origin, `an IPv${list.version} list cannot live in an ${table.family} table`);
     }
     lists.set(list.name, list.version);
-    for (const element of list.elements) {
-      try {
-        parsePrefix(element, list.version);
-      } catch (error) {
-        if (error instanceof PrefixSyntaxError) throw new NftPolicyError(origin, error.message);
-        throw error;
-      }
-    }
+    if (options.elements !== false) validateListElements(key, list);
   }
   const chains = new Map(table.chains.map((c) => [c.name, c]));
   if (chains.size !== table.chains.length) {

@@ -19,6 +19,20 @@ describe('prefix parsing and formatting', () => {
     expect(() => parsePrefix('10.0.0/8')).toThrow(/not an IPv4 or IPv6/);
     expect(() => parsePrefix('2001:db8::/32', 4)).toThrow(/not an IPv4 prefix/);
     expect(() => parsePrefix('10.0.0.0/8x')).toThrow(/invalid prefix length/);
+    for (const bad of ['010.0.0.1', '256.0.0.1', '1.2.3', '1.2.3.4.5', '1..2.3', '1.2.3.4/', '1.2.3.4/-1', ' 1.2.3.4']) {
+      expect(() => parsePrefix(bad), bad).toThrow(/not an IPv4 or IPv6|invalid prefix length/);
+    }
+  });
+
+  it('agrees with the generic path on IPv4 (the fast path is only an optimisation)', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), (address, length) => {
+        const fast = parsePrefix(`${address}/${length}`, 4);
+        const generic = parsePrefix(`::ffff:${address}/${96 + length}`, 6);
+        expect(fast.network).toBe(generic.network - 0xffff00000000n);
+        expect(parsePrefix(formatPrefix(fast))).toEqual(fast);
+      }),
+    );
   });
 
   it('formats IPv6 like RFC 5952, as Node and inet_ntop do', () => {
