@@ -4,3 +4,4 @@ export * from './fsm/index.js';
 export * from './rib/index.js';
 export * from './policy/index.js';
 export * from './transport/index.js';
+export * from './speaker/index.js';

@@ -1,7 +1,8 @@
 // The BGP finite state machine of RFC 4271 §8.2.2, as a pure function of (state, event, now).
 // One machine drives one TCP connection's session with a peer; connection collisions (§6.8) are
 // resolved above it (see collision.ts), by running a second machine for the second connection.
-import { CEASE, ERROR_CODE, FSM_ERROR } from './notification-codes.js';
+import { CEASE_SUBCODE as CEASE, NOTIFICATION_CODE as ERROR_CODE } from '../wire/errors.js';
+import { FSM_ERROR } from './notification-codes.js';
 import { DEFAULT_FSM_CONFIG, type Fsm, type FsmAction, type FsmConfig, type FsmEvent, type FsmTimers, type SessionState, type Transition } from './types.js';
 
 /** RFC 4271 §8.2.2 (OpenSent): "set the HoldTimer to a large value ... A HoldTimer value of 4 minutes is suggested." */
@@ -174,10 +175,14 @@ function commonSessionEvent(fsm: Fsm, event: FsmEvent, now: number): Transition 
     case 'ManualStop': {
       // RFC 9003: an administrative shutdown may carry a message for the peer's operator.
       const reason = event.reason ?? 'administratively stopped';
-      return toIdle(fsm, now, { reason, notification: cease(CEASE.ADMIN_SHUTDOWN, event.shutdownMessage), counter: 'reset', manual: true });
+      return toIdle(fsm, now, { reason, notification: cease(CEASE.ADMINISTRATIVE_SHUTDOWN, event.shutdownMessage), counter: 'reset', manual: true });
     }
     case 'AutomaticStop':
-      return toIdle(fsm, now, { reason: event.reason, notification: cease(event.subcode ?? CEASE.ADMIN_RESET), counter: 'increment' });
+      return toIdle(fsm, now, {
+        reason: event.reason,
+        notification: { ...cease(event.subcode ?? CEASE.ADMINISTRATIVE_RESET), ...(event.data ? { data: event.data } : {}) },
+        counter: 'increment',
+      });
     case 'HoldTimer_Expires':
       return toIdle(fsm, now, { reason: 'hold timer expired', notification: { code: ERROR_CODE.HOLD_TIMER_EXPIRED, subcode: 0 }, counter: 'increment' });
     case 'BGPHeaderErr':
@@ -189,7 +194,7 @@ function commonSessionEvent(fsm: Fsm, event: FsmEvent, now: number): Transition 
         counter: 'increment',
       });
     case 'OpenCollisionDump':
-      return toIdle(fsm, now, { reason: 'connection collision resolution', notification: cease(CEASE.CONNECTION_COLLISION), counter: 'increment' });
+      return toIdle(fsm, now, { reason: 'connection collision resolution', notification: cease(CEASE.CONNECTION_COLLISION_RESOLUTION), counter: 'increment' });
     case 'NotifMsgVerErr':
       return toIdle(fsm, now, { reason: 'peer sent a version error', counter: 'increment' });
     case 'NotifMsg':

@@ -17,7 +17,7 @@ export type FsmEvent =
   | { type: 'AutomaticStart' } // 3
   | { type: 'ManualStart_with_PassiveTcpEstablishment' } // 4
   | { type: 'AutomaticStart_with_PassiveTcpEstablishment' } // 5
-  | { type: 'AutomaticStop'; reason: string; subcode?: number } // 8
+  | { type: 'AutomaticStop'; reason: string; subcode?: number; data?: Uint8Array } // 8
   | { type: 'ConnectRetryTimer_Expires' } // 9
   | { type: 'HoldTimer_Expires' } // 10
   | { type: 'KeepaliveTimer_Expires' } // 11

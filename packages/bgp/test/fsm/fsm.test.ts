@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CEASE_SUBCODE as CEASE, NOTIFICATION_CODE as ERROR_CODE } from '../../src/wire/errors.js';
 import {
-  CEASE,
-  ERROR_CODE,
   FSM_ERROR,
   createFsm,
   expiredTimer,
@@ -182,7 +181,7 @@ describe('BGP FSM (RFC 4271 §8)', () => {
     const d = Driver.start().establish();
     const actions = d.send({ type: 'ManualStop', reason: 'maintenance', shutdownMessage: 'upgrade to 2.0, back at 05:00' });
     expect(actions).toEqual([
-      { type: 'send-notification', code: ERROR_CODE.CEASE, subcode: CEASE.ADMIN_SHUTDOWN, shutdownMessage: 'upgrade to 2.0, back at 05:00' },
+      { type: 'send-notification', code: ERROR_CODE.CEASE, subcode: CEASE.ADMINISTRATIVE_SHUTDOWN, shutdownMessage: 'upgrade to 2.0, back at 05:00' },
       { type: 'release', deleteRoutes: true, reason: 'maintenance' },
       { type: 'drop-connection' },
     ]);
@@ -227,7 +226,7 @@ describe('BGP FSM (RFC 4271 §8)', () => {
     const d = Driver.start();
     d.send({ type: 'Tcp_CR_Acked' });
     d.send({ type: 'BGPOpen', holdTime: 90 });
-    expect(d.send({ type: 'OpenCollisionDump' })[0]).toMatchObject({ code: ERROR_CODE.CEASE, subcode: CEASE.CONNECTION_COLLISION });
+    expect(d.send({ type: 'OpenCollisionDump' })[0]).toMatchObject({ code: ERROR_CODE.CEASE, subcode: CEASE.CONNECTION_COLLISION_RESOLUTION });
   });
 
   it('resolves collisions by keeping the connection initiated by the higher BGP Identifier (§6.8)', () => {

@@ -1,0 +1,358 @@
+// BgpSpeaker: the public speaker. Owns the RIB, one PeerSession per peer, and a transport; turns
+// RIB changes into UPDATEs, publishes events, and reports state the way FRR does.
+import type { Socket } from 'node:net';
+import { pino, type Logger } from 'pino';
+import type { SessionState } from '../fsm/types.js';
+import type { Policy } from '../policy/types.js';
+import { RibManager, type BestPathChange, type OriginateAttributes, type OriginateOptions } from '../rib/rib-manager.js';
+import type { Route } from '../rib/route-attributes.js';
+import { systemClock, type Clock } from '../session/clock.js';
+import { DEFAULT_FAMILIES, type PeerConfig } from '../session/config.js';
+import { FAMILY_AFI } from '../session/open.js';
+import { PeerSession, type SessionHost } from '../session/peer-session.js';
+import { TcpTransport } from '../transport/tcp.js';
+import { normalizeAddress, type BgpTransport } from '../transport/types.js';
+import { formatPrefix } from '../wire/address.js';
+import { CEASE_SUBCODE } from '../wire/errors.js';
+import { AFI, type Afi, type AsPathSegment, type Prefix } from '../wire/types.js';
+import { EventStream } from './event-stream.js';
+import { formatUptime, type Summary, type SummaryFamily, type SummaryPeer } from './summary.js';
+
+export interface BgpSpeakerOptions {
+  localAs: number;
+  /** BGP Identifier, dotted quad. */
+  routerId: string;
+  logger?: Logger;
+  clock?: Clock;
+  /** Where sockets come from; default plain TCP (use LinuxTransport for TCP-MD5, GTSM, namespaces). */
+  transport?: BgpTransport;
+  /** ECMP paths to select (default 1). */
+  maxPaths?: number;
+}
+
+/** A route as the speaker reports it. */
+export interface RouteView {
+  prefix: string;
+  /** The peer it came from, or "local" for announced prefixes. */
+  from: string;
+  nextHop?: string;
+  asPath: number[];
+  origin: 'igp' | 'egp' | 'incomplete';
+  med?: number;
+  localPref: number;
+  communities?: number[];
+  best: boolean;
+}
+
+export type SpeakerEvent =
+  | { type: 'peer-state'; peer: string; from: SessionState; to: SessionState; reason?: string }
+  | { type: 'best-path'; prefix: string; best?: RouteView; previous?: RouteView };
+
+export class PeerExistsError extends Error {
+  constructor(address: string) {
+    super(`peer ${address} already exists: use updatePeer() to change it`);
+    this.name = 'PeerExistsError';
+  }
+}
+
+export class NoSuchPeerError extends Error {
+  constructor(address: string) {
+    super(`no peer ${address}: add it with addPeer() first`);
+    this.name = 'NoSuchPeerError';
+  }
+}
+
+const ORIGIN_NAMES = ['igp', 'egp', 'incomplete'] as const;
+
+function flatAsPath(segments: readonly AsPathSegment[] | undefined): number[] {
+  return (segments ?? []).flatMap((s) => s.asns);
+}
+
+function routeView(prefix: Prefix, route: Route, best: boolean): RouteView {
+  const a = route.attributes;
+  return {
+    prefix: formatPrefix(prefix),
+    from: route.peerId,
+    ...(route.nextHop ? { nextHop: route.nextHop } : {}),
+    asPath: flatAsPath(a.asPath),
+    origin: ORIGIN_NAMES[a.origin ?? 0] ?? 'igp',
+    ...(a.med !== undefined ? { med: a.med } : {}),
+    localPref: route.localPref,
+    ...(a.communities?.length ? { communities: [...a.communities] } : {}),
+    best,
+  };
+}
+
+export class BgpSpeaker {
+  readonly localAs: number;
+  readonly routerId: string;
+  readonly rib: RibManager;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly transport: BgpTransport;
+  private readonly sessions = new Map<string, PeerSession>();
+  private readonly stream = new EventStream<SpeakerEvent>();
+  private readonly host: SessionHost;
+  private flushScheduled = false;
+  private started = false;
+  private tableVersion = 0;
+
+  constructor(options: BgpSpeakerOptions) {
+    this.localAs = options.localAs;
+    this.routerId = options.routerId;
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.clock = options.clock ?? systemClock;
+    this.transport = options.transport ?? new TcpTransport({ logger: this.logger });
+    this.rib = new RibManager({ localAs: this.localAs, routerId: this.routerId, logger: this.logger, maxPaths: options.maxPaths ?? 1 });
+    const speaker = this;
+    this.host = {
+      localAs: this.localAs,
+      routerId: this.routerId,
+      transport: this.transport,
+      rib: this.rib,
+      logger: this.logger,
+      clock: this.clock,
+      stateChanged(session, from, to, reason) {
+        speaker.stream.publish({ type: 'peer-state', peer: session.id, from, to, ...(reason ? { reason } : {}) });
+      },
+      routesChanged(changes) {
+        speaker.routesChanged(changes);
+      },
+    };
+  }
+
+  /** Starts listening and starts every configured session. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.transport.listen((socket: Socket, peer: string) => {
+      const session = this.sessions.get(peer);
+      if (session) session.acceptInbound(socket);
+      else socket.destroy();
+    });
+    this.started = true;
+    for (const session of this.sessions.values()) session.start();
+  }
+
+  /** Stops every session (Cease/Administrative Shutdown, with `message` per RFC 9003) and the listener. */
+  async stop(message?: string): Promise<void> {
+    for (const session of this.sessions.values()) session.destroy(message);
+    await this.transport.close();
+    this.started = false;
+    // Let the NOTIFICATIONs leave.
+    await new Promise((resolve) => setImmediate(resolve));
+    this.stream.end();
+  }
+
+  addPeer(config: PeerConfig): void {
+    const address = normalizeAddress(config.address);
+    if (this.sessions.has(address)) throw new PeerExistsError(address);
+    const normalized = { ...config, address };
+    this.transport.setPeer(this.transportPeer(normalized));
+    this.rib.addPeer({
+      id: address,
+      address,
+      remoteAs: config.remoteAs,
+      ...(config.importPolicy ? { importPolicy: config.importPolicy } : {}),
+      ...(config.exportPolicy ? { exportPolicy: config.exportPolicy } : {}),
+      ...(config.maxPrefixes !== undefined ? { maxPrefixes: config.maxPrefixes } : {}),
+    });
+    const session = new PeerSession(normalized, this.host);
+    this.sessions.set(address, session);
+    if (this.started) session.start();
+  }
+
+  /** Removes a peer: Cease/Peer De-configured... sent as Administrative Shutdown with `message`, routes withdrawn. */
+  removePeer(address: string, message?: string): void {
+    const session = this.session(address);
+    session.destroy(message ?? 'peer removed');
+    this.sessions.delete(session.id);
+    this.transport.removePeer(session.id);
+    this.routesChanged(this.rib.removePeer(session.id));
+  }
+
+  /**
+   * Changes a peer without touching the others. Policy changes apply at once (and ask the peer for
+   * its routes again when the import policy changed); `shutdown` stops or starts the session; any
+   * other change resets the session with Cease/Other Configuration Change (RFC 4486).
+   */
+  updatePeer(config: PeerConfig): void {
+    const session = this.session(config.address);
+    const next = { ...config, address: session.id };
+    const before = session.config;
+    this.transport.setPeer(this.transportPeer(next));
+    if (before.importPolicy !== next.importPolicy || before.exportPolicy !== next.exportPolicy) {
+      this.rib.setPolicies(session.id, {
+        ...(next.importPolicy ? { importPolicy: next.importPolicy } : {}),
+        ...(next.exportPolicy ? { exportPolicy: next.exportPolicy } : {}),
+      });
+      this.scheduleFlush();
+    }
+    const sessionKeys: (keyof PeerConfig)[] = ['remoteAs', 'localAddress', 'port', 'password', 'ttlSecurityHops', 'passive', 'holdTime', 'keepaliveTime', 'families', 'nextHopIpv4', 'nextHopIpv6', 'gracefulRestart'];
+    const sessionChanged = sessionKeys.some((key) => JSON.stringify(before[key]) !== JSON.stringify(next[key]));
+    const wasShut = Boolean(before.shutdown);
+    const isShut = Boolean(next.shutdown);
+    session.reconfigure(next);
+    if (isShut && !wasShut) {
+      session.stop(typeof next.shutdown === 'string' ? next.shutdown : undefined);
+    } else if (!isShut && wasShut) {
+      if (this.started) session.start();
+    } else if (sessionChanged && !isShut) {
+      session.reset(CEASE_SUBCODE.OTHER_CONFIGURATION_CHANGE, 'configuration changed');
+    }
+  }
+
+  /** Administrative shutdown of one peer with an RFC 9003 message (undone by enablePeer). */
+  shutdownPeer(address: string, message?: string): void {
+    const session = this.session(address);
+    this.updatePeer({ ...session.config, shutdown: message ?? true });
+  }
+
+  enablePeer(address: string): void {
+    const session = this.session(address);
+    this.updatePeer({ ...session.config, shutdown: false });
+  }
+
+  /** Originates a prefix (or an aggregate) with attributes; replaces an earlier announcement of it. */
+  announce(prefix: string, attributes: OriginateAttributes = {}, options: OriginateOptions = {}): void {
+    this.routesChanged(this.rib.originate(prefix, attributes, options));
+  }
+
+  withdraw(prefix: string): void {
+    this.routesChanged(this.rib.withdrawOriginated(prefix));
+  }
+
+  /** Every event from now on: peer state changes and best-path changes. */
+  events(): AsyncIterableIterator<SpeakerEvent> {
+    return this.stream.subscribe();
+  }
+
+  peers(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  peerState(address: string): SessionState {
+    return this.session(address).state;
+  }
+
+  /** Best routes (all, or the one for `prefix`) with their alternatives. */
+  routes(prefix?: string): RouteView[] {
+    if (prefix !== undefined) {
+      const lookup = this.rib.lookup(prefix);
+      return lookup.candidates.map((route) => routeView(lookup.prefix, route, route === lookup.best));
+    }
+    const out: RouteView[] = [];
+    this.rib.forEachBest((p, best) => out.push(routeView(p, best, true)));
+    return out;
+  }
+
+  /** The state shaped like FRR's `show bgp summary json`. */
+  summary(): Summary {
+    const out: Summary = {};
+    for (const [key, afi] of [['ipv4Unicast', AFI.IPV4], ['ipv6Unicast', AFI.IPV6]] as const) {
+      const peers: Record<string, SummaryPeer> = {};
+      for (const session of this.sessions.values()) {
+        const families = session.config.families ?? DEFAULT_FAMILIES;
+        if (!families.some((f) => FAMILY_AFI[f] === afi)) continue;
+        peers[session.id] = this.summaryPeer(session, afi);
+      }
+      const family: SummaryFamily = {
+        routerId: this.routerId,
+        as: this.localAs,
+        vrfId: 0,
+        vrfName: 'default',
+        tableVersion: this.tableVersion,
+        ribCount: this.rib.locRibSize(afi),
+        peerCount: Object.keys(peers).length,
+        peers,
+        failedPeers: Object.values(peers).filter((p) => p.state !== 'Established').length,
+        displayedPeers: Object.keys(peers).length,
+        totalPeers: Object.keys(peers).length,
+        dynamicPeers: 0,
+      };
+      if (family.peerCount > 0) out[key] = family;
+    }
+    return out;
+  }
+
+  private summaryPeer(session: PeerSession, afi: Afi): SummaryPeer {
+    const counts = this.rib.counts(session.id, afi);
+    const blocks = this.rib.policyBlocks(session.id);
+    const admin = Boolean(session.config.shutdown);
+    const uptime = session.establishedAt === undefined ? undefined : this.clock.now() - session.establishedAt;
+    const up = session.state === 'Established' && session.families.has(afi);
+    return {
+      remoteAs: session.config.remoteAs,
+      localAs: this.localAs,
+      version: 4,
+      msgRcvd: session.msgRcvd,
+      msgSent: session.msgSent,
+      tableVersion: 0,
+      outq: 0,
+      inq: 0,
+      peerUptime: uptime === undefined ? 'never' : formatUptime(uptime),
+      peerUptimeMsec: uptime ?? 0,
+      ...(uptime !== undefined ? { peerUptimeEstablishedEpoch: Math.floor((Date.now() - uptime) / 1000) } : {}),
+      pfxRcd: up ? counts.accepted : 0,
+      pfxSnt: up ? counts.advertised : 0,
+      state: admin && session.state === 'Idle' ? 'Idle (Admin)' : session.state,
+      peerState: admin ? 'Admin' : blocks.import || blocks.export ? 'Policy' : 'OK',
+      connectionsEstablished: session.connectionsEstablished,
+      connectionsDropped: session.connectionsDropped,
+      ...(session.config.description ? { desc: session.config.description } : {}),
+      idType: session.id.includes(':') ? 'ipv6' : 'ipv4',
+      ...(session.lastError ? { lastError: session.lastError } : {}),
+      ...(blocks.import || blocks.export ? { policyBlocks: blocks } : {}),
+      ...(session.lastNotificationReceived ? { lastNotificationReceived: session.lastNotificationReceived } : {}),
+    };
+  }
+
+  /** Sets the import and export policies of a peer (a shortcut for updatePeer). */
+  setPolicies(address: string, policies: { importPolicy?: Policy; exportPolicy?: Policy }): void {
+    const session = this.session(address);
+    this.updatePeer({ ...session.config, ...policies });
+  }
+
+  private session(address: string): PeerSession {
+    const session = this.sessions.get(normalizeAddress(address));
+    if (!session) throw new NoSuchPeerError(address);
+    return session;
+  }
+
+  private transportPeer(config: PeerConfig) {
+    return {
+      address: config.address,
+      ...(config.port !== undefined ? { port: config.port } : {}),
+      ...(config.localAddress ? { localAddress: config.localAddress } : {}),
+      ...(config.password ? { password: config.password } : {}),
+      ...(config.ttlSecurityHops ? { ttlSecurityHops: config.ttlSecurityHops } : {}),
+    };
+  }
+
+  private routesChanged(changes: BestPathChange[]): void {
+    if (changes.length === 0) return;
+    this.tableVersion += changes.length;
+    if (this.stream.subscriberCount > 0) {
+      for (const change of changes) {
+        this.stream.publish({
+          type: 'best-path',
+          prefix: formatPrefix(change.prefix),
+          ...(change.best ? { best: routeView(change.prefix, change.best, true) } : {}),
+          ...(change.previous ? { previous: routeView(change.prefix, change.previous, false) } : {}),
+        });
+      }
+    }
+    this.scheduleFlush();
+  }
+
+  /** Exports are batched per turn of the event loop (an MRAI of 0, RFC 4271 §9.2.1.1). */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      for (const session of this.sessions.values()) {
+        if (session.state === 'Established') session.sendExport(this.rib.pendingExports(session.id));
+      }
+    });
+  }
+}
