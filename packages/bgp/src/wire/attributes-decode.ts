@@ -75,6 +75,11 @@ export class UpdateProblems {
   }
 }
 
+/** Records a malformed attribute; RFC 4271 §6.3: the error data is the whole attribute (type, length, value). */
+function malformed(problems: UpdateProblems, bytes: Uint8Array, attrStart: number, attrEnd: number, type: number, subcode: number, reason: string): void {
+  problems.add(MALFORMED_ACTION[type]!, subcode, type, `attribute ${type}: ${reason}`, bytes.slice(attrStart, attrEnd));
+}
+
 const u32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
 
@@ -82,9 +87,17 @@ const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
  * Decodes the path attributes in `bytes[start, end)`. Problems go into `problems`; faulty attributes
  * are left out of the result.
  */
+/** Which attribute types the current UPDATE has shown, by generation stamp (no per-message allocation). */
+const seenStamp = new Uint32Array(256);
+let generation = 0;
+
 export function decodeAttributes(bytes: Uint8Array, start: number, end: number, ctx: CodecContext, problems: UpdateProblems): PathAttributes {
   const attrs: PathAttributes = {};
-  const seen = new Uint8Array(256);
+  if (++generation === 0xffffffff) {
+    seenStamp.fill(0);
+    generation = 1;
+  }
+  const stamp = generation;
   let as4Path: AsPathSegment[] | undefined;
   let as4Aggregator: { asn: number; address: string } | undefined;
   let o = start;
@@ -105,8 +118,7 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
       break;
     }
     o = v + length;
-    const whole = () => bytes.slice(attrStart, v + length);
-    if (seen[type]) {
+    if (seenStamp[type] === stamp) {
       // RFC 7606 §3 g: repeated MP attributes reset the session; other repeats are discarded.
       if (type === T.MP_REACH_NLRI || type === T.MP_UNREACH_NLRI) {
         problems.add('session-reset', UPDATE_ERROR_SUBCODE.MALFORMED_ATTRIBUTE_LIST, type, `attribute ${type} appears twice`);
@@ -115,12 +127,12 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
       }
       continue;
     }
-    seen[type] = 1;
+    seenStamp[type] = stamp;
     const expectedFlags = ATTRIBUTE_FLAGS[type];
     if (expectedFlags === undefined) {
       if ((flags & ATTRIBUTE_FLAG.OPTIONAL) === 0) {
         // RFC 4271 §6.3: an unrecognised well-known attribute.
-        problems.add('session-reset', UPDATE_ERROR_SUBCODE.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE, type, `unrecognized well-known attribute ${type}`, whole());
+        problems.add('session-reset', UPDATE_ERROR_SUBCODE.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE, type, `unrecognized well-known attribute ${type}`, bytes.slice(attrStart, o));
       } else if ((flags & ATTRIBUTE_FLAG.TRANSITIVE) !== 0) {
         // RFC 4271 §5: kept and passed on (the encoder sets Partial).
         (attrs.unknown ??= []).push({ flags, typeCode: type, value: bytes.slice(v, v + length) });
@@ -128,49 +140,47 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
       // Unrecognised optional non-transitive attributes are quietly ignored (RFC 4271 §5).
       continue;
     }
-    const malformed = (subcode: number, reason: string) =>
-      problems.add(MALFORMED_ACTION[type]!, subcode, type, `attribute ${type}: ${reason}`, whole());
     if ((flags & 0xc0) !== expectedFlags) {
       // RFC 7606 §3 c
-      malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_FLAGS_ERROR, `flags 0x${flags.toString(16)} conflict with the attribute's kind`);
+      malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_FLAGS_ERROR, `flags 0x${flags.toString(16)} conflict with the attribute's kind`);
       continue;
     }
     switch (type) {
       case T.ORIGIN:
-        if (length !== 1) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 1');
-        else if (bytes[v]! > 2) malformed(UPDATE_ERROR_SUBCODE.INVALID_ORIGIN_ATTRIBUTE, `undefined origin ${bytes[v]}`);
+        if (length !== 1) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 1');
+        else if (bytes[v]! > 2) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.INVALID_ORIGIN_ATTRIBUTE, `undefined origin ${bytes[v]}`);
         else attrs.origin = bytes[v] as 0 | 1 | 2;
         break;
       case T.AS_PATH: {
         const path = decodeAsPath(bytes, v, v + length, ctx.fourOctetAs ? 4 : 2);
-        if (typeof path === 'string') malformed(UPDATE_ERROR_SUBCODE.MALFORMED_AS_PATH, path);
+        if (typeof path === 'string') malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.MALFORMED_AS_PATH, path);
         else attrs.asPath = path;
         break;
       }
       case T.NEXT_HOP:
-        if (length !== 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
+        if (length !== 4) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
         else attrs.nextHop = formatAddress(bytes, v, 4);
         break;
       case T.MULTI_EXIT_DISC:
-        if (length !== 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
+        if (length !== 4) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
         else attrs.med = u32(bytes, v);
         break;
       case T.LOCAL_PREF:
-        if (length !== 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
+        if (length !== 4) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
         else attrs.localPref = u32(bytes, v);
         break;
       case T.ATOMIC_AGGREGATE:
-        if (length !== 0) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 0');
+        if (length !== 0) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 0');
         else attrs.atomicAggregate = true;
         break;
       case T.AGGREGATOR: {
         const asSize = ctx.fourOctetAs ? 4 : 2;
-        if (length !== asSize + 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, `length must be ${asSize + 4}`);
+        if (length !== asSize + 4) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, `length must be ${asSize + 4}`);
         else attrs.aggregator = { asn: asSize === 4 ? u32(bytes, v) : u16(bytes, v), address: formatAddress(bytes, v + asSize, 4) };
         break;
       }
       case T.COMMUNITIES:
-        if (length === 0 || length % 4 !== 0) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 4');
+        if (length === 0 || length % 4 !== 0) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 4');
         else {
           const list = new Array<number>(length / 4);
           for (let i = 0; i < list.length; i++) list[i] = u32(bytes, v + 4 * i);
@@ -178,11 +188,11 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
         }
         break;
       case T.ORIGINATOR_ID:
-        if (length !== 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
+        if (length !== 4) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
         else attrs.originatorId = formatAddress(bytes, v, 4);
         break;
       case T.CLUSTER_LIST:
-        if (length === 0 || length % 4 !== 0) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 4');
+        if (length === 0 || length % 4 !== 0) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 4');
         else {
           const list: string[] = [];
           for (let i = 0; i < length; i += 4) list.push(formatAddress(bytes, v + i, 4));
@@ -190,13 +200,13 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
         }
         break;
       case T.MP_REACH_NLRI:
-        decodeMpReach(bytes, v, v + length, ctx, attrs, problems, whole);
+        decodeMpReach(bytes, v, v + length, ctx, attrs, problems, attrStart);
         break;
       case T.MP_UNREACH_NLRI:
-        decodeMpUnreach(bytes, v, v + length, ctx, attrs, problems, whole);
+        decodeMpUnreach(bytes, v, v + length, ctx, attrs, problems, attrStart);
         break;
       case T.EXTENDED_COMMUNITIES:
-        if (length === 0 || length % 8 !== 0) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 8');
+        if (length === 0 || length % 8 !== 0) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 8');
         else {
           const list: Uint8Array[] = [];
           for (let i = 0; i < length; i += 8) list.push(bytes.slice(v + i, v + i + 8));
@@ -210,18 +220,18 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
           break;
         }
         const path = decodeAsPath(bytes, v, v + length, 4);
-        if (typeof path === 'string') malformed(UPDATE_ERROR_SUBCODE.MALFORMED_AS_PATH, path);
+        if (typeof path === 'string') malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.MALFORMED_AS_PATH, path);
         else as4Path = path;
         break;
       }
       case T.AS4_AGGREGATOR:
         if (ctx.fourOctetAs) {
           problems.discarded.push({ typeCode: type, reason: 'AS4_AGGREGATOR on a 4-octet AS session discarded (RFC 6793 §6)' });
-        } else if (length !== 8) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 8');
+        } else if (length !== 8) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 8');
         else as4Aggregator = { asn: u32(bytes, v), address: formatAddress(bytes, v + 4, 4) };
         break;
       case T.LARGE_COMMUNITY:
-        if (length === 0 || length % 12 !== 0) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 12');
+        if (length === 0 || length % 12 !== 0) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be a non-zero multiple of 12');
         else {
           const list: { globalAdmin: number; local1: number; local2: number }[] = [];
           for (let i = 0; i < length; i += 12) list.push({ globalAdmin: u32(bytes, v + i), local1: u32(bytes, v + i + 4), local2: u32(bytes, v + i + 8) });
@@ -229,7 +239,7 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
         }
         break;
       case T.ONLY_TO_CUSTOMER:
-        if (length !== 4) malformed(UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
+        if (length !== 4) malformed(problems, bytes, attrStart, o, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, 'length must be 4');
         else attrs.onlyToCustomer = u32(bytes, v);
         break;
     }
@@ -265,8 +275,8 @@ function supportedFamily(afi: number, safi: number): afi is Afi {
   return (afi === 1 || afi === 2) && (safi === 1 || safi === 2);
 }
 
-function decodeMpReach(bytes: Uint8Array, v: number, end: number, ctx: CodecContext, attrs: PathAttributes, problems: UpdateProblems, whole: () => Uint8Array): void {
-  const fail = (reason: string) => problems.add('session-reset', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, T.MP_REACH_NLRI, `MP_REACH_NLRI: ${reason}`, whole());
+function decodeMpReach(bytes: Uint8Array, v: number, end: number, ctx: CodecContext, attrs: PathAttributes, problems: UpdateProblems, attrStart: number): void {
+  const fail = (reason: string) => problems.add('session-reset', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, T.MP_REACH_NLRI, `MP_REACH_NLRI: ${reason}`, bytes.slice(attrStart, end));
   if (end - v < 5) return fail('shorter than AFI, SAFI and next hop length');
   const afi = u16(bytes, v);
   const safi = bytes[v + 2]!;
@@ -284,9 +294,9 @@ function decodeMpReach(bytes: Uint8Array, v: number, end: number, ctx: CodecCont
   attrs.mpReach = { afi, safi, ...nextHop, nlri };
 }
 
-function decodeMpUnreach(bytes: Uint8Array, v: number, end: number, ctx: CodecContext, attrs: PathAttributes, problems: UpdateProblems, whole: () => Uint8Array): void {
+function decodeMpUnreach(bytes: Uint8Array, v: number, end: number, ctx: CodecContext, attrs: PathAttributes, problems: UpdateProblems, attrStart: number): void {
   if (end - v < 3) {
-    problems.add('session-reset', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, T.MP_UNREACH_NLRI, 'MP_UNREACH_NLRI: shorter than AFI and SAFI', whole());
+    problems.add('session-reset', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, T.MP_UNREACH_NLRI, 'MP_UNREACH_NLRI: shorter than AFI and SAFI', bytes.slice(attrStart, end));
     return;
   }
   const afi = u16(bytes, v);
@@ -297,7 +307,7 @@ function decodeMpUnreach(bytes: Uint8Array, v: number, end: number, ctx: CodecCo
   }
   const withdrawn: Prefix[] | NlriParseFailure = decodePrefixes(bytes, v + 3, end, afi, ctx.addPath.has(familyKey(afi, safi)));
   if (withdrawn instanceof NlriParseFailure) {
-    problems.add('session-reset', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, T.MP_UNREACH_NLRI, `MP_UNREACH_NLRI: ${withdrawn.reason}`, whole());
+    problems.add('session-reset', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, T.MP_UNREACH_NLRI, `MP_UNREACH_NLRI: ${withdrawn.reason}`, bytes.slice(attrStart, end));
     return;
   }
   attrs.mpUnreach = { afi, safi, withdrawn };

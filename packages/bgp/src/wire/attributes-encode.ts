@@ -29,10 +29,29 @@ export function writeAttributeHeader(w: ByteWriter, flags: number, type: number,
   else w.u8(flags & ~ATTRIBUTE_FLAG.EXTENDED_LENGTH).u8(type).u8(length);
 }
 
-function attribute(w: ByteWriter, type: number, value: ByteWriter | Uint8Array, flags = ATTRIBUTE_FLAGS[type]!): void {
-  const bytes = value instanceof ByteWriter ? value.finish() : value;
-  writeAttributeHeader(w, flags, type, bytes.length);
-  w.bytes(bytes);
+function attribute(w: ByteWriter, type: number, value: Uint8Array, flags = ATTRIBUTE_FLAGS[type]!): void {
+  writeAttributeHeader(w, flags, type, value.length);
+  w.bytes(value);
+}
+
+/** Starts an attribute whose length is not known yet (1-byte length placeholder); see `close`. */
+function open(w: ByteWriter, type: number, flags = ATTRIBUTE_FLAGS[type]!): number {
+  const start = w.length;
+  w.u8(flags & ~ATTRIBUTE_FLAG.EXTENDED_LENGTH).u8(type).u8(0);
+  return start;
+}
+
+/** Fills in the length; a value over 255 bytes gets the Extended Length bit and a 2-byte length (RFC 4271 §4.3). */
+function close(w: ByteWriter, start: number, type: number): void {
+  const length = w.length - start - 3;
+  if (length <= 255) {
+    w.patchU8(start + 2, length);
+    return;
+  }
+  if (length > 0xffff) throw new BgpEncodeError(`attribute ${type} is ${length} bytes; at most 65535 fit`);
+  w.insertGap(start + 3, 1);
+  w.patchU8(start, ATTRIBUTE_FLAG.EXTENDED_LENGTH | ATTRIBUTE_FLAGS[type]!);
+  w.patchU16(start + 2, length);
 }
 
 const hasWideAsn = (attrs: PathAttributes): boolean => (attrs.asPath ?? []).some((s) => s.asns.some((a) => a > 0xffff));
@@ -40,108 +59,92 @@ const hasWideAsn = (attrs: PathAttributes): boolean => (attrs.asPath ?? []).some
 /** Every attribute except MP_REACH/MP_UNREACH, in type-code order, as bytes. */
 export function encodePlainAttributes(attrs: PathAttributes, ctx: CodecContext): Uint8Array {
   const w = new ByteWriter(128);
-  const unknown = [...(attrs.unknown ?? [])].sort((a, b) => a.typeCode - b.typeCode);
+  writePlainAttributes(w, attrs, ctx);
+  return w.finish();
+}
+
+/** Writes every attribute except MP_REACH/MP_UNREACH into `w`, in type-code order. */
+export function writePlainAttributes(w: ByteWriter, attrs: PathAttributes, ctx: CodecContext): void {
+  const unknown = attrs.unknown && attrs.unknown.length > 0 ? [...attrs.unknown].sort((a, b) => a.typeCode - b.typeCode) : undefined;
   let u = 0;
   const flushUnknownBelow = (type: number) => {
+    if (!unknown) return;
     for (; u < unknown.length && unknown[u]!.typeCode < type; u++) {
       const a = unknown[u]!;
       // RFC 4271 §5: an optional transitive attribute passed on unrecognised gets the Partial bit.
       attribute(w, a.typeCode, a.value, (a.flags & 0xc0) | ATTRIBUTE_FLAG.PARTIAL);
     }
   };
-  const asSize = ctx.fourOctetAs ? 4 : 2;
-  const writers: [number, () => void][] = [
-    [T.ORIGIN, () => attrs.origin !== undefined && attribute(w, T.ORIGIN, Uint8Array.of(attrs.origin))],
-    [
-      T.AS_PATH,
-      () => {
-        if (!attrs.asPath) return;
-        const v = new ByteWriter(64);
-        writeAsPath(v, attrs.asPath, asSize, (a) => (asSize === 2 && u32('ASN', a) > 0xffff ? AS_TRANS : u32('ASN', a)));
-        attribute(w, T.AS_PATH, v);
-      },
-    ],
-    [T.NEXT_HOP, () => attrs.nextHop !== undefined && attribute(w, T.NEXT_HOP, ipv4('NEXT_HOP', attrs.nextHop))],
-    [T.MULTI_EXIT_DISC, () => attrs.med !== undefined && attribute(w, T.MULTI_EXIT_DISC, new ByteWriter(4).u32(u32('MED', attrs.med)))],
-    [T.LOCAL_PREF, () => attrs.localPref !== undefined && attribute(w, T.LOCAL_PREF, new ByteWriter(4).u32(u32('LOCAL_PREF', attrs.localPref)))],
-    [T.ATOMIC_AGGREGATE, () => attrs.atomicAggregate && attribute(w, T.ATOMIC_AGGREGATE, new Uint8Array(0))],
-    [
-      T.AGGREGATOR,
-      () => {
-        if (!attrs.aggregator) return;
-        const asn = u32('AGGREGATOR ASN', attrs.aggregator.asn);
-        const v = new ByteWriter(8);
-        if (asSize === 4) v.u32(asn);
-        else v.u16(asn > 0xffff ? AS_TRANS : asn);
-        attribute(w, T.AGGREGATOR, v.bytes(ipv4('AGGREGATOR address', attrs.aggregator.address)));
-      },
-    ],
-    [
-      T.COMMUNITIES,
-      () => {
-        if (!attrs.communities?.length) return;
-        const v = new ByteWriter(attrs.communities.length * 4);
-        for (const c of attrs.communities) v.u32(u32('community', c));
-        attribute(w, T.COMMUNITIES, v);
-      },
-    ],
-    [T.ORIGINATOR_ID, () => attrs.originatorId !== undefined && attribute(w, T.ORIGINATOR_ID, ipv4('ORIGINATOR_ID', attrs.originatorId))],
-    [
-      T.CLUSTER_LIST,
-      () => {
-        if (!attrs.clusterList?.length) return;
-        const v = new ByteWriter(attrs.clusterList.length * 4);
-        for (const id of attrs.clusterList) v.bytes(ipv4('CLUSTER_LIST id', id));
-        attribute(w, T.CLUSTER_LIST, v);
-      },
-    ],
-    [
-      T.EXTENDED_COMMUNITIES,
-      () => {
-        if (!attrs.extendedCommunities?.length) return;
-        const v = new ByteWriter(attrs.extendedCommunities.length * 8);
-        for (const c of attrs.extendedCommunities) {
-          if (c.length !== 8) throw new BgpEncodeError(`an extended community is 8 bytes, not ${c.length} (RFC 4360 §2)`);
-          v.bytes(c);
-        }
-        attribute(w, T.EXTENDED_COMMUNITIES, v);
-      },
-    ],
-    [
-      T.AS4_PATH,
-      () => {
-        // RFC 6793 §4.2.2: only towards an OLD speaker, only when some ASN does not fit 2 octets,
-        // and without confederation segments.
-        if (asSize === 4 || !attrs.asPath || !hasWideAsn(attrs)) return;
-        const v = new ByteWriter(64);
-        writeAsPath(v, attrs.asPath.filter((s) => s.type === 'sequence' || s.type === 'set'), 4);
-        attribute(w, T.AS4_PATH, v);
-      },
-    ],
-    [
-      T.AS4_AGGREGATOR,
-      () => {
-        if (asSize === 4 || !attrs.aggregator || attrs.aggregator.asn <= 0xffff) return;
-        attribute(w, T.AS4_AGGREGATOR, new ByteWriter(8).u32(attrs.aggregator.asn).bytes(ipv4('AGGREGATOR address', attrs.aggregator.address)));
-      },
-    ],
-    [
-      T.LARGE_COMMUNITY,
-      () => {
-        if (!attrs.largeCommunities?.length) return;
-        const v = new ByteWriter(attrs.largeCommunities.length * 12);
-        for (const c of attrs.largeCommunities) v.u32(u32('large community global admin', c.globalAdmin)).u32(u32('large community local 1', c.local1)).u32(u32('large community local 2', c.local2));
-        attribute(w, T.LARGE_COMMUNITY, v);
-      },
-    ],
-    [T.ONLY_TO_CUSTOMER, () => attrs.onlyToCustomer !== undefined && attribute(w, T.ONLY_TO_CUSTOMER, new ByteWriter(4).u32(u32('ONLY_TO_CUSTOMER', attrs.onlyToCustomer)))],
-  ];
-  for (const [type, write] of writers) {
-    flushUnknownBelow(type);
-    write();
+  const four = ctx.fourOctetAs;
+  let at: number;
+  flushUnknownBelow(T.ORIGIN);
+  if (attrs.origin !== undefined) w.u8(0x40).u8(T.ORIGIN).u8(1).u8(attrs.origin);
+  flushUnknownBelow(T.AS_PATH);
+  if (attrs.asPath) {
+    at = open(w, T.AS_PATH);
+    writeAsPath(w, attrs.asPath, four ? 4 : 2, (a) => (!four && u32('ASN', a) > 0xffff ? AS_TRANS : u32('ASN', a)));
+    close(w, at, T.AS_PATH);
   }
+  flushUnknownBelow(T.NEXT_HOP);
+  if (attrs.nextHop !== undefined) attribute(w, T.NEXT_HOP, ipv4('NEXT_HOP', attrs.nextHop));
+  flushUnknownBelow(T.MULTI_EXIT_DISC);
+  if (attrs.med !== undefined) w.u8(0x80).u8(T.MULTI_EXIT_DISC).u8(4).u32(u32('MED', attrs.med));
+  flushUnknownBelow(T.LOCAL_PREF);
+  if (attrs.localPref !== undefined) w.u8(0x40).u8(T.LOCAL_PREF).u8(4).u32(u32('LOCAL_PREF', attrs.localPref));
+  flushUnknownBelow(T.ATOMIC_AGGREGATE);
+  if (attrs.atomicAggregate) w.u8(0x40).u8(T.ATOMIC_AGGREGATE).u8(0);
+  flushUnknownBelow(T.AGGREGATOR);
+  if (attrs.aggregator) {
+    const asn = u32('AGGREGATOR ASN', attrs.aggregator.asn);
+    w.u8(0xc0).u8(T.AGGREGATOR).u8(four ? 8 : 6);
+    if (four) w.u32(asn);
+    else w.u16(asn > 0xffff ? AS_TRANS : asn);
+    w.bytes(ipv4('AGGREGATOR address', attrs.aggregator.address));
+  }
+  flushUnknownBelow(T.COMMUNITIES);
+  if (attrs.communities?.length) {
+    at = open(w, T.COMMUNITIES);
+    for (const c of attrs.communities) w.u32(u32('community', c));
+    close(w, at, T.COMMUNITIES);
+  }
+  flushUnknownBelow(T.ORIGINATOR_ID);
+  if (attrs.originatorId !== undefined) attribute(w, T.ORIGINATOR_ID, ipv4('ORIGINATOR_ID', attrs.originatorId));
+  flushUnknownBelow(T.CLUSTER_LIST);
+  if (attrs.clusterList?.length) {
+    at = open(w, T.CLUSTER_LIST);
+    for (const id of attrs.clusterList) w.bytes(ipv4('CLUSTER_LIST id', id));
+    close(w, at, T.CLUSTER_LIST);
+  }
+  flushUnknownBelow(T.EXTENDED_COMMUNITIES);
+  if (attrs.extendedCommunities?.length) {
+    at = open(w, T.EXTENDED_COMMUNITIES);
+    for (const c of attrs.extendedCommunities) {
+      if (c.length !== 8) throw new BgpEncodeError(`an extended community is 8 bytes, not ${c.length} (RFC 4360 §2)`);
+      w.bytes(c);
+    }
+    close(w, at, T.EXTENDED_COMMUNITIES);
+  }
+  flushUnknownBelow(T.AS4_PATH);
+  // RFC 6793 §4.2.2: AS4_PATH only towards an OLD speaker, only when some ASN does not fit 2 octets,
+  // and without confederation segments.
+  if (!four && attrs.asPath && hasWideAsn(attrs)) {
+    at = open(w, T.AS4_PATH);
+    writeAsPath(w, attrs.asPath.filter((s) => s.type === 'sequence' || s.type === 'set'), 4);
+    close(w, at, T.AS4_PATH);
+  }
+  flushUnknownBelow(T.AS4_AGGREGATOR);
+  if (!four && attrs.aggregator && attrs.aggregator.asn > 0xffff) {
+    w.u8(0xc0).u8(T.AS4_AGGREGATOR).u8(8).u32(attrs.aggregator.asn).bytes(ipv4('AGGREGATOR address', attrs.aggregator.address));
+  }
+  flushUnknownBelow(T.LARGE_COMMUNITY);
+  if (attrs.largeCommunities?.length) {
+    at = open(w, T.LARGE_COMMUNITY);
+    for (const c of attrs.largeCommunities) w.u32(u32('large community global admin', c.globalAdmin)).u32(u32('large community local 1', c.local1)).u32(u32('large community local 2', c.local2));
+    close(w, at, T.LARGE_COMMUNITY);
+  }
+  flushUnknownBelow(T.ONLY_TO_CUSTOMER);
+  if (attrs.onlyToCustomer !== undefined) w.u8(0xc0).u8(T.ONLY_TO_CUSTOMER).u8(4).u32(u32('ONLY_TO_CUSTOMER', attrs.onlyToCustomer));
   flushUnknownBelow(256);
-  return w.finish();
 }
 
 /** Next hop bytes for MP_REACH: 4 (IPv4), 16 (IPv6 global), or 32 (global + link-local, RFC 2545 §3). */

@@ -51,8 +51,11 @@ function finish(w: ByteWriter): Uint8Array {
   return out;
 }
 
-function byFamily(prefixes: readonly Prefix[]): Map<Afi, Prefix[]> {
+function byFamily(prefixes: readonly Prefix[]): Map<Afi, readonly Prefix[]> {
   const groups = new Map<Afi, Prefix[]>();
+  const first = prefixes[0]?.afi;
+  if (first === undefined) return groups;
+  if (prefixes.every((p) => p.afi === first)) return new Map([[first, prefixes]]);
   for (const p of prefixes) {
     let list = groups.get(p.afi);
     if (!list) groups.set(p.afi, (list = []));
@@ -70,7 +73,7 @@ export function buildUpdates(input: UpdateInput, ctx: CodecContext): Uint8Array[
   const out: Uint8Array[] = [];
   const max = maxMessageLength(MESSAGE_TYPE.UPDATE, ctx);
   const attrs = input.attributes ?? {};
-  const withdrawn = [...(input.withdrawn ?? []), ...(attrs.mpUnreach?.withdrawn ?? [])];
+  const withdrawn = attrs.mpUnreach?.withdrawn.length ? [...(input.withdrawn ?? []), ...attrs.mpUnreach.withdrawn] : (input.withdrawn ?? []);
   for (const [afi, prefixes] of byFamily(withdrawn)) {
     const addPath = ctx.addPath.has(familyKey(afi, SAFI_UNICAST));
     const overhead = HEADER_LENGTH + 4 + (afi === 1 ? 0 : MP_UNREACH_OVERHEAD);
@@ -90,7 +93,7 @@ export function buildUpdates(input: UpdateInput, ctx: CodecContext): Uint8Array[
     }
   }
 
-  const announced = [...(input.nlri ?? []), ...(attrs.mpReach?.nlri ?? [])];
+  const announced = attrs.mpReach?.nlri.length ? [...(input.nlri ?? []), ...attrs.mpReach.nlri] : (input.nlri ?? []);
   if (announced.length === 0) return out;
   const plain = { ...attrs, mpReach: undefined, mpUnreach: undefined };
   let bodyAttributes: Uint8Array | undefined;

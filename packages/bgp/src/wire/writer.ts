@@ -2,12 +2,10 @@
 
 export class ByteWriter {
   private buffer: Uint8Array;
-  private view: DataView;
   length = 0;
 
-  constructor(initialCapacity = 256) {
+  constructor(initialCapacity = 64) {
     this.buffer = new Uint8Array(initialCapacity);
-    this.view = new DataView(this.buffer.buffer);
   }
 
   private ensure(extra: number): void {
@@ -18,7 +16,6 @@ export class ByteWriter {
     const next = new Uint8Array(capacity);
     next.set(this.buffer.subarray(0, this.length));
     this.buffer = next;
-    this.view = new DataView(next.buffer);
   }
 
   u8(value: number): this {
@@ -29,14 +26,21 @@ export class ByteWriter {
 
   u16(value: number): this {
     this.ensure(2);
-    this.view.setUint16(this.length, value);
+    const b = this.buffer;
+    b[this.length] = value >>> 8;
+    b[this.length + 1] = value;
     this.length += 2;
     return this;
   }
 
   u32(value: number): this {
     this.ensure(4);
-    this.view.setUint32(this.length, value);
+    const b = this.buffer;
+    const o = this.length;
+    b[o] = value >>> 24;
+    b[o + 1] = value >>> 16;
+    b[o + 2] = value >>> 8;
+    b[o + 3] = value;
     this.length += 4;
     return this;
   }
@@ -48,21 +52,39 @@ export class ByteWriter {
     return this;
   }
 
+  /** Writes `count` zero bytes (placeholders patched later). */
+  zeros(count: number): this {
+    this.ensure(count);
+    this.buffer.fill(0, this.length, this.length + count);
+    this.length += count;
+    return this;
+  }
+
   /** Writes the first `count` bytes of `value`. */
   prefixBytes(value: Uint8Array, count: number): this {
     this.ensure(count);
-    for (let i = 0; i < count; i++) this.buffer[this.length + i] = value[i]!;
+    const b = this.buffer;
+    const o = this.length;
+    for (let i = 0; i < count; i++) b[o + i] = value[i]!;
     this.length += count;
     return this;
   }
 
   /** Overwrites a 16-bit value written earlier (lengths known only afterwards). */
   patchU16(offset: number, value: number): void {
-    this.view.setUint16(offset, value);
+    this.buffer[offset] = value >>> 8;
+    this.buffer[offset + 1] = value;
   }
 
   patchU8(offset: number, value: number): void {
     this.buffer[offset] = value;
+  }
+
+  /** Opens a gap of `count` bytes at `offset`, moving what follows. */
+  insertGap(offset: number, count: number): void {
+    this.ensure(count);
+    this.buffer.copyWithin(offset + count, offset, this.length);
+    this.length += count;
   }
 
   /** A copy of what was written. */
