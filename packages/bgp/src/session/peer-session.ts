@@ -519,6 +519,7 @@ export class PeerSession {
   private receiveUpdate(update: UpdateMessage): void {
     const eor = isEndOfRib(update);
     if (eor) {
+      this.log.debug({ afi: eor.afi }, 'End-of-RIB received');
       if (this.staleFamilies.delete(eor.afi)) {
         this.log.info({ afi: eor.afi }, 'End-of-RIB: removing stale routes');
         this.host.routesChanged(this.host.rib.sweepStale(this.id, [eor.afi]));

@@ -38,7 +38,7 @@ export function upstreamConfig(options: { extra?: string[]; password?: string; g
     ' bgp router-id 10.200.0.1',
     ' no bgp ebgp-requires-policy',
     ' no bgp network import-check',
-    ...(options.gracefulRestart ? [' bgp graceful-restart', ' bgp graceful-restart preserve-fw-state', ' bgp graceful-restart restart-time 60'] : []),
+    ...(options.gracefulRestart ? [' bgp graceful-restart', ' bgp graceful-restart preserve-fw-state', ' bgp graceful-restart restart-time 60', ' bgp graceful-restart select-defer-time 1'] : []),
     ...neighbor(CAIRN_V4),
     ...neighbor(CAIRN_V6),
     ...(options.extra ?? []),
