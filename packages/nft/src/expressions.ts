@@ -1,6 +1,6 @@
 // Matches and statements → libnftables JSON expressions (libnftables-json(5), schema 1).
 import type { IpVersion, Match, PortSpec, Statement } from './model.js';
-import { formatPrefix, parsePrefix } from './prefix.js';
+import { collapsePrefixes, formatPrefix, parsePrefix } from './prefix.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -33,7 +33,9 @@ export function compileMatch(m: Match): JsonObject[] {
   switch (m.kind) {
     case 'address': {
       const op = m.negate ? '!=' : '==';
-      const right = m.list !== undefined ? `@${m.list}` : oneOrSet((m.prefixes ?? []).map((p) => addressValue(p, m.version)));
+      // Nested prefixes are merged: nft 1.0.6 rejects overlapping intervals in an anonymous set too.
+      const prefixes = collapsePrefixes((m.prefixes ?? []).map((p) => parsePrefix(p, m.version))).map(formatPrefix);
+      const right = m.list !== undefined ? `@${m.list}` : oneOrSet(prefixes.map((p) => addressValue(p, m.version)));
       return [match(ipPayload(m.version, m.direction), right, op)];
     }
     case 'interface':

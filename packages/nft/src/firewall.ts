@@ -28,7 +28,10 @@ export interface FirewallOptions {
   runner?: NftRunner;
   /** Milliseconds clock, for reported durations (default Date.now). */
   clock?: () => number;
-  /** Run `nft -c` on the batch before applying it (default true). */
+  /**
+   * Run `nft -c` on a full apply's batch before applying it (default true). The transaction is atomic
+   * either way; incremental updates never run it separately (a failure is located with `nft -c` then).
+   */
   check?: boolean;
 }
 
@@ -77,8 +80,11 @@ export class Firewall {
    */
   async apply(policy: FirewallPolicy): Promise<ApplyResult> {
     const started = this.clock();
+    // nft lists the ruleset while this process compiles (two cores do both at once).
+    const reading = this.readRuleset();
+    reading.catch(() => undefined); // awaited below; a compile error must not leave it unhandled
     const compiled = compilePolicy(policy).tables;
-    const observed = await this.readRuleset();
+    const observed = await reading;
     const replaced: CompiledTable[] = [];
     const unchanged: string[] = [];
     for (const table of compiled) {

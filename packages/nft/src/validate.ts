@@ -2,7 +2,7 @@
 // limits nft 1.0.6 enforces (or crashes on) are respected. Each failure names the rule or list.
 import { NftPolicyError } from './errors.js';
 import { type AddressList, type FirewallPolicy, type Origin, type Table, tableKey } from './model.js';
-import { PrefixSyntaxError, parsePrefix } from './prefix.js';
+import { PrefixSyntaxError, collapsePrefixes, parsePrefix } from './prefix.js';
 
 /** nft keeps rule comments in a 128-byte attribute (NFTNL_UDATA_COMMENT_MAXLEN). */
 export const MAX_COMMENT_BYTES = 128;
@@ -102,13 +102,15 @@ function validateTable(table: Table, options: ValidateOptions): void {
         }
         if (s.kind === 'log' && Buffer.byteLength(s.prefix) > MAX_LOG_PREFIX_BYTES) fail(`the log prefix is longer than ${MAX_LOG_PREFIX_BYTES} bytes`);
         if (s.kind === 'dispatch') {
-          for (const e of s.entries) {
+          const prefixes = s.entries.map((e) => {
             try {
-              parsePrefix(e.prefix, s.version);
+              return parsePrefix(e.prefix, s.version);
             } catch (error) {
-              fail((error as Error).message);
+              return fail((error as Error).message);
             }
-          }
+          });
+          // A verdict map has no longest-prefix match: nft 1.0.6 rejects overlapping keys ("conflicting intervals").
+          if (collapsePrefixes(prefixes).length !== prefixes.length) fail('the dispatch prefixes overlap; a verdict map needs disjoint keys');
         }
       }
     });

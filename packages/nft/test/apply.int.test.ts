@@ -64,6 +64,61 @@ describe('Firewall against nft 1.0.6', () => {
     }
   });
 
+  it('every match and statement kind of the model compiles to JSON nft 1.0.6 accepts, and reads back as written', async () => {
+    const kinds: FirewallPolicy = {
+      tables: [
+        {
+          family: 'inet',
+          name: 'cairn_kinds',
+          addressLists: [
+            { name: 'v6list', version: 6, elements: ['2001:db8::/32', '2001:db8:1::/48'] },
+            { name: 'v4list', version: 4, elements: ['192.0.2.0/24', '198.51.100.7'] },
+          ],
+          chains: [
+            {
+              name: 'input',
+              base: { type: 'filter', hook: 'input', priority: 0, policy: 'accept' },
+              rules: [
+                { id: 'ct', match: [{ kind: 'ct-state', states: ['established', 'related', 'untracked'] }], then: [{ kind: 'accept' }] },
+                { id: 'iface', match: [{ kind: 'interface', direction: 'in', names: ['lo'] }, { kind: 'protocol', protocol: 'udp' }], then: [{ kind: 'counter' }, { kind: 'return' }] },
+                { id: 'not-iface', match: [{ kind: 'interface', direction: 'in', names: ['eth0', 'eth1'], negate: true }, { kind: 'port', protocol: 'tcp', direction: 'source', ports: [1, [5, 6]], negate: true }], then: [{ kind: 'goto', chain: 'side' }] },
+                { id: 'icmp', match: [{ kind: 'icmp', version: 4, types: ['echo-request', 3], code: 0 }], then: [{ kind: 'limit', rate: 10, per: 'second', burst: 20 }, { kind: 'accept' }] },
+                { id: 'icmpv6', match: [{ kind: 'icmp', version: 6, types: [128] }], then: [{ kind: 'accept' }] },
+                { id: 'lists', match: [{ kind: 'address', direction: 'source', version: 6, list: 'v6list' }, { kind: 'address', direction: 'destination', version: 6, prefixes: ['2001:db8::1', '2001:db8:2::/64', '2001:db8:2::5'] }], then: [{ kind: 'jump', chain: 'side' }] },
+                { id: 'not-list', match: [{ kind: 'address', direction: 'source', version: 4, list: 'v4list', negate: true }, { kind: 'length', min: 0, max: 512 }], then: [{ kind: 'log', prefix: 'kinds: ', level: 'info' }] },
+                { id: 'dispatch', then: [{ kind: 'dispatch', direction: 'destination', version: 4, entries: [{ prefix: '10.0.0.0/8', verdict: { jump: 'side' } }, { prefix: '172.16.0.0/12', verdict: { goto: 'side' } }, { prefix: '192.0.2.1', verdict: 'drop' }] }] },
+                { id: 'reject-tcp', match: [{ kind: 'protocol', protocol: 'tcp' }], then: [{ kind: 'log', prefix: 'grp ', group: 9 }, { kind: 'reject', with: 'tcp-reset' }] },
+                { id: 'reject-x', then: [{ kind: 'reject', with: { icmpx: 'admin-prohibited' } }] },
+              ],
+            },
+            { name: 'side', rules: [{ id: 'drop', then: [{ kind: 'drop' }] }] },
+          ],
+        },
+      ],
+    };
+    const firewall = firewallIn(router);
+    expect(await firewall.apply(kinds)).toMatchObject({ replaced: ['inet cairn_kinds'] });
+    const text = await nft(router, 'list', 'table', 'inet', 'cairn_kinds');
+    for (const expected of [
+      'ct state established,related,untracked accept comment "ct"',
+      'iifname "lo" meta l4proto udp counter packets 0 bytes 0 return comment "iface"',
+      'iifname != { "eth0", "eth1" } tcp sport != { 1, 5-6 } goto side comment "not-iface"',
+      'icmp type { destination-unreachable, echo-request } icmp code net-unreachable limit rate 10/second burst 20 packets accept comment "icmp"',
+      'icmpv6 type echo-request accept comment "icmpv6"',
+      'ip6 saddr @v6list ip6 daddr { 2001:db8::1, 2001:db8:2::/64 } jump side comment "lists"',
+      'ip saddr != @v4list meta length 0-512 log prefix "kinds: " level info comment "not-list"',
+      'ip daddr vmap { 10.0.0.0/8 : jump side, 172.16.0.0/12 : goto side, 192.0.2.1 : drop } comment "dispatch"',
+      'meta l4proto tcp log prefix "grp " group 9 reject with tcp reset comment "reject-tcp"',
+      'reject with icmpx admin-prohibited comment "reject-x"',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(text).toContain('elements = { 2001:db8::/32 }');
+    await firewall.apply({ tables: [] });
+    expect(await nft(router, 'list', 'tables')).not.toContain('cairn_kinds');
+    await foreignSurvives();
+  });
+
   it('applies both presets; the kernel ruleset matches the golden `nft list` text; the foreign table survives', async () => {
     const firewall = firewallIn(router);
     const first = await firewall.apply({ tables: [...cloudstack.tables, ...oob.tables] });

@@ -90,6 +90,11 @@ describe('compiler', () => {
     ],
     ['a jump to a missing chain', withRule(small, 'lan', { id: 'jumps', then: [{ kind: 'jump', chain: 'nowhere' }] }), /rule "jumps".*chain "nowhere" does not exist/],
     ['a jump to a base chain', withRule(small, 'lan', { id: 'loops', then: [{ kind: 'jump', chain: 'input' }] }), /rule "loops".*"input" is a base chain/],
+    [
+      'overlapping verdict-map keys',
+      withRule(small, 'lan', { id: 'vmap', then: [{ kind: 'dispatch', direction: 'source', version: 4, entries: [{ prefix: '10.0.0.0/8', verdict: 'accept' }, { prefix: '10.1.0.0/16', verdict: 'drop' }] }] }),
+      /rule "vmap".*dispatch prefixes overlap/,
+    ],
     ['a duplicate rule id', withRule(small, 'lan', { id: 'ntp', then: [{ kind: 'accept' }] }), /rule "ntp".*same id/],
     ['a too long log prefix', withRule(small, 'lan', { id: 'chatty', then: [{ kind: 'log', prefix: 'x'.repeat(128) }] }), /rule "chatty".*log prefix is longer than 127/],
     ['a list of the wrong version', withRule(small, 'lan', { id: 'v4-on-v6', match: [{ kind: 'address', direction: 'source', version: 4, list: 'trusted' }], then: [{ kind: 'accept' }] }), /holds IPv6 prefixes, the match is IPv4/],
