@@ -4,3 +4,7 @@ export * from './constants.js';
 export * from './errors.js';
 export * from './packet.js';
 export * from './session.js';
+export * from './snapshot.js';
+export * from './service.js';
+export { BfdSocketError } from './socket-options.js';
+export type { BfdPath, BfdDatagramSource } from './udp-transport.js';

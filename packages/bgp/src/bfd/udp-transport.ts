@@ -1,0 +1,145 @@
+// RFC 5881 single-hop UDP transport: control packets to port 3784 from a source port in 49152–65535,
+// TTL / hop limit 255 on send, and only TTL / hop limit 255 accepted on receive (§4, §5).
+import { type Socket, createSocket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { Logger } from 'pino';
+import { BFD_SINGLE_HOP_PORT, BFD_SOURCE_PORT_MAX, BFD_SOURCE_PORT_MIN, BFD_TTL } from './constants.js';
+import { bindToDevice, interfaceIndex, requireTtl255 } from './socket-options.js';
+
+/** Where a datagram came from. */
+export interface BfdDatagramSource {
+  address: string;
+  port: number;
+  family: 4 | 6;
+  /** The interface it arrived on, when the receiving socket is bound to one or the address is scoped. */
+  interface?: string;
+}
+
+/** The two ends of one single-hop session. */
+export interface BfdPath {
+  peer: string;
+  local?: string;
+  interface?: string;
+}
+
+export interface BfdUdpTransportOptions {
+  logger: Logger;
+  onDatagram: (bytes: Uint8Array, source: BfdDatagramSource) => void;
+  /** Destination port (default 3784); tests may move it. */
+  port?: number;
+}
+
+/** A session's sending socket. */
+export interface BfdSender {
+  send(bytes: Uint8Array): void;
+  close(): void;
+}
+
+function familyOf(address: string): 4 | 6 {
+  return isIPv6(address) ? 6 : 4;
+}
+
+function bindAsync(socket: Socket, port: number, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    socket.once('error', onError);
+    socket.bind({ port, address, exclusive: true }, () => {
+      socket.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Receiving sockets are shared: one per (address family, interface or any), bound to port 3784 with
+ * SO_REUSEADDR so an interface-bound socket and a wildcard one coexist (the kernel prefers the
+ * interface-bound one). Each session sends from its own socket (§4: one source port per session).
+ */
+export class BfdUdpTransport {
+  private readonly receivers = new Map<string, { socket: Socket; users: number }>();
+  private readonly port: number;
+
+  constructor(private readonly options: BfdUdpTransportOptions) {
+    this.port = options.port ?? BFD_SINGLE_HOP_PORT;
+  }
+
+  /** Opens (or shares) the receiving socket a session on `path` needs; returns its release function. */
+  async acquireReceiver(path: BfdPath): Promise<() => void> {
+    const family = familyOf(path.peer);
+    const key = `${family}|${path.interface ?? ''}`;
+    let entry = this.receivers.get(key);
+    if (!entry) {
+      const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: true, ipv6Only: family === 6 });
+      socket.on('error', (error) => this.options.logger.error({ err: error, receiver: key }, 'BFD receive socket error'));
+      socket.on('message', (message, rinfo) => {
+        const [address = rinfo.address, scope] = rinfo.address.split('%');
+        const ifname = path.interface ?? scope;
+        this.options.onDatagram(message, { address, port: rinfo.port, family, ...(ifname ? { interface: ifname } : {}) });
+      });
+      entry = { socket, users: 0 };
+      this.receivers.set(key, entry);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.bind({ port: this.port, address: family === 6 ? '::' : '0.0.0.0' }, () => {
+            socket.off('error', reject);
+            resolve();
+          });
+        });
+        requireTtl255(socket, family);
+        if (path.interface) bindToDevice(socket, path.interface);
+      } catch (error) {
+        this.receivers.delete(key);
+        socket.close();
+        throw error;
+      }
+    }
+    entry.users++;
+    const current = entry;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--current.users === 0) {
+        this.receivers.delete(key);
+        current.socket.close();
+      }
+    };
+  }
+
+  /** Opens a session's sending socket: source port 49152–65535, TTL 255, bound to the path's interface. */
+  async openSender(path: BfdPath): Promise<BfdSender> {
+    const family = familyOf(path.peer);
+    const span = BFD_SOURCE_PORT_MAX - BFD_SOURCE_PORT_MIN + 1;
+    const first = Math.floor(Math.random() * span);
+    const address = path.local ?? (family === 6 ? '::' : '0.0.0.0');
+    let socket: Socket | undefined;
+    for (let attempt = 0; !socket; attempt++) {
+      const candidate = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+      try {
+        await bindAsync(candidate, BFD_SOURCE_PORT_MIN + ((first + attempt) % span), address);
+        socket = candidate;
+      } catch (error) {
+        candidate.close();
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 64) throw error;
+      }
+    }
+    // Sending fails while the link is down (ENETUNREACH…); BFD's answer to that is its detection timer.
+    socket.on('error', (error) => this.options.logger.debug({ err: error, peer: path.peer }, 'BFD send failed'));
+    socket.setTTL(BFD_TTL); // IP_TTL on udp4, IPV6_UNICAST_HOPS on udp6 (libuv)
+    if (path.interface) bindToDevice(socket, path.interface);
+    const scoped = family === 6 && path.peer.toLowerCase().startsWith('fe80') && path.interface;
+    const destination = scoped ? `${path.peer}%${interfaceIndex(path.interface!)}` : path.peer;
+    const port = this.port;
+    const bound = socket;
+    return {
+      send: (bytes) => bound.send(bytes, port, destination),
+      close: () => bound.close(),
+    };
+  }
+
+  close(): void {
+    for (const { socket } of this.receivers.values()) socket.close();
+    this.receivers.clear();
+  }
+}
