@@ -3,39 +3,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FrrInstance, Lab, type Namespace, frrNeighborState, waitFor } from '@cairn/harness';
 import { ACCEPT_ALL } from '../../src/policy/index.js';
 import type { BgpSpeaker, SpeakerEvent } from '../../src/speaker/index.js';
-import { BgpDecodeError, MessageFramer, decodeMessage, encodeMessage, parsePrefix } from '../../src/wire/index.js';
-import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext } from '../../src/wire/types.js';
+import { BgpDecodeError, decodeMessage, encodeMessage, parsePrefix } from '../../src/wire/index.js';
+import { DEFAULT_CODEC_CONTEXT } from '../../src/wire/types.js';
+import { FOUR_OCTET_CTX as CTX, ScriptedPeer } from '../support/scripted-peer.js';
 import { CAIRN_V4, UPSTREAM_V4, cairnPeers, cairnSpeaker, referenceLab, startUpstream } from './lab.js';
 
 const HOSTILE = '10.202.0.66';
 const CAIRN_H = '10.202.0.101';
-const CTX: CodecContext = { ...DEFAULT_CODEC_CONTEXT, fourOctetAs: true };
 
-/** A hand-driven BGP peer: sends whatever bytes the test wants, collects what Cairn sends. */
-class HostilePeer {
-  readonly received: BgpMessage[] = [];
-  private readonly framer = new MessageFramer(() => CTX);
-  closed = false;
-  constructor(readonly socket: Socket) {
-    socket.on('data', (chunk) => {
-      for (const bytes of this.framer.push(chunk)) this.received.push(decodeMessage(bytes, CTX));
-    });
-    socket.on('close', () => (this.closed = true));
-    socket.on('error', () => undefined);
-  }
-  static async connect(ns: Namespace): Promise<HostilePeer> {
-    const socket = await ns.enter(
-      () =>
-        new Promise<Socket>((resolve, reject) => {
-          const s = connect({ host: CAIRN_H, port: 179, localAddress: HOSTILE }, () => resolve(s));
-          s.once('error', reject);
-        }),
-    );
-    return new HostilePeer(socket);
-  }
-  send(bytes: Uint8Array): void {
-    this.socket.write(bytes);
-  }
+async function connectFrom(ns: Namespace): Promise<ScriptedPeer> {
+  const socket = await ns.enter(
+    () =>
+      new Promise<Socket>((resolve, reject) => {
+        const s = connect({ host: CAIRN_H, port: 179, localAddress: HOSTILE }, () => resolve(s));
+        s.once('error', reject);
+      }),
+  );
+  return new ScriptedPeer(socket);
 }
 
 function update(prefix: string, origin = 0): Uint8Array {
@@ -75,7 +59,7 @@ describe('hostile peer with malformed UPDATEs, next to an FRR session', () => {
     expect(events.filter((e) => e.type === 'peer-state' && e.peer === UPSTREAM_V4 && e.from === 'Established')).toEqual([]);
 
   it('treats an UPDATE with an invalid ORIGIN as a withdrawal and keeps the session (RFC 7606 §7.1)', async () => {
-    const peer = await HostilePeer.connect(hostileNs);
+    const peer = await connectFrom(hostileNs);
     peer.send(encodeMessage({ type: 1, version: 4, asn: 65066, holdTime: 90, routerId: HOSTILE, capabilities: [{ code: 1, afi: 1, safi: 1 }, { code: 65, asn: 65066 }] }, DEFAULT_CODEC_CONTEXT));
     await waitFor(() => peer.received.some((m) => m.type === 1), { what: "Cairn's OPEN" });
     peer.send(encodeMessage({ type: 4 }, CTX));
@@ -123,7 +107,7 @@ describe('hostile peer with malformed UPDATEs, next to an FRR session', () => {
 
   it('answers a broken message header with NOTIFICATION Message Header Error / Connection Not Synchronized', async () => {
     await waitFor(() => speaker.peerState(HOSTILE) === 'Active', { what: 'the hostile peer listened for again', timeoutMs: 30_000 });
-    const peer = await HostilePeer.connect(hostileNs);
+    const peer = await connectFrom(hostileNs);
     const open = encodeMessage({ type: 1, version: 4, asn: 65066, holdTime: 90, routerId: HOSTILE, capabilities: [{ code: 65, asn: 65066 }] }, DEFAULT_CODEC_CONTEXT);
     open[3] = 0; // the marker must be all ones (RFC 4271 §6.1)
     peer.send(open);
