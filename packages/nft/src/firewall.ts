@@ -63,6 +63,8 @@ export class Firewall {
   private readonly runner: NftRunner;
   private readonly clock: () => number;
   private readonly check: boolean;
+  /** Operations run one at a time, in call order (each reads, then changes, the kernel state). */
+  private queue: Promise<unknown> = Promise.resolve();
   /** The tables last applied, by key, with their compiled form. */
   private readonly applied = new Map<string, { table: Table; state: AppliedState }>();
 
@@ -78,7 +80,30 @@ export class Firewall {
    * policy (and not owned by an earlier apply of this Firewall) are never touched. Unchanged tables are
    * left alone, so applying the same policy twice changes nothing (counters keep counting).
    */
-  async apply(policy: FirewallPolicy): Promise<ApplyResult> {
+  apply(policy: FirewallPolicy): Promise<ApplyResult> {
+    return this.serialized(() => this.applyNow(policy));
+  }
+
+  /**
+   * Changes one address list of an applied table in one transaction: adds and deletes elements
+   * (after merging overlaps, like the full compile), and updates the table's fingerprint.
+   */
+  updateAddressList(ref: TableRef, list: string, change: { add?: readonly string[]; delete?: readonly string[] } | { replace: readonly string[] }): Promise<{ added: number; deleted: number }> {
+    return this.serialized(() => this.updateAddressListNow(ref, list, change));
+  }
+
+  /** Replaces the rules of one chain (flush chain + add rules, one transaction); adds the chain if new. */
+  replaceChain(ref: TableRef, chain: Chain): Promise<void> {
+    return this.serialized(() => this.replaceChainNow(ref, chain));
+  }
+
+  private serialized<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(operation, operation);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(policy: FirewallPolicy): Promise<ApplyResult> {
     const started = this.clock();
     // nft lists the ruleset while this process compiles (two cores do both at once).
     const reading = this.readRuleset();
@@ -108,11 +133,7 @@ export class Firewall {
     return result;
   }
 
-  /**
-   * Changes one address list of an applied table in one transaction: adds and deletes elements
-   * (after merging overlaps, like the full compile), and updates the table's fingerprint.
-   */
-  async updateAddressList(ref: TableRef, list: string, change: { add?: readonly string[]; delete?: readonly string[] } | { replace: readonly string[] }): Promise<{ added: number; deleted: number }> {
+  private async updateAddressListNow(ref: TableRef, list: string, change: { add?: readonly string[]; delete?: readonly string[] } | { replace: readonly string[] }): Promise<{ added: number; deleted: number }> {
     const { table, state: compiled } = this.appliedTable(ref);
     const lists = table.addressLists ?? [];
     const current = lists.find((l) => l.name === list);
@@ -144,8 +165,7 @@ export class Firewall {
     return { added: toAdd.length, deleted: toDelete.length };
   }
 
-  /** Replaces the rules of one chain (flush chain + add rules, one transaction); adds the chain if new. */
-  async replaceChain(ref: TableRef, chain: Chain): Promise<void> {
+  private async replaceChainNow(ref: TableRef, chain: Chain): Promise<void> {
     const { table, state: compiled } = this.appliedTable(ref);
     const exists = table.chains.some((c) => c.name === chain.name);
     const nextTable: Table = { ...table, chains: exists ? table.chains.map((c) => (c.name === chain.name ? chain : c)) : [...table.chains, chain] };

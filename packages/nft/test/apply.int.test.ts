@@ -53,6 +53,7 @@ describe('Firewall against nft 1.0.6', () => {
       ['cloudstack reference', cloudstack],
       ['cloudstack default-deny, reject', cloudStackRoutedPolicy({ ...REFERENCE_CLOUDSTACK_INPUT, defaultEgress: 'deny', blocked: { reject: 'admin-prohibited' } })],
       ['cloudstack isolated only, no peers', cloudStackRoutedPolicy({ ...REFERENCE_CLOUDSTACK_INPUT, vpcTiers: [], bgpPeers: [] })],
+      ['cloudstack verdict-map dispatch', cloudStackRoutedPolicy({ ...REFERENCE_CLOUDSTACK_INPUT, dispatch: 'verdict-map' })],
       ['oob reference', oob],
       ['oob nflog group', oobSiteRouterPolicy({ ...REFERENCE_OOB_INPUT, logGroup: 7 })],
       ['oob rate-limited log, IPv6 only', oobSiteRouterPolicy({ ...REFERENCE_OOB_INPUT, ipv4: undefined, logRate: { rate: 10, per: 'second' } })],
@@ -198,6 +199,18 @@ describe('Firewall against nft 1.0.6', () => {
     await expect(firewall.replaceChain({ family: 'ip', name: 'oob_filter' }, bad)).rejects.toThrow(/rule "bad-port" \(chain forward, rule #0\) of table ip oob_filter: Error: Service out of range/);
     expect(await nft(router, 'list', 'ruleset')).toBe(before);
     await foreignSurvives();
+  });
+
+  it('runs concurrent calls one after the other, in call order', async () => {
+    const firewall = firewallIn(router);
+    // Without serialisation the update would find no applied table yet (NftUnknownTargetError).
+    const [applied, updated] = await Promise.all([
+      firewall.apply(oob),
+      firewall.updateAddressList({ family: 'ip', name: 'oob_filter' }, 'monitoring', { add: ['198.51.100.11'] }),
+    ]);
+    expect(applied.unchanged.length + applied.replaced.length).toBe(2);
+    expect(updated).toEqual({ added: 1, deleted: 0 });
+    expect(await nft(router, 'list', 'set', 'ip', 'oob_filter', 'monitoring')).toContain('198.51.100.11');
   });
 
   it('removes a table it owned once the policy drops it, and nothing else', async () => {

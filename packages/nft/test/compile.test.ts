@@ -129,6 +129,16 @@ describe('presets (golden JSON)', () => {
     expect(deny.tables.map((t) => `${t.family} ${t.name}`)).toEqual(['ip ip4_firewall', 'ip6 ip6_firewall', 'ip ip4_acl', 'ip6 ip6_acl']);
   });
 
+  it('CloudStack: with dispatch "verdict-map", FORWARD holds two vmap lookups however many guest networks there are', () => {
+    const guestNetworks = Array.from({ length: 50 }, (_, i) => ({ cidr4: `100.64.${i}.0/24`, cidr6: `2001:db8:${i.toString(16)}::/64` }));
+    const policy = cloudStackRoutedPolicy({ ...REFERENCE_CLOUDSTACK_INPUT, guestNetworks, dispatch: 'verdict-map' });
+    const forward = policy.tables[0]!.chains.find((c) => c.name === 'FORWARD')!;
+    expect(forward.rules.map((r) => r.id)).toEqual(['established', 'to-guests', 'from-guests']);
+    expect(forward.rules[1]!.then[0]).toMatchObject({ kind: 'dispatch', direction: 'destination', entries: expect.arrayContaining([{ prefix: '100.64.49.0/24', verdict: { jump: 'fw_chain_ingress' } }]) });
+    const jumps = cloudStackRoutedPolicy({ ...REFERENCE_CLOUDSTACK_INPUT, guestNetworks }).tables[0]!.chains.find((c) => c.name === 'FORWARD')!;
+    expect(jumps.rules).toHaveLength(101);
+  });
+
   it('OOB: every MikroTik rule is there in order, port= becomes a dport and an sport rule, rate-limited logging is its own rule', () => {
     const policy = oobSiteRouterPolicy({ ...REFERENCE_OOB_INPUT, ipv4: undefined, logRate: { rate: 10, per: 'second' } });
     expect(policy.tables).toHaveLength(1);

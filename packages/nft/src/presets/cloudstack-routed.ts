@@ -63,6 +63,12 @@ export interface CloudStackRoutedInput {
   vpcTiers?: readonly CloudStackVpcTier[];
   /** How denied traffic is turned away (default drop, as the VR does). */
   blocked?: Blocked;
+  /**
+   * How FORWARD picks the chain of a guest network or tier: `jump-rules` (default) writes the two rules
+   * per CIDR that CloudStack's own checks grep for; `verdict-map` uses one `ip daddr vmap` and one
+   * `ip saddr vmap` lookup however many networks the VR serves.
+   */
+  dispatch?: 'jump-rules' | 'verdict-map';
 }
 
 const ANY: Record<IpVersion, string> = { 4: '0.0.0.0/0', 6: '::/0' };
@@ -100,11 +106,18 @@ function established(id = 'established'): Rule {
   return { id, match: [{ kind: 'ct-state', states: ['established', 'related'] }], then: [ACCEPT] };
 }
 
-/** Per-CIDR dispatch rules: `ip daddr <cidr> jump <ingress>`, `ip saddr <cidr> jump <egress>`. */
-function dispatch(version: IpVersion, cidrs: readonly string[], ingress: string, egress: string, idPrefix = ''): Rule[] {
-  return cidrs.flatMap((cidr) => [
-    { id: `${idPrefix}to-${cidr}`, match: [destination(version, { prefixes: [cidr] })], then: [{ kind: 'jump', chain: ingress } as Statement] },
-    { id: `${idPrefix}from-${cidr}`, match: [source(version, { prefixes: [cidr] })], then: [{ kind: 'jump', chain: egress } as Statement] },
+/** Dispatch of forwarded traffic to per-network chains, by destination (ingress) and source (egress). */
+function dispatch(version: IpVersion, targets: readonly { cidr: string; ingress: string; egress: string; idPrefix?: string }[], style: 'jump-rules' | 'verdict-map'): Rule[] {
+  if (targets.length === 0) return [];
+  if (style === 'verdict-map') {
+    return [
+      { id: 'to-guests', then: [{ kind: 'dispatch', direction: 'destination', version, entries: targets.map((t) => ({ prefix: t.cidr, verdict: { jump: t.ingress } })) }] },
+      { id: 'from-guests', then: [{ kind: 'dispatch', direction: 'source', version, entries: targets.map((t) => ({ prefix: t.cidr, verdict: { jump: t.egress } })) }] },
+    ];
+  }
+  return targets.flatMap((t) => [
+    { id: `${t.idPrefix ?? ''}to-${t.cidr}`, match: [destination(version, { prefixes: [t.cidr] })], then: [{ kind: 'jump', chain: t.ingress } as Statement] },
+    { id: `${t.idPrefix ?? ''}from-${t.cidr}`, match: [source(version, { prefixes: [t.cidr] })], then: [{ kind: 'jump', chain: t.egress } as Statement] },
   ]);
 }
 
@@ -154,6 +167,10 @@ function firewallChains(version: IpVersion, input: CloudStackRoutedInput, blocke
   ];
 }
 
+function guestTargets(cidrs: readonly string[]): { cidr: string; ingress: string; egress: string }[] {
+  return cidrs.map((cidr) => ({ cidr, ingress: 'fw_chain_ingress', egress: 'fw_chain_egress' }));
+}
+
 function ip4Firewall(input: CloudStackRoutedInput, blocked: Blocked): Table {
   const cidrs = input.guestNetworks.flatMap((n) => (n.cidr4 ? [n.cidr4] : []));
   return {
@@ -161,7 +178,7 @@ function ip4Firewall(input: CloudStackRoutedInput, blocked: Blocked): Table {
     name: 'ip4_firewall',
     chains: [
       { name: 'INPUT', base: { type: 'filter', hook: 'input', priority: 0, policy: 'accept' }, rules: [established(), ...routingProtocolRules(4, input.bgpPeers, blocked)] },
-      { name: 'FORWARD', base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' }, rules: [established(), ...dispatch(4, cidrs, 'fw_chain_ingress', 'fw_chain_egress')] },
+      { name: 'FORWARD', base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' }, rules: [established(), ...dispatch(4, guestTargets(cidrs), input.dispatch ?? 'jump-rules')] },
       { name: 'OUTPUT', base: { type: 'filter', hook: 'output', priority: 0, policy: 'accept' }, rules: [] },
       ...firewallChains(4, input, blocked),
     ],
@@ -179,7 +196,7 @@ function ip6Firewall(input: CloudStackRoutedInput, blocked: Blocked): Table {
         base: { type: 'filter', hook: 'input', priority: 0, policy: 'accept' },
         rules: [established(), { id: 'icmpv6', match: [icmpProtocol(6)], then: [ACCEPT] }, ...routingProtocolRules(6, input.bgpPeers, blocked)],
       },
-      { name: 'fw_forward', base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' }, rules: [established(), icmpv6Errors(), ...dispatch(6, cidrs, 'fw_chain_ingress', 'fw_chain_egress')] },
+      { name: 'fw_forward', base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' }, rules: [established(), icmpv6Errors(), ...dispatch(6, guestTargets(cidrs), input.dispatch ?? 'jump-rules')] },
       ...firewallChains(6, input, blocked),
     ],
   };
@@ -206,11 +223,17 @@ function tierChains(version: IpVersion, tier: CloudStackVpcTier, blocked: Blocke
   }));
 }
 
-function aclTable(version: IpVersion, tiers: readonly CloudStackVpcTier[], blocked: Blocked): Table {
+function aclTable(version: IpVersion, tiers: readonly CloudStackVpcTier[], blocked: Blocked, style: 'jump-rules' | 'verdict-map'): Table {
   const cidrOf = (t: CloudStackVpcTier) => (version === 4 ? t.cidr4 : t.cidr6);
   const mine = tiers.filter((t) => cidrOf(t) !== undefined);
   const forwardRules: Rule[] = [established(), ...(version === 6 ? [icmpv6Errors()] : [])];
-  for (const tier of mine) forwardRules.push(...dispatch(version, [cidrOf(tier) as string], `${tier.device}_ingress_policy`, `${tier.device}_egress_policy`, `${tier.device}-`));
+  forwardRules.push(
+    ...dispatch(
+      version,
+      mine.map((tier) => ({ cidr: cidrOf(tier) as string, ingress: `${tier.device}_ingress_policy`, egress: `${tier.device}_egress_policy`, idPrefix: `${tier.device}-` })),
+      style,
+    ),
+  );
   const base = (hook: 'input' | 'forward' | 'output') => ({ type: 'filter' as const, hook, priority: 0, policy: 'accept' as const });
   const names = version === 4 ? { input: 'INPUT', forward: 'FORWARD' } : { input: 'acl_input', forward: 'acl_forward' };
   return {
@@ -229,7 +252,7 @@ function aclTable(version: IpVersion, tiers: readonly CloudStackVpcTier[], block
 export function cloudStackRoutedPolicy(input: CloudStackRoutedInput): FirewallPolicy {
   const blocked = input.blocked ?? 'drop';
   const tables = [ip4Firewall(input, blocked), ip6Firewall(input, blocked)];
-  if (input.vpcTiers && input.vpcTiers.length > 0) tables.push(aclTable(4, input.vpcTiers, blocked), aclTable(6, input.vpcTiers, blocked));
+  if (input.vpcTiers && input.vpcTiers.length > 0) tables.push(aclTable(4, input.vpcTiers, blocked, input.dispatch ?? 'jump-rules'), aclTable(6, input.vpcTiers, blocked, input.dispatch ?? 'jump-rules'));
   return { tables };
 }
 
