@@ -1,1 +1,2 @@
 export * from './fib/index.js';
+export * from './routing/index.js';

@@ -1,0 +1,1 @@
+export { BgpFibSync, type FibWriter } from './bgp-fib-sync.js';
