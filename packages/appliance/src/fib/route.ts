@@ -1,4 +1,5 @@
-import { IPv4, IPv4CidrRange, IPv6, IPv6CidrRange, collapseIPv6Number } from 'ip-num';
+// Address text ⇄ bytes comes from the BGP codec's helpers, so both sides of the FIB agree on spelling.
+import { AFI, formatAddress, parseAddress, parsePrefix as parseBgpPrefix } from '@cairn/bgp';
 
 /** A route Cairn owns in the kernel's forwarding table. */
 export interface FibRoute {
@@ -22,38 +23,17 @@ export interface ParsedPrefix {
 
 /** Parses a CIDR prefix, rejecting host bits (`202.38.80.17/28` is an address, not a route). */
 export function parsePrefix(prefix: string): ParsedPrefix {
-  const [address, lengthText] = prefix.split('/');
-  const length = Number(lengthText);
-  if (address === undefined || !Number.isInteger(length)) throw new Error(`not a CIDR prefix: ${prefix}`);
-  const family = address.includes(':') ? 6 : 4;
-  const range = family === 4 ? IPv4CidrRange.fromCidr(prefix) : IPv6CidrRange.fromCidr(prefix);
-  const first = range.getFirst().toString();
-  const bytes = addressBytes(address);
-  if (!bytes.equals(addressBytes(first))) throw new Error(`prefix ${prefix} has host bits set; did you mean ${first}/${length}?`);
-  return { family, address: bytes, length };
+  const parsed = parseBgpPrefix(prefix);
+  return { family: parsed.afi === AFI.IPV4 ? 4 : 6, address: Buffer.from(parsed.address), length: parsed.length };
 }
 
 /** The 4 or 16 network-order bytes of an IPv4 or IPv6 address. */
 export function addressBytes(address: string): Buffer {
-  if (address.includes(':')) {
-    const value = IPv6.fromString(address).getValue();
-    const bytes = Buffer.alloc(16);
-    for (let i = 0; i < 16; i++) bytes[i] = Number((value >> BigInt(8 * (15 - i))) & 0xffn);
-    return bytes;
-  }
-  const value = IPv4.fromString(address).getValue();
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(Number(value));
-  return bytes;
+  return Buffer.from(parseAddress(address));
 }
 
 /** Canonical text of an address given as bytes (IPv6 compressed per RFC 5952, as `ip` prints it). */
-export function formatAddress(bytes: Uint8Array): string {
-  if (bytes.length === 4) return Array.from(bytes).join('.');
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
-  return collapseIPv6Number(groups.join(':'));
-}
+export { formatAddress };
 
 /** Identity of a route in the table: the prefix. */
 export function routeKey(route: FibRoute): string {
