@@ -1,0 +1,112 @@
+// The control socket of cairn-bgp: a unix socket speaking one JSON request per line, one JSON
+// response per line.
+import { existsSync, unlinkSync } from 'node:fs';
+import { type Server, type Socket, connect, createServer } from 'node:net';
+import type { Logger } from 'pino';
+import type { OriginateAttributes, OriginateOptions } from '../rib/rib-manager.js';
+import type { BgpSpeaker } from '../speaker/speaker.js';
+
+export type ControlRequest =
+  | { command: 'summary' }
+  | { command: 'routes'; prefix?: string }
+  | { command: 'announce'; prefix: string; attributes?: OriginateAttributes; options?: OriginateOptions }
+  | { command: 'withdraw'; prefix: string };
+
+export type ControlResponse = { ok: true; result: unknown } | { ok: false; error: string };
+
+export const DEFAULT_CONTROL_SOCKET = '/run/cairn-bgp.sock';
+
+function execute(speaker: BgpSpeaker, request: ControlRequest): unknown {
+  switch (request.command) {
+    case 'summary':
+      return speaker.summary();
+    case 'routes':
+      return speaker.routes(request.prefix);
+    case 'announce':
+      speaker.announce(request.prefix, request.attributes ?? {}, request.options ?? {});
+      return { announced: request.prefix };
+    case 'withdraw':
+      speaker.withdraw(request.prefix);
+      return { withdrawn: request.prefix };
+    default:
+      throw new Error(`unknown command ${(request as { command?: unknown }).command}: use summary, routes, announce or withdraw`);
+  }
+}
+
+export class ControlServer {
+  private server: Server | undefined;
+
+  constructor(
+    private readonly speaker: BgpSpeaker,
+    readonly path: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async listen(): Promise<void> {
+    if (existsSync(this.path)) unlinkSync(this.path); // a socket left by a killed daemon
+    const server = createServer((socket) => this.serve(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.path, () => resolve());
+    });
+    this.server = server;
+  }
+
+  private serve(socket: Socket): void {
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        let response: ControlResponse;
+        try {
+          response = { ok: true, result: execute(this.speaker, JSON.parse(line) as ControlRequest) };
+        } catch (error) {
+          this.logger.warn({ error: (error as Error).message }, 'control request failed');
+          response = { ok: false, error: (error as Error).message };
+        }
+        socket.write(`${JSON.stringify(response)}\n`);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (existsSync(this.path)) unlinkSync(this.path);
+  }
+}
+
+/** The daemon refused a request, or is not reachable. */
+export class ControlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}
+
+/** Sends one request to a running daemon and returns its result. */
+export function controlRequest(path: string, request: ControlRequest): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path);
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      const newline = buffer.indexOf('\n');
+      if (newline < 0) return;
+      socket.end();
+      const response = JSON.parse(buffer.slice(0, newline)) as ControlResponse;
+      if (response.ok) resolve(response.result);
+      else reject(new ControlError(response.error));
+    });
+    socket.on('error', (error) => reject(new ControlError(`cannot reach cairn-bgp at ${path}: ${error.message}. Is the daemon running?`)));
+  });
+}

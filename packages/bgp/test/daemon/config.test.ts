@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, peerConfigOf, validateConfig } from '../../src/daemon/config.js';
+import { formatSummary } from '../../src/daemon/format.js';
+import { ACCEPT_ALL } from '../../src/policy/index.js';
+import { formatUptime } from '../../src/speaker/summary.js';
+
+const REFERENCE_YAML = `
+localAs: 65053
+routerId: 10.200.0.101
+peers:
+  - address: 10.200.0.1
+    remoteAs: 64999
+    password: password3
+    import: accept-all
+    export: accept-all
+    nextHopIpv6: fc00:2024:9:7::101
+  - address: fc00:2024:9:7::1
+    remoteAs: 64999
+    password: password3
+    families: [ipv6]
+    import: accept-all
+    export: { terms: [{ match: { family: ipv6 }, result: accept }] }
+announce:
+  - prefix: 202.38.80.16/28
+  - prefix: 2a02:1810:248b:3b0a::/64
+    communities: ["65053:100"]
+  - prefix: 2a02:1810:248b::/48
+    aggregate: true
+`;
+
+describe('cairn-bgp configuration', () => {
+  it('reads the reference configuration from YAML and maps it to peers and policies', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-bgp-config-'));
+    writeFileSync(join(dir, 'bgp.yaml'), REFERENCE_YAML);
+    const config = loadConfig(join(dir, 'bgp.yaml'));
+    expect(config.peers).toHaveLength(2);
+    expect(config.announce?.[2]).toEqual({ prefix: '2a02:1810:248b::/48', aggregate: true });
+    const v4 = peerConfigOf(config.peers[0]!);
+    expect(v4).toMatchObject({ address: '10.200.0.1', remoteAs: 64999, password: 'password3', importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+    expect(peerConfigOf(config.peers[1]!).exportPolicy).toEqual({ terms: [{ match: { family: 'ipv6' }, result: 'accept' }] });
+    // JSON is YAML too
+    writeFileSync(join(dir, 'bgp.json'), JSON.stringify(config));
+    expect(loadConfig(join(dir, 'bgp.json'))).toEqual(config);
+  });
+
+  it('names every problem of an invalid configuration', () => {
+    const attempt = () =>
+      validateConfig({ localAs: 0, routerId: 'router-1', peers: [{ address: '10.0.0.1', remoteAs: 'x', password: 'p'.repeat(81), import: 'maybe' }], extra: 1 });
+    expect(attempt).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        attempt();
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toContain('/localAs');
+    expect(message).toContain('/routerId');
+    expect(message).toContain('/peers/0/remoteAs');
+    expect(message).toContain('/peers/0/password');
+    expect(message).toContain('/peers/0/import');
+    expect(message).toContain('additional properties');
+  });
+
+  it('formats uptime like FRR and the summary like `show bgp summary`', () => {
+    expect(formatUptime(138_000)).toBe('00:02:18');
+    expect(formatUptime(3 * 86_400_000 + 5 * 3_600_000 + 7 * 60_000)).toBe('3d05h07m');
+    expect(formatUptime(15 * 86_400_000 + 3_600_000)).toBe('02w1d01h');
+    const text = formatSummary({
+      ipv4Unicast: {
+        routerId: '10.200.0.101',
+        as: 65053,
+        vrfId: 0,
+        vrfName: 'default',
+        tableVersion: 2,
+        ribCount: 3,
+        peerCount: 1,
+        peers: {
+          '10.200.0.1': {
+            remoteAs: 64999, localAs: 65053, version: 4, msgRcvd: 11, msgSent: 11, tableVersion: 0, outq: 0, inq: 0,
+            peerUptime: '00:02:18', peerUptimeMsec: 138_000, pfxRcd: 1, pfxSnt: 2, state: 'Established', peerState: 'OK',
+            connectionsEstablished: 1, connectionsDropped: 0, idType: 'ipv4',
+          },
+        },
+        failedPeers: 0,
+        displayedPeers: 1,
+        totalPeers: 1,
+        dynamicPeers: 0,
+      },
+    });
+    expect(text).toContain('BGP router identifier 10.200.0.101, local AS number 65053');
+    expect(text).toMatch(/10\.200\.0\.1\s+4\s+64999\s+11\s+11\s+00:02:18\s+1\s+2\s+N\/A/);
+    expect(text).toContain('Total number of neighbors 1');
+  });
+});
