@@ -30,6 +30,8 @@ export interface CompiledTable {
   fingerprint: string;
   /** Digest of each part (`list <name>`, `chain <name>`), in compile order; the fingerprint covers them. */
   parts: Map<string, string>;
+  /** The commands of each part (a list's set and elements; a chain's `add chain` and rules). */
+  partCommands: Map<string, { commands: JsonObject[]; origins: Origin[] }>;
   /** Commands that fill an empty table (chains, sets, elements, rules, fingerprint), in order. */
   commands: JsonObject[];
   /** origins[i] names the model item commands[i] came from. */
@@ -87,10 +89,24 @@ export function elementCommand(table: Pick<Table, 'family' | 'name'>, list: stri
   return { [verb]: { element: { family: table.family, table: table.name, name: list, elem } } };
 }
 
-export function fingerprintCommands(table: Pick<Table, 'family' | 'name'>, fingerprint: string): JsonObject[] {
+/**
+ * The comment recording one part's digest (`cairn part <digest> chain FORWARD`): a later apply compares
+ * these to rewrite only the chains and lists that changed. Keys too long for a 128-byte comment are hashed.
+ */
+export function partComment(key: string, partDigest: string): string {
+  const comment = `cairn part ${partDigest} ${key}`;
+  return Buffer.byteLength(comment) <= 128 ? comment : `cairn part ${partDigest} #${digest(key).slice(0, 16)}`;
+}
+
+/** The fingerprint chain's rule comments: the table fingerprint, then one per part. */
+export function fingerprintComments(fingerprint: string, parts: ReadonlyMap<string, string>): string[] {
+  return [fingerprintComment(fingerprint), ...[...parts].map(([key, partDigest]) => partComment(key, partDigest))];
+}
+
+export function fingerprintCommands(table: Pick<Table, 'family' | 'name'>, fingerprint: string, parts: ReadonlyMap<string, string>): JsonObject[] {
   return [
     { add: { chain: { family: table.family, table: table.name, name: FINGERPRINT_CHAIN } } },
-    { add: { rule: { family: table.family, table: table.name, chain: FINGERPRINT_CHAIN, expr: [{ return: null }], comment: fingerprintComment(fingerprint) } } },
+    ...fingerprintComments(fingerprint, parts).map((comment) => ({ add: { rule: { family: table.family, table: table.name, chain: FINGERPRINT_CHAIN, expr: [{ return: null }], comment } } })),
   ];
 }
 
@@ -122,11 +138,14 @@ export function compileTable(table: Table): CompiledTable {
   const origins: Origin[] = [];
   const expected: ExpectedTable = { chains: [], sets: [] };
   const parts = new Map<string, string>();
+  const partCommands = new Map<string, { commands: JsonObject[]; origins: Origin[] }>();
   for (const list of table.addressLists ?? []) {
     const part = listPart(table, list);
+    const listOrigins = part.commands.map((): Origin => ({ kind: 'address-list', table: key, list: list.name }));
     commands.push(...part.commands);
-    for (const _ of part.commands) origins.push({ kind: 'address-list', table: key, list: list.name });
+    origins.push(...listOrigins);
     parts.set(`list ${list.name}`, part.digest);
+    partCommands.set(`list ${list.name}`, { commands: part.commands, origins: listOrigins });
     expected.sets.push(list.name);
   }
   // All chains first, so rules can jump forward to chains defined later.
@@ -139,15 +158,16 @@ export function compileTable(table: Table): CompiledTable {
     commands.push(...part.commands);
     origins.push(...part.origins);
     parts.set(`chain ${chain.name}`, part.digest);
+    partCommands.set(`chain ${chain.name}`, { commands: [chainCommand(table, chain), ...part.commands], origins: [{ kind: 'chain', table: key, chain: chain.name }, ...part.origins] });
     expected.chains.push({ name: chain.name, ...(chain.base ? { base: chain.base } : {}), ruleComments: part.comments });
   }
   const fingerprint = tableFingerprint(parts);
-  for (const command of fingerprintCommands(table, fingerprint)) {
+  for (const command of fingerprintCommands(table, fingerprint, parts)) {
     commands.push(command);
     origins.push({ kind: 'fingerprint', table: key });
   }
-  expected.chains.push({ name: FINGERPRINT_CHAIN, ruleComments: [fingerprintComment(fingerprint)] });
-  return { family: table.family, name: table.name, key, fingerprint, parts, commands, origins, expected };
+  expected.chains.push({ name: FINGERPRINT_CHAIN, ruleComments: fingerprintComments(fingerprint, parts) });
+  return { family: table.family, name: table.name, key, fingerprint, parts, partCommands, commands, origins, expected };
 }
 
 /** Validates the policy and compiles every table. Throws NftPolicyError naming the offending item. */

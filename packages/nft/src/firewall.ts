@@ -9,15 +9,16 @@ import {
   compilePolicy,
   elementCommand,
   fingerprintCommands,
-  fingerprintComment,
+  fingerprintComments,
+  partComment,
   listElements,
   listPart,
   replacementBatch,
   tableFingerprint,
 } from './compile.js';
 import { NftApplyError, NftCommandError, NftUnknownTargetError, NftVerifyError } from './errors.js';
-import type { JsonValue } from './expressions.js';
-import { type Chain, type FirewallPolicy, type Origin, type Table, type TableFamily, tableKey } from './model.js';
+import type { JsonObject, JsonValue } from './expressions.js';
+import { type BaseChainSpec, type Chain, type FirewallPolicy, type Origin, type Table, type TableFamily, tableKey } from './model.js';
 import { compareTable, parseRuleset, type ObservedTable } from './readback.js';
 import { type NftRunner, nftBinary } from './runner.js';
 import { validateListElements, validatePolicy } from './validate.js';
@@ -38,6 +39,11 @@ export interface FirewallOptions {
 export interface ApplyResult {
   /** Tables replaced by this apply (`ip6 oob_filter`). */
   replaced: string[];
+  /**
+   * Tables that existed with an earlier policy of Cairn's: only their changed chains and lists were
+   * rewritten (counters of the others keep counting), in the same transaction.
+   */
+  updated: string[];
   /** Tables already in force with the same content (fingerprint and read-back structure). */
   unchanged: string[];
   /** Tables owned by an earlier apply that the new policy no longer has. */
@@ -111,24 +117,34 @@ export class Firewall {
     const compiled = compilePolicy(policy).tables;
     const observed = await reading;
     const replaced: CompiledTable[] = [];
+    const updated: { table: CompiledTable; commands: JsonObject[]; origins: Origin[] }[] = [];
     const unchanged: string[] = [];
     for (const table of compiled) {
       const seen = observed.get(table.key);
-      if (seen?.fingerprint === table.fingerprint && compareTable(table.expected, seen).length === 0) unchanged.push(table.key);
-      else replaced.push(table);
+      if (!seen) replaced.push(table);
+      else if (seen.fingerprint === table.fingerprint && compareTable(table.expected, seen).length === 0) unchanged.push(table.key);
+      else {
+        const partial = partialUpdate(table, seen);
+        if (partial) updated.push({ table, ...partial });
+        else replaced.push(table);
+      }
     }
     const wanted = new Set(compiled.map((t) => t.key));
     const removed = [...this.applied.values()].map((a) => a.state).filter((t) => !wanted.has(t.key) && observed.has(t.key));
     const batch = replacementBatch(replaced);
-    for (const t of removed) {
-      batch.document.nftables.push({ delete: { table: { family: t.family, name: t.name } } });
-      batch.origins.push({ kind: 'table', table: t.key });
-    }
+    for (const u of updated) u.commands.forEach((command, i) => this.push(batch, command, u.origins[i]));
+    for (const t of removed) this.push(batch, { delete: { table: { family: t.family, name: t.name } } }, { kind: 'table', table: t.key });
     if (batch.document.nftables.length > 1) await this.commit(batch);
-    if (replaced.length > 0) await this.verify(replaced);
+    if (replaced.length + updated.length > 0) await this.verify([...replaced, ...updated.map((u) => u.table)]);
     for (const t of removed) this.applied.delete(t.key);
     policy.tables.forEach((table, i) => this.applied.set(tableKey(table), { table, state: compiled[i] as CompiledTable }));
-    const result = { replaced: replaced.map((t) => t.key), unchanged, removed: removed.map((t) => t.key), durationMs: this.clock() - started };
+    const result: ApplyResult = {
+      replaced: replaced.map((t) => t.key),
+      updated: updated.map((u) => u.table.key),
+      unchanged,
+      removed: removed.map((t) => t.key),
+      durationMs: this.clock() - started,
+    };
     this.logger.info(result, 'nft policy applied');
     return result;
   }
@@ -204,7 +220,7 @@ export class Firewall {
     const fingerprint = tableFingerprint(parts);
     const fpOrigin: Origin = { kind: 'fingerprint', table: state.key };
     this.push(batch, { flush: { chain: { family: ref.family, table: ref.name, name: FINGERPRINT_CHAIN } } }, fpOrigin);
-    for (const command of fingerprintCommands(ref, fingerprint)) this.push(batch, command, fpOrigin);
+    for (const command of fingerprintCommands(ref, fingerprint, parts)) this.push(batch, command, fpOrigin);
     // One nft run: a transaction is all-or-nothing, and a failure is still located with `nft -c`.
     await this.commit(batch, false);
     const chains = state.expected.chains.filter((c) => c.name !== FINGERPRINT_CHAIN);
@@ -215,7 +231,7 @@ export class Firewall {
       if (at >= 0) chains[at] = entry;
       else chains.push(entry);
     }
-    chains.push({ name: FINGERPRINT_CHAIN, ruleComments: [fingerprintComment(fingerprint)] });
+    chains.push({ name: FINGERPRINT_CHAIN, ruleComments: fingerprintComments(fingerprint, parts) });
     const next: AppliedState = { ...state, fingerprint, parts, expected: { sets: state.expected.sets, chains } };
     await this.verify([next]);
     this.applied.set(state.key, { table: nextTable, state: next });
@@ -279,4 +295,80 @@ export function cleanNftError(stderr: string): string {
     .map((line) => line.replace(/^internal:0:0-0: /, '').trim())
     .filter((line) => line.length > 0)
     .join('; ');
+}
+
+function sameBase(a: BaseChainSpec | undefined, b: BaseChainSpec | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.type === b.type && a.hook === b.hook && a.priority === b.priority && a.policy === b.policy;
+}
+
+/**
+ * The commands that turn a table holding an earlier Cairn policy into `table` by rewriting only the
+ * parts (chains, lists) whose digest differs, or undefined when the table cannot be trusted to hold
+ * what its fingerprint chain says (then it is replaced whole).
+ */
+export function partialUpdate(table: CompiledTable, seen: ObservedTable): { commands: JsonObject[]; origins: Origin[] } | undefined {
+  const recorded = seen.chains.get(FINGERPRINT_CHAIN);
+  if (!recorded) return undefined;
+  const known = new Set(recorded.ruleComments);
+  const expectedChains = new Map(table.expected.chains.map((c) => [c.name, c]));
+  const changedChains: string[] = [];
+  const changedLists: string[] = [];
+  for (const [key, partDigest] of table.parts) {
+    const space = key.indexOf(' ');
+    const kind = key.slice(0, space);
+    const name = key.slice(space + 1);
+    const same = known.has(partComment(key, partDigest));
+    if (kind === 'chain') {
+      const expected = expectedChains.get(name);
+      const observed = seen.chains.get(name);
+      if (!same) changedChains.push(name);
+      else if (!expected || !observed || !sameBase(expected.base, observed.base) || expected.ruleComments.join('\n') !== observed.ruleComments.join('\n')) return undefined;
+    } else if (!same) changedLists.push(name);
+    else if (!seen.sets.has(name)) return undefined;
+  }
+  const removedChains = [...seen.chains.keys()].filter((name) => name !== FINGERPRINT_CHAIN && !expectedChains.has(name));
+  const lists = new Set(table.expected.sets);
+  const removedLists = [...seen.sets].filter((name) => !lists.has(name));
+
+  const ref = { family: table.family, table: table.name };
+  const commands: JsonObject[] = [];
+  const origins: Origin[] = [];
+  const push = (command: JsonObject, origin: Origin) => {
+    commands.push(command);
+    origins.push(origin);
+  };
+  const chainOrigin = (chain: string): Origin => ({ kind: 'chain', table: table.key, chain });
+  // 1. Empty every chain that changes or goes, so nothing references what is deleted or re-created next.
+  for (const name of [...changedChains, ...removedChains]) if (seen.chains.has(name)) push({ flush: { chain: { ...ref, name } } }, chainOrigin(name));
+  // 2. Delete chains that go, and chains whose hook, type, priority or policy changes (re-added below).
+  for (const name of removedChains) push({ delete: { chain: { ...ref, name } } }, chainOrigin(name));
+  for (const name of changedChains) {
+    const observed = seen.chains.get(name);
+    if (observed && !sameBase(observed.base, expectedChains.get(name)?.base)) push({ delete: { chain: { ...ref, name } } }, chainOrigin(name));
+  }
+  // 3. Lists: delete the ones that go; refill changed ones in place when their type stays.
+  for (const name of removedLists) push({ delete: { set: { ...ref, name } } }, { kind: 'address-list', table: table.key, list: name });
+  for (const name of changedLists) {
+    const part = table.partCommands.get(`list ${name}`);
+    if (!part) return undefined;
+    const origin: Origin = { kind: 'address-list', table: table.key, list: name };
+    const [setCommand, ...elementCommands] = part.commands;
+    const type = (setCommand as { add: { set: { type: string } } }).add.set.type;
+    if (seen.sets.has(name) && seen.setTypes.get(name) === type) push({ flush: { set: { ...ref, name } } }, origin);
+    else {
+      if (seen.sets.has(name)) push({ delete: { set: { ...ref, name } } }, origin);
+      push(setCommand as JsonObject, origin);
+    }
+    for (const command of elementCommands) push(command, origin);
+  }
+  // 4. Chains: every `add chain` first (rules may jump to a chain that is new), then the rules.
+  const chainParts = changedChains.map((name) => table.partCommands.get(`chain ${name}`));
+  if (chainParts.some((p) => p === undefined)) return undefined;
+  for (const part of chainParts) push(part!.commands[0] as JsonObject, part!.origins[0] as Origin);
+  for (const part of chainParts) part!.commands.slice(1).forEach((command, i) => push(command, part!.origins[i + 1] as Origin));
+  // 5. The new fingerprint.
+  push({ flush: { chain: { ...ref, name: FINGERPRINT_CHAIN } } }, { kind: 'fingerprint', table: table.key });
+  for (const command of fingerprintCommands(table, table.fingerprint, table.parts)) push(command, { kind: 'fingerprint', table: table.key });
+  return { commands, origins };
 }

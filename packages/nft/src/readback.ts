@@ -6,6 +6,8 @@ import type { BaseChainSpec, ChainType, Hook, Verdict } from './model.js';
 export interface ObservedTable {
   chains: Map<string, { base?: BaseChainSpec; ruleComments: string[] }>;
   sets: Set<string>;
+  /** Key type of each set (`ipv4_addr`). */
+  setTypes: Map<string, string>;
   /** The digest kept in the fingerprint chain, if the table has one. */
   fingerprint?: string;
 }
@@ -14,7 +16,7 @@ interface NftListItem {
   table?: { family: string; name: string };
   chain?: { family: string; table: string; name: string; type?: string; hook?: string; prio?: number; policy?: string };
   rule?: { family: string; table: string; chain: string; comment?: string };
-  set?: { family: string; table: string; name: string };
+  set?: { family: string; table: string; name: string; type?: string };
   map?: { family: string; table: string; name: string };
 }
 
@@ -26,7 +28,7 @@ export function parseRuleset(json: string): Map<string, ObservedTable> {
     const key = `${family} ${name}`;
     let t = tables.get(key);
     if (!t) {
-      t = { chains: new Map(), sets: new Set() };
+      t = { chains: new Map(), sets: new Set(), setTypes: new Map() };
       tables.set(key, t);
     }
     return t;
@@ -49,7 +51,11 @@ export function parseRuleset(json: string): Map<string, ObservedTable> {
         const fingerprint = parseFingerprintComment(r.comment);
         if (fingerprint !== undefined) t.fingerprint = fingerprint;
       }
-    } else if (item.set) tableOf(item.set.family, item.set.table).sets.add(item.set.name);
+    } else if (item.set) {
+      const t = tableOf(item.set.family, item.set.table);
+      t.sets.add(item.set.name);
+      if (typeof item.set.type === 'string') t.setTypes.set(item.set.name, item.set.type);
+    }
     else if (item.map) tableOf(item.map.family, item.map.table).sets.add(item.map.name);
   }
   return tables;

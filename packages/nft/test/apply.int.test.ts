@@ -208,9 +208,62 @@ describe('Firewall against nft 1.0.6', () => {
       firewall.apply(oob),
       firewall.updateAddressList({ family: 'ip', name: 'oob_filter' }, 'monitoring', { add: ['198.51.100.11'] }),
     ]);
-    expect(applied.unchanged.length + applied.replaced.length).toBe(2);
+    expect(applied.unchanged.length + applied.updated.length + applied.replaced.length).toBe(2);
     expect(updated).toEqual({ added: 1, deleted: 0 });
     expect(await nft(router, 'list', 'set', 'ip', 'oob_filter', 'monitoring')).toContain('198.51.100.11');
+  });
+
+  it('a changed policy rewrites only the changed chains and lists; the result equals a fresh apply', async () => {
+    const v4 = (name: string, elements: string[]) => ({ name, version: 4 as const, elements });
+    const accept = [{ kind: 'accept' as const }];
+    const before: FirewallPolicy = {
+      tables: [
+        {
+          family: 'inet',
+          name: 'cairn_partial',
+          addressLists: [v4('kept', ['192.0.2.0/24']), v4('changed', ['198.51.100.0/24']), v4('dropped', ['203.0.113.0/24'])],
+          chains: [
+            { name: 'input', base: { type: 'filter', hook: 'input', priority: 0, policy: 'accept' }, rules: [{ id: 'count-lo', match: [{ kind: 'interface', direction: 'in', names: ['lo'] }], then: [{ kind: 'counter' }] }, { id: 'kept', match: [{ kind: 'address', direction: 'source', version: 4, list: 'kept' }], then: accept }] },
+            { name: 'forward', base: { type: 'filter', hook: 'forward', priority: 0, policy: 'drop' }, rules: [{ id: 'to-old', match: [{ kind: 'address', direction: 'source', version: 4, list: 'dropped' }], then: [{ kind: 'jump', chain: 'old' }] }] },
+            { name: 'old', rules: [{ id: 'changed', match: [{ kind: 'address', direction: 'destination', version: 4, list: 'changed' }], then: accept }] },
+          ],
+        },
+      ],
+    };
+    const after: FirewallPolicy = {
+      tables: [
+        {
+          ...before.tables[0]!,
+          addressLists: [v4('kept', ['192.0.2.0/24']), v4('changed', ['198.51.100.0/25', '100.64.0.0/10']), v4('added', ['10.0.0.0/8'])],
+          chains: [
+            before.tables[0]!.chains[0]!,
+            { name: 'forward', base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' }, rules: [{ id: 'to-new', match: [{ kind: 'address', direction: 'source', version: 4, list: 'added' }], then: [{ kind: 'jump', chain: 'new' }] }] },
+            { name: 'new', rules: [{ id: 'changed', match: [{ kind: 'address', direction: 'destination', version: 4, list: 'changed' }], then: [{ kind: 'drop' }] }] },
+          ],
+        },
+      ],
+    };
+    const firewall = firewallIn(router);
+    await firewall.apply(before);
+    await udpProbe(router, '127.0.0.1', 9); // moves the counter of the unchanged input chain
+    const input = await nft(router, 'list', 'chain', 'inet', 'cairn_partial', 'input');
+    expect(input).toMatch(/counter packets [1-9]/);
+    expect(await firewallIn(router).apply(after)).toMatchObject({ replaced: [], updated: ['inet cairn_partial'], unchanged: [] });
+    expect(await nft(router, 'list', 'chain', 'inet', 'cairn_partial', 'input')).toBe(input);
+
+    const fresh = await lab.namespace('fresh');
+    await firewallIn(fresh).apply(after);
+    for (const chain of ['input', 'forward', 'new', 'cairn_fingerprint']) {
+      const strip = (text: string) => text.replace(/counter packets \d+ bytes \d+/g, 'counter');
+      expect(strip(await nft(router, 'list', 'chain', 'inet', 'cairn_partial', chain))).toBe(strip(await nft(fresh, 'list', 'chain', 'inet', 'cairn_partial', chain)));
+    }
+    for (const set of ['kept', 'changed', 'added']) {
+      expect(await nft(router, 'list', 'set', 'inet', 'cairn_partial', set)).toBe(await nft(fresh, 'list', 'set', 'inet', 'cairn_partial', set));
+    }
+    const tables = await nft(router, 'list', 'table', 'inet', 'cairn_partial');
+    expect(tables).not.toMatch(/chain old|set dropped/);
+    await firewall.apply({ tables: [] });
+    await foreignSurvives();
   });
 
   it('removes a table it owned once the policy drops it, and nothing else', async () => {

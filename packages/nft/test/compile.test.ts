@@ -40,7 +40,13 @@ describe('compiler', () => {
   it('emits libnftables JSON for every match and statement kind, with rule ids as comments', () => {
     const [table] = compilePolicy({ tables: [small] }).tables;
     const rules = table!.commands.filter((c) => 'add' in c && typeof c.add === 'object' && c.add !== null && 'rule' in c.add);
-    expect(rules.map((r) => (r as { add: { rule: { comment: string } } }).add.rule.comment)).toEqual(['input#0', 'ssh', 'dispatch', 'log', 'reject', 'ntp', `cairn sha256 ${table!.fingerprint}`]);
+    expect(rules.map((r) => (r as { add: { rule: { comment: string } } }).add.rule.comment)).toEqual([
+      'input#0', 'ssh', 'dispatch', 'log', 'reject', 'ntp',
+      `cairn sha256 ${table!.fingerprint}`,
+      `cairn part ${table!.parts.get('list trusted')} list trusted`,
+      `cairn part ${table!.parts.get('chain input')} chain input`,
+      `cairn part ${table!.parts.get('chain lan')} chain lan`,
+    ]);
     expect(rules[1]).toEqual({
       add: {
         rule: {
@@ -59,7 +65,7 @@ describe('compiler', () => {
     });
     // Nested list entries are merged away (nft 1.0.6 rejects overlapping intervals).
     expect(table!.commands).toContainEqual({ add: { element: { family: 'inet', table: 'cairn_test', name: 'trusted', elem: [{ prefix: { addr: '2001:db8::', len: 32 } }] } } });
-    expect(table!.expected.chains.map((c) => [c.name, c.ruleComments.length])).toEqual([['input', 5], ['lan', 1], ['cairn_fingerprint', 1]]);
+    expect(table!.expected.chains.map((c) => [c.name, c.ruleComments.length])).toEqual([['input', 5], ['lan', 1], ['cairn_fingerprint', 4]]);
   });
 
   it('replaces a table with add, delete, add in one batch (nft 1.0.6 has no destroy)', () => {
@@ -71,7 +77,7 @@ describe('compiler', () => {
       { add: { table: { family: 'inet', name: 'cairn_test' } } },
     ]);
     expect(origins).toHaveLength(document.nftables.length);
-    expect(origins[origins.length - 3]).toEqual({ kind: 'rule', table: 'inet cairn_test', chain: 'lan', rule: 'ntp', index: 0 });
+    expect(origins[origins.length - 6]).toEqual({ kind: 'rule', table: 'inet cairn_test', chain: 'lan', rule: 'ntp', index: 0 });
   });
 
   it('fingerprints a table by content: equal policies agree, one changed port does not', () => {
