@@ -44,6 +44,8 @@ export interface BfdServiceOptions {
   defaults?: BfdTimers;
   /** UDP port (default 3784). */
   port?: number;
+  /** Network namespace (a name under /run/netns) to open the sockets in; default: the thread's. */
+  netns?: string;
 }
 
 export interface BfdStateChange {
@@ -101,6 +103,7 @@ export class BfdService implements LivenessSource {
     this.transport = new BfdUdpTransport({
       logger: this.log,
       port: options.port,
+      ...(options.netns ? { netns: options.netns } : {}),
       onDatagram: (bytes, source) => this.onDatagram(bytes, source),
     });
   }

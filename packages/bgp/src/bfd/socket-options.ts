@@ -1,12 +1,29 @@
-// Socket options Node's dgram does not offer, set through libc (koffi) on a bound dgram socket's fd:
-// the RFC 5881 §5 TTL/hop-limit-255 check on receive, and binding a socket to one interface.
+// UDP sockets made through libc (koffi) and handed to Node's dgram, for what dgram does not offer:
+// creating them in another network namespace, SO_BINDTODEVICE before bind, and the RFC 5881 §5
+// TTL/hop-limit-255 check on receive.
 //
 // Checked on Linux 6.x: IP_MINTTL and IPV6_MINHOPCOUNT are honoured by TCP only, UDP ignores them, so
 // GTSM for BFD is a classic BPF socket filter that reads the TTL / hop limit from the network header
 // (SKF_NET_OFF) and drops anything that did not arrive with 255.
-import type { Socket } from 'node:dgram';
+import { type Socket, createSocket } from 'node:dgram';
+import { closeSync, openSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
+import { IPv4, IPv6 } from 'ip-num';
 import koffi from 'koffi';
 
+const AF_INET = 2;
+const AF_INET6 = 10;
+const SOCK_DGRAM = 2;
+const SOCK_NONBLOCK = 0x800;
+const SOCK_CLOEXEC = 0x80000;
+const IPPROTO_IPV6 = 41;
+const IPV6_V6ONLY = 26;
+const SO_REUSEADDR = 2;
+const IPPROTO_IP = 0;
+const IP_TTL = 2;
+const IPV6_UNICAST_HOPS = 16;
+const CLONE_NEWNET = 0x40000000;
+const EADDRINUSE = 98;
 const SOL_SOCKET = 1;
 const SO_BINDTODEVICE = 25;
 const SO_ATTACH_FILTER = 26;
@@ -20,6 +37,11 @@ interface SocketCalls {
   attachFilter(fd: number, level: number, name: number, program: { len: number; filter: object[] }, size: number): number;
   setString(fd: number, level: number, name: number, value: string, size: number): number;
   ifNameToIndex(name: string): number;
+  socket(domain: number, type: number, protocol: number): number;
+  bind(fd: number, address: Buffer, length: number): number;
+  setInt(fd: number, level: number, name: number, value: Int32Array, size: number): number;
+  close(fd: number): number;
+  setns(fd: number, nstype: number): number;
   fprogSize: number;
 }
 
@@ -34,6 +56,11 @@ function libc(): SocketCalls {
     attachFilter: lib.func('int setsockopt(int, int, int, const cairn_bfd_sock_fprog *, uint32_t)'),
     setString: lib.func('int setsockopt(int, int, int, const char *, uint32_t)'),
     ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *)'),
+    socket: lib.func('int socket(int, int, int)'),
+    bind: lib.func('int bind(int, const void *, uint32_t)'),
+    setInt: lib.func('int setsockopt(int, int, int, const int *, uint32_t)'),
+    close: lib.func('int close(int)'),
+    setns: lib.func('int setns(int, int)'),
     fprogSize: koffi.sizeof(sockFprog),
   } as SocketCalls;
   return calls;
@@ -51,22 +78,108 @@ export class BfdSocketError extends Error {
   }
 }
 
-/** The file descriptor of a bound dgram socket (Node keeps it in the socket's internal state). */
-export function dgramFd(socket: Socket): number {
-  const stateKey = Object.getOwnPropertySymbols(socket).find((symbol) => symbol.description === 'state symbol');
-  const state = stateKey ? (socket as unknown as Record<symbol, { handle?: { fd?: number } }>)[stateKey] : undefined;
-  const fd = state?.handle?.fd;
-  if (typeof fd !== 'number' || fd < 0) {
-    throw new BfdSocketError('dgram fd', 0, 'the socket must be bound first (or this Node version keeps its handle elsewhere)');
+/**
+ * Runs `body` synchronously with this thread in network namespace `netns` (a name under /run/netns),
+ * or where it is when `netns` is undefined. Sockets keep the namespace they were created in.
+ */
+export function inNetns<T>(netns: string | undefined, body: () => T): T {
+  if (!netns) return body();
+  const c = libc();
+  const original = openSync('/proc/thread-self/ns/net', 'r');
+  const target = openSync(`/run/netns/${netns}`, 'r');
+  try {
+    if (c.setns(target, CLONE_NEWNET) !== 0) throw new BfdSocketError(`setns(${netns})`, koffi.errno(), 'does the namespace exist, and are we root?');
+    try {
+      return body();
+    } finally {
+      if (c.setns(original, CLONE_NEWNET) !== 0) throw new BfdSocketError('setns(back)', koffi.errno(), 'could not return to the original namespace');
+    }
+  } finally {
+    closeSync(original);
+    closeSync(target);
   }
-  return fd;
+}
+
+/** struct sockaddr_in / sockaddr_in6 for bind(2). */
+function sockaddr(address: string, port: number): Buffer {
+  if (isIPv6(address)) {
+    const buffer = Buffer.alloc(28);
+    buffer.writeUInt16LE(AF_INET6, 0);
+    buffer.writeUInt16BE(port, 2);
+    const value = IPv6.fromString(address).getValue();
+    buffer.writeBigUInt64BE(value >> 64n, 8);
+    buffer.writeBigUInt64BE(value & 0xffffffffffffffffn, 16);
+    return buffer;
+  }
+  const buffer = Buffer.alloc(16);
+  buffer.writeUInt16LE(AF_INET, 0);
+  buffer.writeUInt16BE(port, 2);
+  buffer.writeUInt32BE(Number(IPv4.fromString(address).getValue()), 4);
+  return buffer;
+}
+
+export interface UdpSocketSpec {
+  family: 4 | 6;
+  address: string;
+  port: number;
+  /** SO_REUSEADDR, so several sockets share port 3784 (one per interface). */
+  reuseAddress?: boolean;
+  /** SO_BINDTODEVICE before bind. */
+  device?: string;
+  /** TTL / unicast hop limit of what the socket sends (libuv's setTTL only knows the family of sockets it bound itself). */
+  sendTtl?: number;
+  /** Attach the TTL/hop-limit-255 filter before bind, so not one datagram slips through (RFC 5881 §5). */
+  ttl255Only?: boolean;
+  netns?: string;
+}
+
+/** Thrown by openUdpSocket when the port is taken (the caller may try another). */
+export class AddressInUseError extends BfdSocketError {}
+
+/**
+ * A dgram socket whose file descriptor was created and bound through libc, in `spec.netns` if given
+ * (so it works for a library whose thread is in another namespace), then handed to Node.
+ */
+export async function openUdpSocket(spec: UdpSocketSpec): Promise<Socket> {
+  const c = libc();
+  const fd = inNetns(spec.netns, () => {
+    const created = c.socket(spec.family === 6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (created < 0) throw new BfdSocketError('socket(SOCK_DGRAM)', koffi.errno(), 'out of file descriptors?');
+    return created;
+  });
+  try {
+    const one = Int32Array.of(1);
+    if (spec.reuseAddress && c.setInt(fd, SOL_SOCKET, SO_REUSEADDR, one, 4) !== 0) throw new BfdSocketError('setsockopt(SO_REUSEADDR)', koffi.errno(), '');
+    if (spec.family === 6 && c.setInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, one, 4) !== 0) throw new BfdSocketError('setsockopt(IPV6_V6ONLY)', koffi.errno(), '');
+    if (spec.device && c.setString(fd, SOL_SOCKET, SO_BINDTODEVICE, spec.device, Buffer.byteLength(spec.device) + 1) !== 0) {
+      throw new BfdSocketError(`setsockopt(SO_BINDTODEVICE, ${spec.device})`, koffi.errno(), 'check that the interface exists in the namespace and that the process has CAP_NET_RAW');
+    }
+    if (spec.sendTtl !== undefined) {
+      const [level, name] = spec.family === 6 ? [IPPROTO_IPV6, IPV6_UNICAST_HOPS] : [IPPROTO_IP, IP_TTL];
+      if (c.setInt(fd, level, name, Int32Array.of(spec.sendTtl), 4) !== 0) throw new BfdSocketError('setsockopt(IP_TTL / IPV6_UNICAST_HOPS)', koffi.errno(), '');
+    }
+    if (spec.ttl255Only) requireTtl255(fd, spec.family);
+    const address = sockaddr(spec.address, spec.port);
+    if (c.bind(fd, address, address.length) !== 0) {
+      const errno = koffi.errno();
+      const where = `bind(${spec.address} port ${spec.port})`;
+      if (errno === EADDRINUSE) throw new AddressInUseError(where, errno, 'the port is in use');
+      throw new BfdSocketError(where, errno, 'is the address configured on an interface of the namespace?');
+    }
+  } catch (error) {
+    c.close(fd);
+    throw error;
+  }
+  const socket = createSocket({ type: spec.family === 6 ? 'udp6' : 'udp4' });
+  await new Promise<void>((resolve) => socket.bind({ fd }, () => resolve()));
+  return socket;
 }
 
 /**
  * RFC 5881 §5 (GTSM, RFC 5082): drop every datagram whose IPv4 TTL or IPv6 hop limit is not 255,
  * in the kernel, before it reaches the socket.
  */
-export function requireTtl255(socket: Socket, family: 4 | 6): void {
+export function requireTtl255(fd: number, family: 4 | 6): void {
   const offset = (SKF_NET_OFF + (family === 4 ? 8 : 7)) >>> 0; // IPv4 TTL is byte 8, IPv6 Hop Limit byte 7
   const filter = [
     { code: BPF_LD_B_ABS, jt: 0, jf: 0, k: offset },
@@ -75,15 +188,8 @@ export function requireTtl255(socket: Socket, family: 4 | 6): void {
     { code: BPF_RET_K, jt: 0, jf: 0, k: 0 }, // drop
   ];
   const c = libc();
-  if (c.attachFilter(dgramFd(socket), SOL_SOCKET, SO_ATTACH_FILTER, { len: filter.length, filter }, c.fprogSize) !== 0) {
+  if (c.attachFilter(fd, SOL_SOCKET, SO_ATTACH_FILTER, { len: filter.length, filter }, c.fprogSize) !== 0) {
     throw new BfdSocketError('setsockopt(SO_ATTACH_FILTER)', koffi.errno(), 'needs Linux with classic BPF socket filters');
-  }
-}
-
-/** SO_BINDTODEVICE: the socket only sends and receives through interface `ifname`. Needs CAP_NET_RAW. */
-export function bindToDevice(socket: Socket, ifname: string): void {
-  if (libc().setString(dgramFd(socket), SOL_SOCKET, SO_BINDTODEVICE, ifname, Buffer.byteLength(ifname) + 1) !== 0) {
-    throw new BfdSocketError(`setsockopt(SO_BINDTODEVICE, ${ifname})`, koffi.errno(), 'check that the interface exists and that the process has CAP_NET_RAW');
   }
 }
 
@@ -92,8 +198,8 @@ export function bindToDevice(socket: Socket, ifname: string): void {
  * written with it (`fe80::1%4`) because Node resolves a `%name` scope at every send, in whatever
  * namespace the thread is in then.
  */
-export function interfaceIndex(ifname: string): number {
-  const index = libc().ifNameToIndex(ifname);
+export function interfaceIndex(ifname: string, netns?: string): number {
+  const index = inNetns(netns, () => libc().ifNameToIndex(ifname));
   if (index === 0) throw new BfdSocketError(`if_nametoindex(${ifname})`, koffi.errno(), 'no such interface in this network namespace');
   return index;
 }

@@ -1,10 +1,10 @@
 // RFC 5881 single-hop UDP transport: control packets to port 3784 from a source port in 49152–65535,
 // TTL / hop limit 255 on send, and only TTL / hop limit 255 accepted on receive (§4, §5).
-import { type Socket, createSocket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
 import { BFD_SINGLE_HOP_PORT, BFD_SOURCE_PORT_MAX, BFD_SOURCE_PORT_MIN, BFD_TTL } from './constants.js';
-import { bindToDevice, interfaceIndex, requireTtl255 } from './socket-options.js';
+import { AddressInUseError, interfaceIndex, openUdpSocket } from './socket-options.js';
 
 /** Where a datagram came from. */
 export interface BfdDatagramSource {
@@ -27,6 +27,8 @@ export interface BfdUdpTransportOptions {
   onDatagram: (bytes: Uint8Array, source: BfdDatagramSource) => void;
   /** Destination port (default 3784); tests may move it. */
   port?: number;
+  /** Network namespace (name under /run/netns) to open every socket in; default: where the thread is. */
+  netns?: string;
 }
 
 /** A session's sending socket. */
@@ -37,17 +39,6 @@ export interface BfdSender {
 
 function familyOf(address: string): 4 | 6 {
   return isIPv6(address) ? 6 : 4;
-}
-
-function bindAsync(socket: Socket, port: number, address: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    socket.once('error', onError);
-    socket.bind({ port, address, exclusive: true }, () => {
-      socket.off('error', onError);
-      resolve();
-    });
-  });
 }
 
 /**
@@ -69,29 +60,30 @@ export class BfdUdpTransport {
     const key = `${family}|${path.interface ?? ''}`;
     let entry = this.receivers.get(key);
     if (!entry) {
-      const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: true, ipv6Only: family === 6 });
+      const socket = await openUdpSocket({
+        family,
+        address: family === 6 ? '::' : '0.0.0.0',
+        port: this.port,
+        reuseAddress: true,
+        ttl255Only: true,
+        ...(path.interface ? { device: path.interface } : {}),
+        ...(this.options.netns ? { netns: this.options.netns } : {}),
+      });
       socket.on('error', (error) => this.options.logger.error({ err: error, receiver: key }, 'BFD receive socket error'));
       socket.on('message', (message, rinfo) => {
+        // A scope in rinfo is named in the thread's namespace, which may not be the socket's: use the
+        // receiver's own interface when it has one.
         const [address = rinfo.address, scope] = rinfo.address.split('%');
         const ifname = path.interface ?? scope;
         this.options.onDatagram(message, { address, port: rinfo.port, family, ...(ifname ? { interface: ifname } : {}) });
       });
-      entry = { socket, users: 0 };
-      this.receivers.set(key, entry);
-      try {
-        await new Promise<void>((resolve, reject) => {
-          socket.once('error', reject);
-          socket.bind({ port: this.port, address: family === 6 ? '::' : '0.0.0.0' }, () => {
-            socket.off('error', reject);
-            resolve();
-          });
-        });
-        requireTtl255(socket, family);
-        if (path.interface) bindToDevice(socket, path.interface);
-      } catch (error) {
-        this.receivers.delete(key);
+      const raced = this.receivers.get(key);
+      if (raced) {
         socket.close();
-        throw error;
+        entry = raced;
+      } else {
+        entry = { socket, users: 0 };
+        this.receivers.set(key, entry);
       }
     }
     entry.users++;
@@ -115,21 +107,24 @@ export class BfdUdpTransport {
     const address = path.local ?? (family === 6 ? '::' : '0.0.0.0');
     let socket: Socket | undefined;
     for (let attempt = 0; !socket; attempt++) {
-      const candidate = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
       try {
-        await bindAsync(candidate, BFD_SOURCE_PORT_MIN + ((first + attempt) % span), address);
-        socket = candidate;
+        socket = await openUdpSocket({
+          family,
+          address,
+          port: BFD_SOURCE_PORT_MIN + ((first + attempt) % span),
+          sendTtl: BFD_TTL,
+          ...(path.interface ? { device: path.interface } : {}),
+          ...(this.options.netns ? { netns: this.options.netns } : {}),
+        });
       } catch (error) {
-        candidate.close();
-        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 64) throw error;
+        if (!(error instanceof AddressInUseError) || attempt >= 64) throw error;
       }
     }
     // Sending fails while the link is down (ENETUNREACH…); BFD's answer to that is its detection timer.
     socket.on('error', (error) => this.options.logger.debug({ err: error, peer: path.peer }, 'BFD send failed'));
-    socket.setTTL(BFD_TTL); // IP_TTL on udp4, IPV6_UNICAST_HOPS on udp6 (libuv)
-    if (path.interface) bindToDevice(socket, path.interface);
-    const scoped = family === 6 && path.peer.toLowerCase().startsWith('fe80') && path.interface;
-    const destination = scoped ? `${path.peer}%${interfaceIndex(path.interface!)}` : path.peer;
+    // Node resolves a `%name` scope at every send in the thread's namespace: use the index, resolved here.
+    const scoped = family === 6 && /^fe80:/i.test(path.peer) && path.interface;
+    const destination = scoped ? `${path.peer}%${interfaceIndex(path.interface!, this.options.netns)}` : path.peer;
     const port = this.port;
     const bound = socket;
     return {

@@ -76,12 +76,10 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
     // bfdd 8.4 reads its configuration before zebra has told it about eth0 and then never enables an
     // interface-bound peer from the file ("specified interface eth0 doesn't exist"): add it live.
     await frr.vtysh('configure terminal', 'bfd', 'peer fe80::5455:ff:fe00:2 interface eth0');
-    bfd = new BfdService({ logger: pino({ level: process.env.CAIRN_LOG ?? 'silent' }) });
+    // Every socket of the service is opened in Cairn's namespace; this process stays where it is.
+    bfd = new BfdService({ logger: pino({ level: process.env.CAIRN_LOG ?? 'silent' }), netns: cairnNs.name });
     bfd.onStateChange((change) => changes.push({ ...change, at: performance.now() }));
-    // Sockets are created inside the namespace; they stay there after the thread returns.
-    await cairnNs.enter(async () => {
-      for (const { seenByFrr: _, ...peer } of PEERS) await bfd.addPeer({ ...peer, transmitIntervalMs: 300, receiveIntervalMs: 300, detectMultiplier: 3 });
-    });
+    for (const { seenByFrr: _, ...peer } of PEERS) await bfd.addPeer({ ...peer, transmitIntervalMs: 300, receiveIntervalMs: 300, detectMultiplier: 3 });
   });
 
   afterAll(async () => {
