@@ -2,7 +2,7 @@
 // presets, `nft -c` on every preset variant, idempotence with live counters, failure injection, the
 // incremental API, and a foreign table that must survive all of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lab, type Namespace } from '@cairn/harness';
+import { Lab, type Namespace, requireCommands } from '@cairn/harness';
 import {
   type Chain,
   type FirewallPolicy,
@@ -41,6 +41,7 @@ describe('Firewall against nft 1.0.6', () => {
   const cloudstack = cloudStackRoutedPolicy(REFERENCE_CLOUDSTACK_INPUT);
 
   beforeAll(async () => {
+    requireCommands({ nft: 'nftables' });
     router = await lab.namespace('router');
     await router.exec('nft', ['-f', '-'], { input: FOREIGN });
     foreignText = await nft(router, 'list', 'table', 'inet', 'foreign');

@@ -4,7 +4,7 @@
 // (+ its /64) and a VPC tier 202.38.80.32/28. Denied traffic is rejected with admin-prohibited here
 // (the `blocked` option) so the client sees it; the VR's own default is a silent drop.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lab, type Namespace } from '@cairn/harness';
+import { Lab, type Namespace, requireCommands } from '@cairn/harness';
 import { REFERENCE_CLOUDSTACK_INPUT, cloudStackRoutedPolicy } from '../src/index.js';
 import { firewallIn, tcpProbe, tcpServer, udpEcho, udpProbe } from './support.js';
 
@@ -25,6 +25,7 @@ describe('CloudStack routed-mode preset with real traffic', () => {
   afterAll(() => servers.forEach((s) => s.close()));
 
   beforeAll(async () => {
+    requireCommands({ nft: 'nftables', ping: 'iputils-ping' });
     [upstream, vr, guest, tier] = [await lab.namespace('upstream'), await lab.namespace('vr'), await lab.namespace('guest'), await lab.namespace('tier')];
     await lab.link(upstream, 'eth1', vr, 'eth0', { a: [`${PEER.v4}/24`, `${STRANGER.v4}/24`, `${PEER.v6}/64`, `${STRANGER.v6}/64`], b: [`${VR.v4}/24`, `${VR.v6}/64`] });
     await lab.link(vr, 'eth1', guest, 'eth0', { a: ['202.38.80.17/28', '2a02:1810:248b:3b0a::1/64'], b: [`${GUEST.v4}/28`, `${GUEST.v6}/64`] });

@@ -4,7 +4,7 @@
 // (EACCES for ICMPv6 type 1 code 1, EHOSTUNREACH for ICMP type 3 code 13), and logging must reach
 // nfnetlink_log with the reference's prefixes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lab, type Namespace, waitFor } from '@cairn/harness';
+import { Lab, type Namespace, requireCommands, waitFor } from '@cairn/harness';
 import { REFERENCE_OOB_INPUT, oobSiteRouterPolicy } from '../src/index.js';
 import { firewallIn, nft, tcpProbe, tcpServer, udpEcho, udpProbe } from './support.js';
 
@@ -23,6 +23,7 @@ describe('OOB site-router preset with real traffic', () => {
   afterAll(() => servers.forEach((s) => s.close()));
 
   beforeAll(async () => {
+    requireCommands({ nft: 'nftables', tshark: 'tshark', tcpdump: 'tcpdump' });
     outside = await lab.namespace('outside');
     router = await lab.namespace('router');
     rack = await lab.namespace('rack');
