@@ -6,7 +6,7 @@ import { type Clock, systemClock } from './clock.js';
 import { Icmpv6Socket, type ReceivedPacket } from './transport/icmpv6-socket.js';
 import { type LinkState, LinkWatcher } from './transport/links.js';
 import { NdDecodeError } from './wire/errors.js';
-import { IcmpType, decodeMessage, encodeMessage } from './wire/messages.js';
+import { IcmpType, type RouterAdvertisement, decodeMessage, encodeMessage } from './wire/messages.js';
 
 const ALL_ROUTERS = 'ff02::2';
 
@@ -84,6 +84,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   private links = new Map<string, LinkState>();
   private byIndex = new Map<number, string>();
   private running = false;
+  private readonly encoded = new WeakMap<RouterAdvertisement, Uint8Array>();
 
   constructor(options: RaAdvertiserOptions) {
     super();
@@ -231,9 +232,16 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   }
 
   private apply(name: string, record: InterfaceRecord, event: InterfaceEvent): void {
-    const { state, actions } = step(record.state, event, this.clock.now(), this.random);
-    record.state = state;
-    for (const action of actions) this.perform(name, record, action);
+    let next: InterfaceEvent | undefined = event;
+    // Work that is already due (a solicitation answered with no delay) runs now, not a timer tick later.
+    for (let round = 0; next !== undefined && round < 4; round++) {
+      const now = this.clock.now();
+      const { state, actions } = step(record.state, next, now, this.random);
+      record.state = state;
+      for (const action of actions) this.perform(name, record, action);
+      const wake = nextWakeAt(state);
+      next = this.running && wake !== undefined && wake <= now ? { type: 'timer' } : undefined;
+    }
     this.schedule(name, record);
   }
 
@@ -243,7 +251,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
         const ifindex = record.link?.ifindex;
         if (!this.socket || ifindex === undefined) return;
         try {
-          this.socket.send(encodeMessage(action.message), action.destination, ifindex);
+          this.socket.send(this.encode(action.message), action.destination, ifindex);
           record.counters.sent[action.reason]++;
           this.emit('sent', { interface: name, destination: action.destination, reason: action.reason });
         } catch (error) {
@@ -262,6 +270,16 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
         this.emit('inconsistent', { interface: name, source: action.source, field: action.field, ours: action.ours, theirs: action.theirs });
         return;
     }
+  }
+
+  /** Encodes an RA once: the machine hands out the same message object while nothing changes. */
+  private encode(message: RouterAdvertisement): Uint8Array {
+    let bytes = this.encoded.get(message);
+    if (!bytes) {
+      bytes = encodeMessage(message);
+      this.encoded.set(message, bytes);
+    }
+    return bytes;
   }
 
   private schedule(name: string, record: InterfaceRecord): void {

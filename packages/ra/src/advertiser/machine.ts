@@ -85,14 +85,22 @@ export function nextWakeAt(state: InterfaceState): number | undefined {
   return times.length === 0 ? undefined : Math.min(...times);
 }
 
-/** The RA this interface currently advertises (what `rdisc6` would see). */
+// Memo of the last RA built per configuration object: an interface sends the same RA for hours, and
+// equal inputs always give an equal message (callers must not mutate it), so reuse keeps sends cheap.
+const built = new WeakMap<ResolvedInterfaceConfig, { withdrawals: readonly Withdrawal[]; linkLayerAddress: string | undefined; final: boolean; message: RouterAdvertisement }>();
+
+/** The RA this interface currently advertises (what `rdisc6` would see). The result is shared: do not mutate it. */
 export function currentAdvertisement(state: InterfaceState, final = false): RouterAdvertisement {
-  return buildAdvertisement({
+  const memo = built.get(state.config);
+  if (memo && memo.withdrawals === state.withdrawals && memo.linkLayerAddress === state.linkLayerAddress && memo.final === final) return memo.message;
+  const message = buildAdvertisement({
     config: state.config,
     linkLayerAddress: state.linkLayerAddress,
     withdrawals: state.withdrawals.map((w) => w.option),
     final,
   });
+  built.set(state.config, { withdrawals: state.withdrawals, linkLayerAddress: state.linkLayerAddress, final, message });
+  return message;
 }
 
 /** The earliest time a multicast RA may go out (RFC 4861 §6.2.4/§6.2.6 MIN_DELAY_BETWEEN_RAS). */
@@ -167,7 +175,8 @@ function onTimer(state: InterfaceState, now: number, random: Random): StepResult
       lastMulticastAt: now,
       nextUnsolicitedAt,
       solicitedMulticastAt: undefined,
-      withdrawals: state.withdrawals.map((w) => ({ ...w, remaining: w.remaining - 1 })).filter((w) => w.remaining > 0),
+      // Keep the same (empty) array when nothing is withdrawn, so the memoised RA stays valid.
+      withdrawals: state.withdrawals.length === 0 ? state.withdrawals : state.withdrawals.map((w) => ({ ...w, remaining: w.remaining - 1 })).filter((w) => w.remaining > 0),
     };
   }
   return { state: next, actions };
