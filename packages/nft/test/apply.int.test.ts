@@ -202,6 +202,19 @@ describe('Firewall against nft 1.0.6', () => {
     await foreignSurvives();
   });
 
+  it('repairs a table someone edited by hand: the next apply notices the drift and rewrites the table', async () => {
+    const firewall = firewallIn(router);
+    await firewall.apply(oob);
+    const clean = await nft(router, 'list', 'table', 'ip', 'oob_filter');
+    await router.exec('nft', ['insert', 'rule', 'ip', 'oob_filter', 'forward', 'tcp', 'dport', '6666', 'accept']);
+    await router.exec('nft', ['add', 'chain', 'ip', 'oob_filter', 'intruder']);
+    expect(await nft(router, 'list', 'table', 'ip', 'oob_filter')).toContain('tcp dport 6666 accept');
+    const result = await firewallIn(router).apply(oob);
+    expect(result).toMatchObject({ replaced: ['ip oob_filter'], unchanged: ['ip6 oob_filter'] });
+    const strip = (text: string) => text.replace(/counter packets \d+ bytes \d+/g, 'counter');
+    expect(strip(await nft(router, 'list', 'table', 'ip', 'oob_filter'))).toBe(strip(clean));
+  });
+
   it('runs concurrent calls one after the other, in call order', async () => {
     const firewall = firewallIn(router);
     // Without serialisation the update would find no applied table yet (NftUnknownTargetError).
