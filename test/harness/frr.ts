@@ -26,6 +26,8 @@ export interface FrrOptions {
   daemons?: FrrDaemon[];
   /** Addresses bgpd listens on (default: all). */
   listen?: string[];
+  /** Extra command-line arguments per daemon (e.g. `{ bgpd: ['-n'] }`: no kernel FIB). */
+  extraArgs?: Partial<Record<FrrDaemon, string[]>>;
 }
 
 /** FRR daemons running in a namespace, queried through vtysh on a private vty socket directory. */
@@ -76,6 +78,7 @@ export class FrrInstance {
       if (!this.daemons.includes('zebra')) args.push('-Z');
       for (const address of options.listen ?? []) args.push('-l', address);
     }
+    args.push(...(options.extraArgs?.[daemon] ?? []));
     const child = this.ns.spawn(join(FRR_DIR, daemon), args);
     this.processes.set(daemon, child);
   }
