@@ -145,6 +145,11 @@ async function main(): Promise<void> {
       const chain = tenantChain(7, ++k);
       return (await time(() => firewall.replaceChain(ref, chain)))[1];
     });
+    // The same without the read-back after each change.
+    const lean = new Firewall({ logger, runner: nftBinary({ netns: cairnNs.name }), verifyIncremental: false });
+    await lean.apply(benchPolicy(2)); // takes over the table (rewrites the chain and list changed above)
+    const leanListMs = await median(5, async () => (await time(() => lean.updateAddressList(ref, 'blocklist', { add: [`10.253.${k++}.0/24`] })))[1]);
+    const leanRuleMs = await median(5, async () => (await time(() => lean.replaceChain(ref, tenantChain(8, ++k))))[1]);
     // The single-command alternatives, run against the same 10,000-rule / 100,000-prefix ruleset.
     const naiveElementMs = await median(5, async () => (await time(() => nftIn(cairnNs, ['add', 'element', 'ip', 'bench', 'blocklist', `{ 10.254.${k++}.0/24 }`])))[1]);
     const handle = /accept comment "t0-r0" # handle (\d+)/.exec((await cairnNs.exec('nft', ['-a', 'list', 'chain', 'ip', 'bench', 'tenant_0'])).stdout)?.[1];
@@ -210,12 +215,14 @@ async function main(): Promise<void> {
           ['apply the same policy again (no-op, fingerprint)', ms(sameMs), '—', '—'],
           ['change one list entry', ms(listChangeMs), `${ms(naiveElementMs)} (one \`nft add element\`)`, `${(naiveElementMs / listChangeMs).toFixed(2)}×`],
           ['change one rule (Cairn: re-write its 100-rule chain)', ms(ruleChangeMs), `${ms(naiveRuleMs)} (one \`nft replace rule\`)`, `${(naiveRuleMs / ruleChangeMs).toFixed(2)}×`],
+          ['change one list entry, no read-back (`verifyIncremental: false`)', ms(leanListMs), ms(naiveElementMs), `${(naiveElementMs / leanListMs).toFixed(2)}×`],
+          ['change one rule, no read-back (`verifyIncremental: false`)', ms(leanRuleMs), ms(naiveRuleMs), `${(naiveRuleMs / leanRuleMs).toFixed(2)}×`],
         ],
       ),
       '',
-      `Goals: ≥ 50× faster than the naive approach — **${(naiveTotal / firstMs).toFixed(0)}×, ${naiveTotal / firstMs >= 50 ? 'met' : 'not met'}**; under 2 s in total — **${ms(firstMs)}, ${firstMs < 2000 ? 'met' : 'not met'}**; one change under 200 ms — **${ms(listChangeMs)} (list entry) / ${ms(ruleChangeMs)} (rule), ${Math.max(listChangeMs, ruleChangeMs) < 200 ? 'met' : 'not met'}** (medians of 5).`,
+      `Goals: ≥ 50× faster than the naive approach — **${(naiveTotal / firstMs).toFixed(0)}×, ${naiveTotal / firstMs >= 50 ? 'met' : 'not met'}**; under 2 s in total — **${ms(firstMs)}, ${firstMs < 2000 ? 'met' : 'not met'}**; one change under 200 ms — **${ms(listChangeMs)} (list entry) / ${ms(ruleChangeMs)} (rule) verified, ${ms(leanListMs)} / ${ms(leanRuleMs)} without read-back: ${leanRuleMs < 200 ? 'met for a rule' : 'not met for a rule'}, ${leanListMs < 200 ? 'met for a list entry' : 'not met for a list entry'}** (medians of 5).`,
       '',
-      `Where the time goes: nft 1.0.6 itself needs ${ms(naiveElementMs)} for a single \`nft add element\` and ${ms(naiveRuleMs)} for a single \`nft replace rule\` against this ruleset, because every command that touches the table makes it fetch and check the whole 100,000-element interval set and the 10,000 rules in userspace. Cairn's change runs one such transaction (element or chain change plus the fingerprint update, no separate \`nft -c\`) and then one read-back (\`nft -j -t list ruleset\`, the same fetch again) to verify, so it costs about two single nft commands; the full apply runs \`nft -c\` and \`nft -f\` on the 7 MB JSON batch plus two read-backs. The 200 ms goal is out of reach for any tool driving nft 1.0.6 at this size.`,
+      `Where the time goes: nft 1.0.6 itself needs ${ms(naiveElementMs)} for a single \`nft add element\` and ${ms(naiveRuleMs)} for a single \`nft replace rule\` against this ruleset, because every command that touches the table makes it fetch and check the whole 100,000-element interval set and the 10,000 rules in userspace. Cairn's change runs one transaction (element or chain change plus the fingerprint update, no separate \`nft -c\`) and then, unless disabled, one read-back (\`nft -j -t list ruleset\`) to verify. A JSON batch that flushes and refills a chain does not make nft fetch the set, so a rule change is cheap; adding a single element to a 100,000-prefix interval set costs nft 1.0.6 about a second whoever sends it (it fetches and checks the whole set in userspace), so the 200 ms goal for a list entry is out of reach with nft 1.0.6 at this size (splitting large lists into several sets would be the way; not done). The full apply runs \`nft -c\` and \`nft -f\` on the 7 MB JSON batch plus two read-backs.`,
       '',
       `On a router-sized ruleset (the OOB site-router preset: 2 tables, 4 chains, 10 address lists) the same operations take ${ms(smallListMs)} (one list entry) and ${ms(smallRuleMs)} (one chain rewritten), against ${ms(smallNaiveMs)} for one plain \`nft add element\` (medians of 5).`,
       '',

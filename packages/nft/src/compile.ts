@@ -119,9 +119,9 @@ export function tableFingerprint(parts: ReadonlyMap<string, string>): string {
   return digest([...parts]);
 }
 
-export function listPart(table: Pick<Table, 'family' | 'name'>, list: AddressList): { commands: JsonObject[]; digest: string } {
+/** A list's commands and digest; `elements` may be passed when already computed (they are the costly part). */
+export function listPart(table: Pick<Table, 'family' | 'name'>, list: AddressList, elements: JsonValue[] = listElements(list)): { commands: JsonObject[]; digest: string } {
   const commands = [setCommand(table, list)];
-  const elements = listElements(list);
   if (elements.length > 0) commands.push(elementCommand(table, list.name, 'add', elements));
   return { commands, digest: digest(commands) };
 }

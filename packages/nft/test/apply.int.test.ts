@@ -196,6 +196,14 @@ describe('Firewall against nft 1.0.6', () => {
     expect(await firewallIn(router).apply(updated)).toMatchObject({ replaced: [], unchanged: ['ip6 oob_filter', 'ip oob_filter'] });
     expect(await nft(router, 'list', 'ruleset')).toBe(before);
 
+    // Without the read-back, the same change lands the same way (a later full apply agrees).
+    const lean = firewallIn(router, { verifyIncremental: false });
+    await lean.apply(updated);
+    await lean.updateAddressList({ family: 'ip6', name: 'oob_filter' }, 'monitoring', { add: ['2001:db8:100:1::/64'] });
+    const leanPolicy: FirewallPolicy = { tables: [{ ...updated.tables[0]!, addressLists: updated.tables[0]!.addressLists!.map((l) => (l.name === 'monitoring' ? { ...l, elements: [...l.elements, '2001:db8:100:1::/64'] } : l)) }, updated.tables[1]!] };
+    expect(await firewallIn(router).apply(leanPolicy)).toMatchObject({ unchanged: ['ip6 oob_filter', 'ip oob_filter'] });
+    await firewall.apply(updated);
+
     const bad: Chain = { ...newForward, rules: [{ id: 'bad-port', match: [{ kind: 'port', protocol: 'udp', direction: 'source', ports: [99999] }], then: [{ kind: 'drop' }] }] };
     await expect(firewall.replaceChain({ family: 'ip', name: 'oob_filter' }, bad)).rejects.toThrow(/rule "bad-port" \(chain forward, rule #0\) of table ip oob_filter: Error: Service out of range/);
     expect(await nft(router, 'list', 'ruleset')).toBe(before);

@@ -4,10 +4,10 @@ import { type AddressInfo, type Server, connect, createServer } from 'node:net';
 import { type Socket as UdpSocket, createSocket } from 'node:dgram';
 import pino from 'pino';
 import type { Namespace } from '@cairn/harness';
-import { Firewall, nftBinary } from '../src/index.js';
+import { Firewall, type FirewallOptions, nftBinary } from '../src/index.js';
 
-export function firewallIn(ns: Namespace): Firewall {
-  return new Firewall({ logger: pino({ level: 'silent' }), runner: nftBinary({ netns: ns.name }) });
+export function firewallIn(ns: Namespace, options: Omit<FirewallOptions, 'logger' | 'runner'> = {}): Firewall {
+  return new Firewall({ logger: pino({ level: 'silent' }), runner: nftBinary({ netns: ns.name }), ...options });
 }
 
 /** `nft <args>` in the namespace, stdout. */
