@@ -212,7 +212,7 @@ export class RibManager {
     this.clearAdjOut(peer);
     const changes: BestPathChange[] = [];
     if (options.gracefulRestart) this.markStale(id);
-    else peer.adjIn.forEach((_path, prefix) => this.withdrawFromPeer(peer, prefix, changes));
+    else this.forEachReceived(peer, (prefix) => this.withdrawFromPeer(peer, prefix, changes));
     return changes;
   }
 
@@ -220,7 +220,7 @@ export class RibManager {
   markStale(id: string, afis: Afi[] = [AFI.IPV4, AFI.IPV6]): void {
     const peer = this.peer(id);
     peer.stale ??= new PrefixMap<true>();
-    for (const afi of afis) peer.adjIn.forEach((_path, prefix) => peer.stale!.set(prefix, true), afi);
+    for (const afi of afis) this.forEachReceived(peer, (prefix) => peer.stale!.set(prefix, true), afi);
   }
 
   /** RFC 4724 §4.2: withdraws the peer's routes still stale (End-of-RIB received, or restart/stale timer expired). */
@@ -265,7 +265,7 @@ export class RibManager {
     const limit = peer.config.maxPrefixes;
     if (limit !== undefined) {
       for (const afi of [AFI.IPV4, AFI.IPV6] as Afi[]) {
-        const accepted = peer.adjIn.size(afi) - peer.rejected[afi];
+        const accepted = peer.accepted[afi];
         if (accepted > limit) {
           result.maxPrefixExceeded = { afi, safi: SAFI.UNICAST, limit, accepted, notification: { code: 6, subcode: 1 } };
           this.logger?.warn({ peer: id, afi, limit, accepted }, 'maximum number of prefixes reached (RFC 4486 Cease subcode 1)');
@@ -316,34 +316,47 @@ export class RibManager {
   /** Sets one Adj-RIB-In entry (null: received, not accepted) and updates the Loc-RIB. */
   private installFromPeer(peer: RibPeer, prefix: Prefix, route: RouteAttributes | null, changes: BestPathChange[]): void {
     peer.stale?.delete(prefix);
-    const old = peer.adjIn.get(prefix);
+    const entry = this.loc.get(prefix);
+    const old = candidateOf(entry, peer);
+    if (route === null) {
+      peer.rejectedIn.set(prefix, true);
+      if (!old) return;
+      peer.accepted[prefix.afi]--;
+      this.updateLocRib(prefix, entry, peer, undefined, changes);
+      this.store.release(old);
+      return;
+    }
     if (old === route) return;
-    if (route) this.store.retain(route);
-    else peer.rejected[prefix.afi]++;
-    peer.adjIn.set(prefix, route);
-    if (old === null) peer.rejected[prefix.afi]--;
-    if (old || route) this.updateLocRib(prefix, peer, route ?? undefined, changes);
+    peer.rejectedIn.delete(prefix);
+    this.store.retain(route);
+    if (!old) peer.accepted[prefix.afi]++;
+    this.updateLocRib(prefix, entry, peer, route, changes);
     if (old) this.store.release(old);
   }
 
   private withdrawFromPeer(peer: RibPeer, prefix: Prefix, changes: BestPathChange[]): void {
-    const old = peer.adjIn.get(prefix);
-    if (old === undefined) return;
-    peer.adjIn.delete(prefix);
     peer.stale?.delete(prefix);
-    if (old === null) {
-      peer.rejected[prefix.afi]--;
-      return;
-    }
-    this.updateLocRib(prefix, peer, undefined, changes);
+    if (peer.rejectedIn.delete(prefix)) return;
+    const entry = this.loc.get(prefix);
+    const old = candidateOf(entry, peer);
+    if (!old) return;
+    peer.accepted[prefix.afi]--;
+    this.updateLocRib(prefix, entry, peer, undefined, changes);
     this.store.release(old);
+  }
+
+  /** Visits every prefix the peer sent (accepted or not), of one family or both. The visit may withdraw it. */
+  private forEachReceived(peer: RibPeer, visit: (prefix: Prefix) => void, afi?: Afi): void {
+    this.loc.forEach((entry, prefix) => {
+      if (candidateOf(entry, peer)) visit(prefix);
+    }, afi);
+    peer.rejectedIn.forEach((_true, prefix) => visit(prefix), afi);
   }
 
   // ---- Loc-RIB and the decision process ------------------------------------------------------
 
   /** Replaces `source`'s candidate for `prefix` with `path` (or removes it) and re-runs the decision. */
-  private updateLocRib(prefix: Prefix, source: RibPeer, path: RouteAttributes | undefined, changes: BestPathChange[]): void {
-    const entry = this.loc.get(prefix);
+  private updateLocRib(prefix: Prefix, entry: LocEntry | undefined, source: RibPeer, path: RouteAttributes | undefined, changes: BestPathChange[]): void {
     let previous: RouteAttributes | undefined;
     let previousMulti: RouteAttributes[] | undefined;
     let paths: RouteAttributes[];
@@ -394,7 +407,7 @@ export class RibManager {
       const any = entry instanceof RouteAttributes ? entry : (entry.best ?? entry.paths[0]);
       if (any) entries.push([prefix, any]);
     });
-    for (const [prefix, path] of entries) this.updateLocRib(prefix, path.source as RibPeer, path, changes);
+    for (const [prefix, path] of entries) this.updateLocRib(prefix, this.loc.get(prefix), path.source as RibPeer, path, changes);
     return changes;
   }
 
@@ -436,9 +449,8 @@ export class RibManager {
 
   counts(id: string, afi?: Afi): PrefixCounts {
     const peer = id === LOCAL_PEER_ID ? this.local : this.peer(id);
-    const rejected = afi === undefined ? peer.rejected[AFI.IPV4] + peer.rejected[AFI.IPV6] : peer.rejected[afi];
-    const received = peer.adjIn.size(afi);
-    return { received, accepted: received - rejected, advertised: peer.adjOut.size(afi) };
+    const accepted = afi === undefined ? peer.accepted[AFI.IPV4] + peer.accepted[AFI.IPV6] : peer.accepted[afi];
+    return { received: accepted + peer.rejectedIn.size(afi), accepted, advertised: peer.adjOut.size(afi) };
   }
 
   // ---- origination and aggregates ------------------------------------------------------------
@@ -483,7 +495,9 @@ export class RibManager {
 
   /** The prefixes this speaker originates (conditional aggregates included while active). */
   originated(): Prefix[] {
-    return this.local.adjIn.prefixes();
+    const out: Prefix[] = [];
+    this.forEachReceived(this.local, (prefix) => out.push(prefix));
+    return out;
   }
 
   private installLocal(prefix: Prefix, attributes: PathAttributes, changes: BestPathChange[]): void {
@@ -639,6 +653,14 @@ class ExportRun {
     }
     for (const work of this.memo.values()) for (const set of work.byTerm.values()) if (set) this.rib.release(set);
   }
+}
+
+/** The candidate `peer` contributes to a Loc-RIB entry: its accepted route for the prefix. */
+function candidateOf(entry: LocEntry | undefined, peer: RibPeer): RouteAttributes | undefined {
+  if (entry === undefined) return undefined;
+  if (entry instanceof RouteAttributes) return entry.source === peer ? entry : undefined;
+  for (const path of entry.paths) if (path.source === peer) return path;
+  return undefined;
 }
 
 function sameRoutes(a: RouteAttributes[], b: RouteAttributes[]): boolean {

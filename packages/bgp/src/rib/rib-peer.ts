@@ -46,10 +46,11 @@ export class RibPeer implements RouteSource {
   importPolicy: CompiledPolicy | undefined;
   exportPolicy: CompiledPolicy | undefined;
 
-  /** Adj-RIB-In after import policy: the interned route, or null for a route received but not accepted. */
-  readonly adjIn = new PrefixMap<RouteAttributes | null>();
-  /** Routes received but not accepted, per family (policy, RFC 8212, AS loop). */
-  readonly rejected = { [AFI.IPV4]: 0, [AFI.IPV6]: 0 } as Record<Afi, number>;
+  // The Adj-RIB-In is split for compactness: accepted routes live only as this peer's candidates in
+  // the Loc-RIB entries (RouteAttributes.source === this), counted here; routes received but not
+  // accepted (import policy, RFC 8212, AS loop) are remembered by prefix.
+  readonly accepted = { [AFI.IPV4]: 0, [AFI.IPV6]: 0 } as Record<Afi, number>;
+  readonly rejectedIn = new PrefixMap<true>();
   /** Adj-RIB-Out: what was last advertised to the peer. */
   readonly adjOut = new PrefixMap<RouteAttributes>();
   /** Prefixes whose best path changed since the last export to this peer. */
