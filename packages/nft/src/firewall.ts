@@ -192,14 +192,23 @@ export class Firewall {
 
   private async replaceChainNow(ref: TableRef, chain: Chain): Promise<void> {
     const { table, state: compiled } = this.appliedTable(ref);
-    const exists = table.chains.some((c) => c.name === chain.name);
+    const previous = table.chains.find((c) => c.name === chain.name);
+    const exists = previous !== undefined;
     const nextTable: Table = { ...table, chains: exists ? table.chains.map((c) => (c.name === chain.name ? chain : c)) : [...table.chains, chain] };
     validatePolicy({ tables: [nextTable] }, { elements: false });
     const key = compiled.key;
     const batch: Batch = { document: { nftables: [{ metainfo: { json_schema_version: 1 } }] }, origins: [undefined] };
     const chainOrigin: Origin = { kind: 'chain', table: key, chain: chain.name };
-    this.push(batch, chainCommand(table, chain), chainOrigin);
-    this.push(batch, { flush: { chain: { family: table.family, table: table.name, name: chain.name } } }, chainOrigin);
+    const chainRef = { family: table.family, table: table.name, name: chain.name };
+    if (previous && !sameBase(previous.base, chain.base)) {
+      // A chain cannot be re-hooked in place: empty it, delete it, add it anew (same transaction).
+      this.push(batch, { flush: { chain: chainRef } }, chainOrigin);
+      this.push(batch, { delete: { chain: chainRef } }, chainOrigin);
+      this.push(batch, chainCommand(table, chain), chainOrigin);
+    } else {
+      this.push(batch, chainCommand(table, chain), chainOrigin);
+      this.push(batch, { flush: { chain: chainRef } }, chainOrigin);
+    }
     const part = chainPart(table, chain);
     part.commands.forEach((command, i) => this.push(batch, command, part.origins[i]));
     const parts = new Map(compiled.parts);

@@ -207,20 +207,30 @@ describe('Firewall against nft 1.0.6', () => {
     const bad: Chain = { ...newForward, rules: [{ id: 'bad-port', match: [{ kind: 'port', protocol: 'udp', direction: 'source', ports: [99999] }], then: [{ kind: 'drop' }] }] };
     await expect(firewall.replaceChain({ family: 'ip', name: 'oob_filter' }, bad)).rejects.toThrow(/rule "bad-port" \(chain forward, rule #0\) of table ip oob_filter: Error: Service out of range/);
     expect(await nft(router, 'list', 'ruleset')).toBe(before);
+    // A chain whose hook changes is re-created in the same transaction.
+    const rehooked: Chain = { ...newForward, base: { type: 'filter', hook: 'forward', priority: 10, policy: 'accept' } };
+    await firewall.replaceChain({ family: 'ip', name: 'oob_filter' }, rehooked);
+    expect(await nft(router, 'list', 'chain', 'ip', 'oob_filter', 'forward')).toMatch(/type filter hook forward priority filter \+ 10; policy accept;/);
+    await firewall.replaceChain({ family: 'ip', name: 'oob_filter' }, newForward);
     await foreignSurvives();
   });
 
   it('repairs a table someone edited by hand: the next apply notices the drift and rewrites the table', async () => {
     const firewall = firewallIn(router);
     await firewall.apply(oob);
-    const clean = await nft(router, 'list', 'table', 'ip', 'oob_filter');
+    const clean = { chains: {} as Record<string, string> };
+    for (const chain of ['input', 'forward', 'cairn_fingerprint']) clean.chains[chain] = await nft(router, 'list', 'chain', 'ip', 'oob_filter', chain);
     await router.exec('nft', ['insert', 'rule', 'ip', 'oob_filter', 'forward', 'tcp', 'dport', '6666', 'accept']);
     await router.exec('nft', ['add', 'chain', 'ip', 'oob_filter', 'intruder']);
     expect(await nft(router, 'list', 'table', 'ip', 'oob_filter')).toContain('tcp dport 6666 accept');
     const result = await firewallIn(router).apply(oob);
     expect(result).toMatchObject({ replaced: ['ip oob_filter'], unchanged: ['ip6 oob_filter'] });
+    // Chains are compared one by one: a re-created chain is listed in creation order.
     const strip = (text: string) => text.replace(/counter packets \d+ bytes \d+/g, 'counter');
-    expect(strip(await nft(router, 'list', 'table', 'ip', 'oob_filter'))).toBe(strip(clean));
+    expect(await nft(router, 'list', 'table', 'ip', 'oob_filter')).not.toMatch(/6666|intruder/);
+    for (const chain of ['input', 'forward', 'cairn_fingerprint']) {
+      expect(strip(await nft(router, 'list', 'chain', 'ip', 'oob_filter', chain))).toBe(strip(clean.chains[chain]!));
+    }
   });
 
   it('runs concurrent calls one after the other, in call order', async () => {
