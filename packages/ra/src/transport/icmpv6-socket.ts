@@ -56,11 +56,21 @@ function int(value: number): Buffer {
   return b;
 }
 
+// Parsed destinations: ff02::1 and a few solicitors' addresses are sent to over and over, and parsing
+// text addresses is the most expensive step of a send. Bounded: cleared when it grows past 1024.
+const destinationBytes = new Map<string, Uint8Array>();
+
 /** struct sockaddr_in6 for `address` with the interface as scope id (needed for link-local destinations). */
 export function sockaddrIn6(address: string, ifindex: number): Buffer {
+  let bytes = destinationBytes.get(address);
+  if (!bytes) {
+    if (destinationBytes.size >= 1024) destinationBytes.clear();
+    bytes = ipv6ToBytes(address);
+    destinationBytes.set(address, bytes);
+  }
   const b = Buffer.alloc(SOCKADDR_IN6);
   b.writeUInt16LE(AF_INET6, 0);
-  b.set(ipv6ToBytes(address), 8);
+  b.set(bytes, 8);
   b.writeUInt32LE(ifindex, 24);
   return b;
 }
