@@ -127,9 +127,26 @@ export class BfdUdpTransport {
     const destination = scoped ? `${path.peer}%${interfaceIndex(path.interface!, this.options.netns)}` : path.peer;
     const port = this.port;
     const bound = socket;
+    // close() waits for queued sends, so the AdminDown sent when a session is removed goes out (§6.8.16).
+    let pending = 0;
+    let closing = false;
+    const closeIfIdle = () => {
+      if (closing && pending === 0) bound.close();
+    };
     return {
-      send: (bytes) => bound.send(bytes, port, destination),
-      close: () => bound.close(),
+      send: (bytes) => {
+        if (closing) return;
+        pending++;
+        bound.send(bytes, port, destination, (error) => {
+          if (error) this.options.logger.debug({ err: error, peer: path.peer }, 'BFD send failed');
+          pending--;
+          closeIfIdle();
+        });
+      },
+      close: () => {
+        closing = true;
+        closeIfIdle();
+      },
     };
   }
 

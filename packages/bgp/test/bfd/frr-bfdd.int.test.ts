@@ -196,4 +196,16 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
     expect(down.diagnostic).toBe('neighbor signaled session down');
     await waitFor(allUp, { what: 'all sessions Up again', timeoutMs: 30_000 });
   });
+
+  it('tells FRR when a session is removed: AdminDown takes FRR Down with diagnostic 3 at once (§6.8.16)', async () => {
+    await waitFor(allUp, { what: 'all sessions Up', timeoutMs: 30_000 });
+    bfd.removePeer({ peer: '10.55.0.1' });
+    expect(bfd.state({ peer: '10.55.0.1' })).toBeUndefined();
+    // Well inside FRR's 900 ms detection time, so this is the AdminDown and not a timeout.
+    const down = await waitFor(async () => {
+      const row = await frrPeer('10.55.0.2');
+      return row?.status === 'down' && row;
+    }, { what: 'FRR session to 10.55.0.2 Down', timeoutMs: 10_000, intervalMs: 50 });
+    expect(down.diagnostic).toBe('neighbor signaled session down');
+  });
 });
