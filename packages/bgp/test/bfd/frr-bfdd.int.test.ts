@@ -118,9 +118,15 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
 
   it('goes Down on both sides by detection timeout under 100 % loss and comes back Up when it is lifted', async () => {
     await waitFor(allUp, { what: 'all sessions Up', timeoutMs: 30_000 });
+    // A liveness watcher (what BgpSpeaker uses) attached to an Up session hears 'up' at once, then 'down'.
+    const heard: string[] = [];
+    const stop = bfd.watch({ peer: '10.55.0.1' }, (state, reason) => heard.push(`${state}: ${reason}`));
+    await waitFor(() => heard.length === 1, { what: 'the watcher to hear up' });
     const cutAt = performance.now();
     await Promise.all([cairnNs.sh(LOSS), frrNs.sh(LOSS)]);
     await waitFor(allDown, { what: 'every session Down on both sides', timeoutMs: 10_000, intervalMs: 50 });
+    expect(heard).toEqual(['up: BFD session up', 'down: BFD session down: control detection time expired']);
+    stop();
     for (const { peer, seenByFrr } of PEERS) {
       const down = changes.find((c) => c.path.peer === peer && c.to === 'down' && c.at >= cutAt);
       expect(down?.diagnostic).toBe('control detection time expired');
@@ -143,13 +149,21 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
 
   it('follows FRR `shutdown` (AdminDown, diagnostic 3) and `no shutdown`', async () => {
     await waitFor(allUp, { what: 'all sessions Up', timeoutMs: 30_000 });
+    const heard: string[] = [];
+    const stop = bfd.watch({ peer: '10.55.0.1' }, (state) => heard.push(state));
+    await waitFor(() => heard.length === 1, { what: 'the watcher to hear up' });
     await frr.vtysh('configure terminal', 'bfd', 'peer 10.55.0.2 local-address 10.55.0.1', 'shutdown');
     await waitFor(() => bfd.state({ peer: '10.55.0.1' }) === 'down', { what: 'Cairn session to 10.55.0.1 Down after FRR shutdown' });
+    // RFC 5882 §3.2: the remote system's AdminDown is not a failure; BGP must not be torn down for it.
+    expect(heard).toEqual(['up']);
     const row = bfd.bfdPeersSnapshot().find((p) => p.peer === '10.55.0.1')!;
     // FRR 8.4 sends AdminDown with diagnostic 0, so only our own diagnostic says why.
     expect(row.diagnostic).toBe('neighbor signaled session down');
     await frr.vtysh('configure terminal', 'bfd', 'peer 10.55.0.2 local-address 10.55.0.1', 'no shutdown');
     await waitFor(allUp, { what: 'all sessions Up after no shutdown', timeoutMs: 30_000 });
+    await waitFor(() => heard.length === 2, { what: 'the watcher to hear up again' });
+    expect(heard).toEqual(['up', 'up']);
+    stop();
   });
 
   it('ignores a control packet that arrives with TTL 254 and obeys the same packet with TTL 255 (RFC 5881 §5, GTSM)', async () => {
