@@ -146,6 +146,19 @@ describe('RaAdvertiser against the kernel’s SLAAC, rdisc6 and tshark', () => {
     expect(advertiser.interfaceState('eth0')!.initialRemaining).toBe(2);
   });
 
+
+  it('follows a link-local address change through netlink: the client learns the new router address', async () => {
+    await router.sh(`ip addr add fe80::cafe/64 dev eth0 nodad && ip addr del ${routerLinkLocal}/64 dev eth0`);
+    const [route] = await waitFor(async () => {
+      const found = (await routes(client, 'default')).filter((r) => r.gateway === 'fe80::cafe');
+      return found.length > 0 && found;
+    }, { what: 'a default route via the new link-local address fe80::cafe', timeoutMs: 20_000 });
+    expect(route).toMatchObject({ dev: 'eth0', protocol: 'ra' });
+    // The route via the vanished address stays until its lifetime ends (no final RA can come from an
+    // address that is gone; hosts' NUD would skip it). Remove it so the next test sees one router.
+    await client.sh(`ip -6 route del default via ${routerLinkLocal} dev eth0`);
+  });
+
   it('after Cairn stops, the client’s default route is gone within a second (final RA, lifetime 0)', async () => {
     await waitFor(async () => (await routes(client, 'default')).length > 0, { what: 'the default route back' });
     const stopped = Date.now();
