@@ -12,7 +12,7 @@ const PEER = { v4: '10.200.0.1', v6: 'fc00:2024:9:7::1' };
 const STRANGER = { v4: '10.200.0.2', v6: 'fc00:2024:9:7::2' };
 const VR = { v4: '10.200.0.101', v6: 'fc00:2024:9:7::101' };
 const GUEST = { v4: '202.38.80.18', v6: '2a02:1810:248b:3b0a::18' };
-const TIER = { v4: '202.38.80.34' };
+const TIER = { v4: '202.38.80.34', v6: '2a02:1810:248b:3b0b::34' };
 
 describe('CloudStack routed-mode preset with real traffic', () => {
   const lab = Lab.create('nft-cloudstack');
@@ -29,10 +29,10 @@ describe('CloudStack routed-mode preset with real traffic', () => {
     [upstream, vr, guest, tier] = [await lab.namespace('upstream'), await lab.namespace('vr'), await lab.namespace('guest'), await lab.namespace('tier')];
     await lab.link(upstream, 'eth1', vr, 'eth0', { a: [`${PEER.v4}/24`, `${STRANGER.v4}/24`, `${PEER.v6}/64`, `${STRANGER.v6}/64`], b: [`${VR.v4}/24`, `${VR.v6}/64`] });
     await lab.link(vr, 'eth1', guest, 'eth0', { a: ['202.38.80.17/28', '2a02:1810:248b:3b0a::1/64'], b: [`${GUEST.v4}/28`, `${GUEST.v6}/64`] });
-    await lab.link(vr, 'eth2', tier, 'eth0', { a: ['202.38.80.33/28'], b: [`${TIER.v4}/28`] });
+    await lab.link(vr, 'eth2', tier, 'eth0', { a: ['202.38.80.33/28', '2a02:1810:248b:3b0b::1/64'], b: [`${TIER.v4}/28`, `${TIER.v6}/64`] });
     await upstream.sh(`ip route add 202.38.80.0/24 via ${VR.v4} && ip -6 route add 2a02:1810:248b::/48 via ${VR.v6}`);
     await guest.sh('ip route add default via 202.38.80.17 && ip -6 route add default via 2a02:1810:248b:3b0a::1');
-    await tier.sh('ip route add default via 202.38.80.33');
+    await tier.sh('ip route add default via 202.38.80.33 && ip -6 route add default via 2a02:1810:248b:3b0b::1');
     await firewallIn(vr).apply(cloudStackRoutedPolicy({ ...REFERENCE_CLOUDSTACK_INPUT, blocked: { reject: 'admin-prohibited' } }));
     servers.push(
       await tcpServer(guest, '0.0.0.0', 22),
@@ -46,6 +46,8 @@ describe('CloudStack routed-mode preset with real traffic', () => {
       await udpEcho(vr, '0.0.0.0', 3784),
       await tcpServer(tier, '0.0.0.0', 22),
       await tcpServer(tier, '0.0.0.0', 80),
+      await tcpServer(tier, '::', 443),
+      await tcpServer(tier, '::', 80),
     );
   });
 
@@ -79,5 +81,18 @@ describe('CloudStack routed-mode preset with real traffic', () => {
   it('VPC tier ACL (ip4_acl eth2_ingress_policy): ACL item 1 admits SSH, the implicit deny rejects HTTP', async () => {
     expect(await tcpProbe(upstream, TIER.v4, 22, { localAddress: STRANGER.v4 })).toBe('connected');
     expect(await tcpProbe(upstream, TIER.v4, 80, { localAddress: STRANGER.v4 })).toBe('EHOSTUNREACH');
+  });
+
+  it('VPC tier ACL (ip6_acl eth2_ingress_policy): the IPv6 ACL admits HTTPS and rejects HTTP with ICMPv6 admin-prohibited', async () => {
+    expect(await tcpProbe(upstream, TIER.v6, 443, { localAddress: STRANGER.v6 })).toBe('connected');
+    expect(await tcpProbe(upstream, TIER.v6, 80, { localAddress: STRANGER.v6 })).toBe('EACCES');
+  });
+  // Last: it switches the VR to its default behaviour.
+  it('with the VR default (drop), denied traffic vanishes silently; switching is an in-place update', async () => {
+    const result = await firewallIn(vr).apply(cloudStackRoutedPolicy(REFERENCE_CLOUDSTACK_INPUT));
+    expect(result.replaced).toEqual([]);
+    expect(result.updated).toEqual(['ip ip4_firewall', 'ip6 ip6_firewall', 'ip ip4_acl', 'ip6 ip6_acl']);
+    expect(await tcpProbe(upstream, GUEST.v4, 23, { localAddress: STRANGER.v4, timeoutMs: 3000 })).toBe('timeout');
+    expect(await tcpProbe(upstream, GUEST.v4, 22, { localAddress: STRANGER.v4 })).toBe('connected');
   });
 });
