@@ -87,6 +87,7 @@ describe('CloudStack routed-mode preset with real traffic', () => {
     expect(await tcpProbe(upstream, TIER.v6, 443, { localAddress: STRANGER.v6 })).toBe('connected');
     expect(await tcpProbe(upstream, TIER.v6, 80, { localAddress: STRANGER.v6 })).toBe('EACCES');
   });
+
   // Last: it switches the VR to its default behaviour.
   it('with the VR default (drop), denied traffic vanishes silently; switching is an in-place update', async () => {
     const result = await firewallIn(vr).apply(cloudStackRoutedPolicy(REFERENCE_CLOUDSTACK_INPUT));
