@@ -17,7 +17,7 @@ import { decodeMessage, encodeMessage } from '../wire/message.js';
 import { AFI, DEFAULT_CODEC_CONTEXT, SAFI, type Afi, type BgpMessage, type CodecContext, type OpenMessage, type UpdateMessage } from '../wire/types.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_FAMILIES, type FamilyName, type PeerConfig } from './config.js';
-import { buildOpen, checkPeerOpen, gracefulRestartOf, negotiatedFamilies } from './open.js';
+import { buildOpen, checkPeerOpen, gracefulRestartOf, negotiatedFamilies, supportsRouteRefresh } from './open.js';
 
 /** What a session needs from the speaker that owns it. */
 export interface SessionHost {
@@ -548,6 +548,14 @@ export class PeerSession {
         data,
       });
     }
+  }
+
+  /** Asks the peer to send its routes again (RFC 2918), e.g. after the import policy changed. */
+  requestRouteRefresh(): boolean {
+    const conn = this.primary;
+    if (conn.fsm.state !== 'Established' || !conn.peerOpen || !supportsRouteRefresh(conn.peerOpen)) return false;
+    this.write(conn, [...conn.families].map((afi) => encodeMessage({ type: 5, afi, subtype: 0, safi: SAFI.UNICAST }, conn.encodeCtx)));
+    return true;
   }
 
   /** Sends what the RIB says this peer should now get (families not negotiated are left out). */

@@ -181,10 +181,14 @@ export class BgpSpeaker {
     const before = session.config;
     this.transport.setPeer(this.transportPeer(next));
     if (before.importPolicy !== next.importPolicy || before.exportPolicy !== next.exportPolicy) {
-      this.rib.setPolicies(session.id, {
+      const { routeRefreshNeeded } = this.rib.setPolicies(session.id, {
         ...(next.importPolicy ? { importPolicy: next.importPolicy } : {}),
         ...(next.exportPolicy ? { exportPolicy: next.exportPolicy } : {}),
       });
+      // The Adj-RIB-In holds routes after import policy: a new one needs the peer's routes again.
+      if (routeRefreshNeeded && !session.requestRouteRefresh()) {
+        this.logger.warn({ peer: session.id }, 'import policy changed but the peer does not support ROUTE-REFRESH: reset the session to apply it');
+      }
       this.scheduleFlush();
     }
     const sessionKeys: (keyof PeerConfig)[] = ['remoteAs', 'localAddress', 'port', 'password', 'ttlSecurityHops', 'passive', 'holdTime', 'keepaliveTime', 'families', 'nextHopIpv4', 'nextHopIpv6', 'gracefulRestart'];

@@ -118,6 +118,19 @@ describe('BgpSpeaker against FRR 8.4 (reference scenario)', () => {
     expect(await frrPaths(frr, 'ipv4', '202.38.80.16/28')).toHaveLength(1);
   });
 
+  it('asks FRR for its routes again (ROUTE-REFRESH) when the import policy changes, and applies the new policy', async () => {
+    const neighbor = async () =>
+      (await frr.json<Record<string, { messageStats?: { routeRefreshRecv?: number } }>>(`show bgp neighbors ${CAIRN_V4} json`))[CAIRN_V4]!.messageStats!;
+    const before = (await neighbor()).routeRefreshRecv ?? 0;
+    const peer = cairnPeers()[0]!;
+    speaker.updatePeer({ ...peer, importPolicy: { terms: [{ match: { family: 'ipv6' }, result: 'accept' }], defaultResult: 'reject' } });
+    await waitFor(async () => ((await neighbor()).routeRefreshRecv ?? 0) > before, { what: 'FRR to receive ROUTE-REFRESH' });
+    await waitFor(() => speaker.routes('0.0.0.0/0').every((r) => r.from !== UPSTREAM_V4), { what: 'the IPv4 default rejected by the new policy' });
+    speaker.updatePeer(peer);
+    await waitFor(() => speaker.routes('0.0.0.0/0').some((r) => r.from === UPSTREAM_V4), { what: 'the IPv4 default accepted again after a second refresh' });
+    expect(speaker.peerState(UPSTREAM_V4)).toBe('Established');
+  });
+
   it('detects a frozen FRR (SIGSTOP) by hold timer expiry, and recovers after SIGCONT', async () => {
     frr.signal('bgpd', 'SIGSTOP');
     try {
