@@ -59,6 +59,10 @@ export const BFD_VERSION = 1;
 export const BFD_HEADER_LENGTH = 24;
 /** RFC 5881 §4: single-hop control packets go to UDP port 3784. */
 export const BFD_SINGLE_HOP_PORT = 3784;
+/** RFC 5883 §5: multihop control packets go to UDP port 4784. */
+export const BFD_MULTIHOP_PORT = 4784;
+/** Lowest TTL accepted on multihop sessions by default (FRR's `minimum-ttl` default, RFC 5883 §5 leaves it to configuration). */
+export const BFD_MULTIHOP_MIN_TTL = 254;
 /** RFC 5881 §4: the source port MUST be in the range 49152 through 65535. */
 export const BFD_SOURCE_PORT_MIN = 49152;
 export const BFD_SOURCE_PORT_MAX = 65535;

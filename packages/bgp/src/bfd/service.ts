@@ -1,4 +1,4 @@
-// BfdService: runs BFD sessions over the RFC 5881 UDP transport, with real timers, and serves as the
+// BfdService: runs BFD sessions over the RFC 5881 (single hop) and RFC 5883 (multihop) UDP transport, with real timers, and serves as the
 // LivenessSource of BGP peers (RFC 5882). The protocol itself is the pure state machine in session.ts;
 // this file only turns datagrams and time into its events and carries out its actions.
 import { isIPv6 } from 'node:net';
@@ -42,8 +42,8 @@ export interface BfdServiceOptions {
   random?: () => number;
   /** Timers for sessions created through watch() (the BGP `bfd` knob). */
   defaults?: BfdTimers;
-  /** UDP port (default 3784). */
-  port?: number;
+  /** Lowest TTL / hop limit accepted on multihop sessions (RFC 5883 §5; default 254 like FRR). */
+  multihopMinimumTtl?: number;
   /** Network namespace (a name under /run/netns) to open the sockets in; default: the thread's. */
   netns?: string;
 }
@@ -81,11 +81,15 @@ function canonical(address: string): string {
   return isIPv6(bare) ? IPv6.fromString(bare).toString() : bare;
 }
 
-function pathKey(peer: string, ifname: string | undefined): string {
-  return `${canonical(peer)}|${ifname ?? ''}`;
+function pathKey(peer: string, ifname: string | undefined, multihop = false): string {
+  return `${canonical(peer)}|${ifname ?? ''}|${multihop ? 'multihop' : ''}`;
 }
 
-/** Runs single-hop BFD sessions (one per peer and interface) and reports their liveness. */
+function keyOf(path: BfdPath): string {
+  return pathKey(path.peer, path.interface, path.multihop);
+}
+
+/** Runs BFD sessions (one per peer and interface, or per multihop peer) and reports their liveness. */
 export class BfdService implements LivenessSource {
   private readonly peers = new Map<string, Peer>();
   private readonly byDiscriminator = new Map<number, Peer>();
@@ -102,7 +106,7 @@ export class BfdService implements LivenessSource {
     this.random = options.random ?? Math.random;
     this.transport = new BfdUdpTransport({
       logger: this.log,
-      port: options.port,
+      ...(options.multihopMinimumTtl !== undefined ? { multihopMinimumTtl: options.multihopMinimumTtl } : {}),
       ...(options.netns ? { netns: options.netns } : {}),
       onDatagram: (bytes, source) => this.onDatagram(bytes, source),
     });
@@ -120,7 +124,7 @@ export class BfdService implements LivenessSource {
 
   /** Releases one addPeer(); the last release sends AdminDown (§6.8.16) and closes the session. */
   removePeer(path: BfdPath): void {
-    const peer = this.peers.get(pathKey(path.peer, path.interface));
+    const peer = this.peers.get(keyOf(path));
     if (peer) this.release(peer);
   }
 
@@ -155,7 +159,7 @@ export class BfdService implements LivenessSource {
 
   /** The state of the session on `path`, or undefined if there is none. */
   state(path: BfdPath): ReturnType<typeof bfdStatusOf> | undefined {
-    const peer = this.peers.get(pathKey(path.peer, path.interface));
+    const peer = this.peers.get(keyOf(path));
     return peer ? bfdStatusOf(peer.session.sessionState) : undefined;
   }
 
@@ -172,7 +176,7 @@ export class BfdService implements LivenessSource {
 
   /** Administratively disables (§6.8.16) or re-enables a session. */
   setAdminDown(path: BfdPath, down: boolean): void {
-    const peer = this.peers.get(pathKey(path.peer, path.interface));
+    const peer = this.peers.get(keyOf(path));
     if (!peer) throw new BfdConfigError(`no BFD session to ${path.peer}${path.interface ? ` on ${path.interface}` : ''}`);
     this.run(peer, { type: down ? 'admin-down' : 'admin-up' });
   }
@@ -186,13 +190,20 @@ export class BfdService implements LivenessSource {
   }
 
   private ensurePeer(config: BfdPeerConfig): Peer {
-    const key = pathKey(config.peer, config.interface);
+    const key = keyOf(config);
     const existing = this.peers.get(key);
     if (existing) return existing;
-    if (/^fe80:/i.test(config.peer) && !config.interface) {
-      throw new BfdConfigError(`BFD peer ${config.peer} is link-local: give the interface it is on`);
+    if (/^fe80:/i.test(config.peer) && (!config.interface || config.multihop)) {
+      throw new BfdConfigError(`BFD peer ${config.peer} is link-local: give the interface it is on (single hop only)`);
     }
-    const path: BfdPath = { peer: config.peer, ...(config.local ? { local: config.local } : {}), ...(config.interface ? { interface: config.interface } : {}) };
+    // RFC 5883 §3: a multihop session is identified by its address pair, so the local address is needed.
+    if (config.multihop && !config.local) throw new BfdConfigError(`BFD multihop peer ${config.peer} needs a local address`);
+    const path: BfdPath = {
+      peer: config.peer,
+      ...(config.local ? { local: config.local } : {}),
+      ...(config.interface ? { interface: config.interface } : {}),
+      ...(config.multihop ? { multihop: true } : {}),
+    };
     const session = createSession(
       {
         localDiscriminator: this.allocateDiscriminator(),
@@ -265,8 +276,14 @@ export class BfdService implements LivenessSource {
     const peer =
       packet.yourDiscriminator !== 0
         ? this.byDiscriminator.get(packet.yourDiscriminator)
-        : (this.peers.get(pathKey(source.address, source.interface)) ?? this.peers.get(pathKey(source.address, undefined)));
-    if (!peer || peer.closed || canonical(peer.path.peer) !== canonical(source.address) || (peer.path.interface && source.interface && peer.path.interface !== source.interface)) {
+        : (this.peers.get(pathKey(source.address, source.interface, source.multihop)) ?? this.peers.get(pathKey(source.address, undefined, source.multihop)));
+    if (
+      !peer ||
+      peer.closed ||
+      (peer.path.multihop ?? false) !== source.multihop ||
+      canonical(peer.path.peer) !== canonical(source.address) ||
+      (peer.path.interface && source.interface && peer.path.interface !== source.interface)
+    ) {
       this.received.unmatched++;
       this.log.debug({ from: source.address, interface: source.interface, yourDiscriminator: packet.yourDiscriminator }, 'BFD packet for no session');
       return;

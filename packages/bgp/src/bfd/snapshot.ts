@@ -5,7 +5,7 @@ import type { BfdSession } from './session.js';
 import type { BfdPath } from './udp-transport.js';
 
 export interface BfdPeerSnapshot {
-  multihop: false;
+  multihop: boolean;
   peer: string;
   local?: string;
   interface?: string;
@@ -52,7 +52,7 @@ const ms = (us: number) => Math.round(us / 1000);
 export function peerSnapshot(path: BfdPath, s: BfdSession, now: number, negotiatedTxUs: number, detectionUs: number): BfdPeerSnapshot {
   const since = Math.floor((now - s.lastStateChangeAt) / 1000);
   return {
-    multihop: false,
+    multihop: path.multihop ?? false,
     peer: path.peer,
     ...(path.local ? { local: path.local } : {}),
     ...(path.interface ? { interface: path.interface } : {}),

@@ -1,10 +1,10 @@
 // UDP sockets made through libc (koffi) and handed to Node's dgram, for what dgram does not offer:
 // creating them in another network namespace, SO_BINDTODEVICE before bind, and the RFC 5881 §5
-// TTL/hop-limit-255 check on receive.
+// minimum TTL / hop limit check on receive (255 for single hop).
 //
 // Checked on Linux 6.x: IP_MINTTL and IPV6_MINHOPCOUNT are honoured by TCP only, UDP ignores them, so
 // GTSM for BFD is a classic BPF socket filter that reads the TTL / hop limit from the network header
-// (SKF_NET_OFF) and drops anything that did not arrive with 255.
+// (SKF_NET_OFF) and drops anything that arrived with less.
 import { type Socket, createSocket } from 'node:dgram';
 import { closeSync, openSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
@@ -30,7 +30,7 @@ const SO_ATTACH_FILTER = 26;
 /** linux/filter.h: negative offsets address the network header in classic BPF loads. */
 const SKF_NET_OFF = -0x100000;
 const BPF_LD_B_ABS = 0x30;
-const BPF_JEQ_K = 0x15;
+const BPF_JGE_K = 0x35;
 const BPF_RET_K = 0x06;
 
 interface SocketCalls {
@@ -128,8 +128,8 @@ export interface UdpSocketSpec {
   device?: string;
   /** TTL / unicast hop limit of what the socket sends (libuv's setTTL only knows the family of sockets it bound itself). */
   sendTtl?: number;
-  /** Attach the TTL/hop-limit-255 filter before bind, so not one datagram slips through (RFC 5881 §5). */
-  ttl255Only?: boolean;
+  /** Attach the minimum TTL / hop limit filter before bind, so not one datagram slips through (RFC 5881 §5: 255). */
+  minimumTtl?: number;
   netns?: string;
 }
 
@@ -158,7 +158,7 @@ export async function openUdpSocket(spec: UdpSocketSpec): Promise<Socket> {
       const [level, name] = spec.family === 6 ? [IPPROTO_IPV6, IPV6_UNICAST_HOPS] : [IPPROTO_IP, IP_TTL];
       if (c.setInt(fd, level, name, Int32Array.of(spec.sendTtl), 4) !== 0) throw new BfdSocketError('setsockopt(IP_TTL / IPV6_UNICAST_HOPS)', koffi.errno(), '');
     }
-    if (spec.ttl255Only) requireTtl255(fd, spec.family);
+    if (spec.minimumTtl !== undefined) requireMinimumTtl(fd, spec.family, spec.minimumTtl);
     const address = sockaddr(spec.address, spec.port);
     if (c.bind(fd, address, address.length) !== 0) {
       const errno = koffi.errno();
@@ -176,14 +176,14 @@ export async function openUdpSocket(spec: UdpSocketSpec): Promise<Socket> {
 }
 
 /**
- * RFC 5881 §5 (GTSM, RFC 5082): drop every datagram whose IPv4 TTL or IPv6 hop limit is not 255,
- * in the kernel, before it reaches the socket.
+ * GTSM (RFC 5082) in the kernel: drop every datagram whose IPv4 TTL or IPv6 hop limit is below
+ * `minimum` before it reaches the socket (RFC 5881 §5: 255 for single hop; RFC 5883 §5: configured).
  */
-export function requireTtl255(fd: number, family: 4 | 6): void {
+export function requireMinimumTtl(fd: number, family: 4 | 6, minimum: number): void {
   const offset = (SKF_NET_OFF + (family === 4 ? 8 : 7)) >>> 0; // IPv4 TTL is byte 8, IPv6 Hop Limit byte 7
   const filter = [
     { code: BPF_LD_B_ABS, jt: 0, jf: 0, k: offset },
-    { code: BPF_JEQ_K, jt: 0, jf: 1, k: 255 },
+    { code: BPF_JGE_K, jt: 0, jf: 1, k: minimum },
     { code: BPF_RET_K, jt: 0, jf: 0, k: 0xffffffff }, // accept the whole datagram
     { code: BPF_RET_K, jt: 0, jf: 0, k: 0 }, // drop
   ];

@@ -1,9 +1,10 @@
 // RFC 5881 single-hop UDP transport: control packets to port 3784 from a source port in 49152–65535,
-// TTL / hop limit 255 on send, and only TTL / hop limit 255 accepted on receive (§4, §5).
+// TTL / hop limit 255 on send, and only TTL / hop limit 255 accepted on receive (§4, §5). RFC 5883
+// multihop: port 4784, TTL 255 on send, a configurable minimum TTL on receive.
 import type { Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
-import { BFD_SINGLE_HOP_PORT, BFD_SOURCE_PORT_MAX, BFD_SOURCE_PORT_MIN, BFD_TTL } from './constants.js';
+import { BFD_MULTIHOP_MIN_TTL, BFD_MULTIHOP_PORT, BFD_SINGLE_HOP_PORT, BFD_SOURCE_PORT_MAX, BFD_SOURCE_PORT_MIN, BFD_TTL } from './constants.js';
 import { AddressInUseError, interfaceIndex, openUdpSocket } from './socket-options.js';
 
 /** Where a datagram came from. */
@@ -13,6 +14,8 @@ export interface BfdDatagramSource {
   family: 4 | 6;
   /** The interface it arrived on, when the receiving socket is bound to one or the address is scoped. */
   interface?: string;
+  /** Arrived on the multihop port (RFC 5883). */
+  multihop: boolean;
 }
 
 /** The two ends of one single-hop session. */
@@ -20,13 +23,15 @@ export interface BfdPath {
   peer: string;
   local?: string;
   interface?: string;
+  /** RFC 5883 multihop session (port 4784); needs `local`. */
+  multihop?: boolean;
 }
 
 export interface BfdUdpTransportOptions {
   logger: Logger;
   onDatagram: (bytes: Uint8Array, source: BfdDatagramSource) => void;
-  /** Destination port (default 3784); tests may move it. */
-  port?: number;
+  /** Lowest TTL / hop limit accepted on multihop sessions (default 254). */
+  multihopMinimumTtl?: number;
   /** Network namespace (name under /run/netns) to open every socket in; default: where the thread is. */
   netns?: string;
 }
@@ -42,30 +47,28 @@ function familyOf(address: string): 4 | 6 {
 }
 
 /**
- * Receiving sockets are shared: one per (address family, interface or any), bound to port 3784 with
+ * Receiving sockets are shared: one per (address family, interface or any, single hop or multihop),
+ * bound to port 3784 or 4784 with
  * SO_REUSEADDR so an interface-bound socket and a wildcard one coexist (the kernel prefers the
  * interface-bound one). Each session sends from its own socket (§4: one source port per session).
  */
 export class BfdUdpTransport {
   private readonly receivers = new Map<string, { socket: Socket; users: number }>();
-  private readonly port: number;
-
-  constructor(private readonly options: BfdUdpTransportOptions) {
-    this.port = options.port ?? BFD_SINGLE_HOP_PORT;
-  }
+  constructor(private readonly options: BfdUdpTransportOptions) {}
 
   /** Opens (or shares) the receiving socket a session on `path` needs; returns its release function. */
   async acquireReceiver(path: BfdPath): Promise<() => void> {
     const family = familyOf(path.peer);
-    const key = `${family}|${path.interface ?? ''}`;
+    const multihop = path.multihop ?? false;
+    const key = `${family}|${path.interface ?? ''}|${multihop ? 'multihop' : 'single-hop'}`;
     let entry = this.receivers.get(key);
     if (!entry) {
       const socket = await openUdpSocket({
         family,
         address: family === 6 ? '::' : '0.0.0.0',
-        port: this.port,
+        port: multihop ? BFD_MULTIHOP_PORT : BFD_SINGLE_HOP_PORT,
         reuseAddress: true,
-        ttl255Only: true,
+        minimumTtl: multihop ? (this.options.multihopMinimumTtl ?? BFD_MULTIHOP_MIN_TTL) : BFD_TTL,
         ...(path.interface ? { device: path.interface } : {}),
         ...(this.options.netns ? { netns: this.options.netns } : {}),
       });
@@ -75,7 +78,7 @@ export class BfdUdpTransport {
         // receiver's own interface when it has one.
         const [address = rinfo.address, scope] = rinfo.address.split('%');
         const ifname = path.interface ?? scope;
-        this.options.onDatagram(message, { address, port: rinfo.port, family, ...(ifname ? { interface: ifname } : {}) });
+        this.options.onDatagram(message, { address, port: rinfo.port, family, multihop, ...(ifname ? { interface: ifname } : {}) });
       });
       const raced = this.receivers.get(key);
       if (raced) {
@@ -125,7 +128,7 @@ export class BfdUdpTransport {
     // Node resolves a `%name` scope at every send in the thread's namespace: use the index, resolved here.
     const scoped = family === 6 && /^fe80:/i.test(path.peer) && path.interface;
     const destination = scoped ? `${path.peer}%${interfaceIndex(path.interface!, this.options.netns)}` : path.peer;
-    const port = this.port;
+    const port = path.multihop ? BFD_MULTIHOP_PORT : BFD_SINGLE_HOP_PORT;
     const bound = socket;
     // close() waits for queued sends, so the AdminDown sent when a session is removed goes out (§6.8.16).
     let pending = 0;
