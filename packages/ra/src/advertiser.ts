@@ -79,7 +79,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   private socket: Icmpv6Socket | undefined;
   private readonly membershipSockets: { socket: Icmpv6Socket; groups: number }[] = [];
   /** ifindex → the membership socket that joined ff02::2 there. */
-  private readonly memberships = new Map<number, Icmpv6Socket>();
+  private readonly memberships = new Map<number, { socket: Icmpv6Socket; groups: number }>();
   private watcher: LinkWatcher | undefined;
   private links = new Map<string, LinkState>();
   private byIndex = new Map<number, string>();
@@ -127,6 +127,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       this.apply(name, record, { type: 'shutdown' });
       this.clock.clearTimeout(record.timer);
       this.records.delete(name);
+      if (record.link) this.leave(record.link.ifindex);
     }
     for (const config of resolved) {
       const record = this.records.get(config.name);
@@ -195,9 +196,22 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     try {
       shard.socket.membership(true, ALL_ROUTERS, ifindex);
       shard.groups++;
-      this.memberships.set(ifindex, shard.socket);
+      this.memberships.set(ifindex, shard);
     } catch (error) {
       this.logger.warn({ ifindex, err: error }, 'could not join ff02::2; solicitations arrive only if forwarding is on');
+    }
+  }
+
+  /** Drops the ff02::2 membership of an interface that left the configuration. */
+  private leave(ifindex: number): void {
+    const shard = this.memberships.get(ifindex);
+    if (!shard) return;
+    this.memberships.delete(ifindex);
+    shard.groups--;
+    try {
+      shard.socket.membership(false, ALL_ROUTERS, ifindex);
+    } catch {
+      // The interface is already gone, and its membership with it.
     }
   }
 
