@@ -54,6 +54,7 @@ function familyOf(address: string): 4 | 6 {
  */
 export class BfdUdpTransport {
   private readonly receivers = new Map<string, { socket: Socket; users: number }>();
+  private readonly sourcePorts = new Set<number>();
   constructor(private readonly options: BfdUdpTransportOptions) {}
 
   /** Opens (or shares) the receiving socket a session on `path` needs; returns its release function. */
@@ -109,20 +110,25 @@ export class BfdUdpTransport {
     const first = Math.floor(Math.random() * span);
     const address = path.local ?? (family === 6 ? '::' : '0.0.0.0');
     let socket: Socket | undefined;
+    let sourcePort = 0;
     for (let attempt = 0; !socket; attempt++) {
+      sourcePort = BFD_SOURCE_PORT_MIN + ((first + attempt) % span);
+      // RFC 5881 §4: the source port SHOULD be unique among all BFD sessions on the system.
+      if (this.sourcePorts.has(sourcePort)) continue;
       try {
         socket = await openUdpSocket({
           family,
           address,
-          port: BFD_SOURCE_PORT_MIN + ((first + attempt) % span),
+          port: sourcePort,
           sendTtl: BFD_TTL,
           ...(path.interface ? { device: path.interface } : {}),
           ...(this.options.netns ? { netns: this.options.netns } : {}),
         });
       } catch (error) {
-        if (!(error instanceof AddressInUseError) || attempt >= 64) throw error;
+        if (!(error instanceof AddressInUseError) || attempt >= 1024) throw error;
       }
     }
+    this.sourcePorts.add(sourcePort);
     // Sending fails while the link is down (ENETUNREACH…); BFD's answer to that is its detection timer.
     socket.on('error', (error) => this.options.logger.debug({ err: error, peer: path.peer }, 'BFD send failed'));
     // Node resolves a `%name` scope at every send in the thread's namespace: use the index, resolved here.
@@ -133,8 +139,12 @@ export class BfdUdpTransport {
     // close() waits for queued sends, so the AdminDown sent when a session is removed goes out (§6.8.16).
     let pending = 0;
     let closing = false;
+    let closed = false;
     const closeIfIdle = () => {
-      if (closing && pending === 0) bound.close();
+      if (!closing || pending > 0 || closed) return;
+      closed = true;
+      bound.close();
+      this.sourcePorts.delete(sourcePort);
     };
     return {
       send: (bytes) => {
