@@ -32,6 +32,11 @@ export interface PeerConfig {
   nextHopIpv4?: string;
   /** A global IPv6 next hop for IPv6 routes on an IPv4 session (FRR refuses link-local-only next hops without zebra). */
   nextHopIpv6?: string;
+  /**
+   * RFC 8950: on a session over IPv6, carry IPv4 unicast with this speaker's IPv6 address as next hop
+   * when no nextHopIpv4 is set (default on; used only when the peer offers it too).
+   */
+  extendedNextHop?: boolean;
   /** Import/export policy. An eBGP peer without one exchanges nothing (RFC 8212). */
   importPolicy?: Policy;
   exportPolicy?: Policy;

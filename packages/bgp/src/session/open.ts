@@ -9,9 +9,20 @@ export const FAMILY_AFI: Record<FamilyName, Afi> = { ipv4: AFI.IPV4, ipv6: AFI.I
 /** Restart Time we advertise as a GR helper (RFC 4724 §3); we never restart with forwarding preserved. */
 const GR_RESTART_TIME = 120;
 
-export function buildOpen(options: { localAs: number; routerId: string; holdTime: number; families: FamilyName[]; gracefulRestart: boolean }): OpenMessage {
+export function buildOpen(options: {
+  localAs: number;
+  routerId: string;
+  holdTime: number;
+  families: FamilyName[];
+  gracefulRestart: boolean;
+  /** RFC 8950: offer IPv4 unicast with an IPv6 next hop (on sessions over IPv6). */
+  extendedNextHop: boolean;
+}): OpenMessage {
   const capabilities: Capability[] = options.families.map((f) => ({ code: 1 as const, afi: FAMILY_AFI[f], safi: SAFI.UNICAST }));
   capabilities.push({ code: 2 });
+  if (options.extendedNextHop && options.families.includes('ipv4')) {
+    capabilities.push({ code: 5, entries: [{ afi: AFI.IPV4, safi: SAFI.UNICAST, nextHopAfi: AFI.IPV6 }] });
+  }
   capabilities.push({ code: 65, asn: options.localAs });
   if (options.gracefulRestart) {
     // RFC 4724 §3: no families listed = receiving speaker (helper) only.

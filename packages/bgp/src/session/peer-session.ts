@@ -14,7 +14,7 @@ import { negotiatedContext } from '../wire/context.js';
 import { BgpDecodeError, CEASE_SUBCODE, NOTIFICATION_CODE, OPEN_ERROR_SUBCODE } from '../wire/errors.js';
 import { MessageFramer } from '../wire/framer.js';
 import { decodeMessage, encodeMessage } from '../wire/message.js';
-import { AFI, DEFAULT_CODEC_CONTEXT, SAFI, type Afi, type BgpMessage, type CodecContext, type OpenMessage, type UpdateMessage } from '../wire/types.js';
+import { AFI, DEFAULT_CODEC_CONTEXT, SAFI, familyKey, type Afi, type BgpMessage, type CodecContext, type OpenMessage, type UpdateMessage } from '../wire/types.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_FAMILIES, type FamilyName, type PeerConfig } from './config.js';
 import { buildOpen, checkPeerOpen, gracefulRestartOf, negotiatedFamilies, supportsRouteRefresh } from './open.js';
@@ -260,6 +260,7 @@ export class PeerSession {
       holdTime: this.primary.fsm.config.holdTime,
       families: this.families_,
       gracefulRestart: this.config.gracefulRestart !== false,
+      extendedNextHop: this.config.extendedNextHop !== false && this.config.address.includes(':') && !this.config.nextHopIpv4,
     });
   }
 
@@ -451,7 +452,9 @@ export class PeerSession {
   private nextHopSelf(conn: Connection): { ipv4?: string; ipv6?: string } {
     const local = conn.socket?.localAddress?.replace(/^::ffff:/, '');
     const isV6 = local?.includes(':');
-    const ipv4 = isV6 ? this.config.nextHopIpv4 : (local ?? this.config.nextHopIpv4);
+    // RFC 8950 §4: with extended next hop negotiated, IPv4 routes carry our IPv6 address.
+    const extended = isV6 && conn.encodeCtx.extendedNextHop.has(familyKey(AFI.IPV4, SAFI.UNICAST));
+    const ipv4 = isV6 ? (this.config.nextHopIpv4 ?? (extended ? local : undefined)) : (local ?? this.config.nextHopIpv4);
     const ipv6 = isV6 ? local : this.config.nextHopIpv6;
     return { ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}) };
   }

@@ -191,7 +191,7 @@ export class BgpSpeaker {
       }
       this.scheduleFlush();
     }
-    const sessionKeys: (keyof PeerConfig)[] = ['remoteAs', 'localAddress', 'port', 'password', 'ttlSecurityHops', 'passive', 'holdTime', 'keepaliveTime', 'families', 'nextHopIpv4', 'nextHopIpv6', 'gracefulRestart'];
+    const sessionKeys: (keyof PeerConfig)[] = ['remoteAs', 'localAddress', 'port', 'password', 'ttlSecurityHops', 'passive', 'holdTime', 'keepaliveTime', 'families', 'nextHopIpv4', 'nextHopIpv6', 'gracefulRestart', 'extendedNextHop'];
     const sessionChanged = sessionKeys.some((key) => JSON.stringify(before[key]) !== JSON.stringify(next[key]));
     const wasShut = Boolean(before.shutdown);
     const isShut = Boolean(next.shutdown);
