@@ -4,7 +4,9 @@
 // first UPDATE on the receiver's interface to all prefixes in its Loc-RIB, and the
 // receiver's peak RSS (VmHWM).
 // Also: the RIB in-process (decoded UPDATEs, and codec + RIB) and the memory of a full-size table.
-//   npm run bench -- ingest            (INGEST_PREFIXES=200000 for a quick run)
+//   npm run bench -- ingest
+// For development: INGEST_PREFIXES=200000 (smaller table), INGEST_RECEIVERS=cairn,bird (a subset),
+// INGEST_PHASES=diverse (one phase); the section is only written by a full run.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,11 +19,16 @@ import { BirdFeeder, type FeederSession } from './ingest/feeder.js';
 import { peakRssMb, startBird, startFrr, startGobgp, type Receiver, type ReceiverSite } from './ingest/receivers.js';
 
 const PREFIXES = Number(process.env.INGEST_PREFIXES ?? 1_000_000);
+const ONLY_RECEIVERS = process.env.INGEST_RECEIVERS?.split(',');
+const ONLY_PHASES = process.env.INGEST_PHASES?.split(',');
+const PARTIAL = Boolean(ONLY_RECEIVERS || ONLY_PHASES);
 const FULL_V4 = 1_040_000;
 const FULL_V6 = 230_000;
 
 interface Measurement {
   receiver: string;
+  /** Every run's time, when repeated. */
+  runs?: (number | undefined)[];
   seconds?: number;
   sinceEnable?: number;
   peakRssMb?: number;
@@ -30,12 +37,13 @@ interface Measurement {
 
 type Starter = (site: ReceiverSite) => Promise<Receiver>;
 
-const receivers: { key: string; start: Starter; diverse: boolean }[] = [
-  { key: 'cairn', start: startCairn, diverse: true },
-  { key: 'frr', start: startFrr, diverse: true },
-  { key: 'bird', start: startBird, diverse: true },
-  // GoBGP needs about a minute for the uniform table already; the diverse one would blow the time budget.
-  { key: 'gobgp', start: startGobgp, diverse: false },
+/** Each receiver runs `repeat` times per phase (a fresh process each time); the best time is reported, with the largest peak RSS. */
+const receivers: { key: string; start: Starter; diverse: boolean; repeat: number }[] = [
+  { key: 'cairn', start: startCairn, diverse: true, repeat: 2 },
+  { key: 'frr', start: startFrr, diverse: true, repeat: 2 },
+  { key: 'bird', start: startBird, diverse: true, repeat: 2 },
+  // GoBGP needs over a minute for the uniform table already: once, and not for the diverse one (time budget).
+  { key: 'gobgp', start: startGobgp, diverse: false, repeat: 1 },
 ];
 
 /**
@@ -78,17 +86,24 @@ async function runPhase(lab: Lab, feederNs: Namespace, sites: Map<string, Receiv
   const feeder = await BirdFeeder.start(feederNs, dir, PREFIXES, diverse, sessions);
   const results: Measurement[] = [];
   try {
-    for (const { key, start, diverse: inDiverse } of receivers) {
-      if (diverse && !inDiverse) continue;
+    for (const { key, start, diverse: inDiverse, repeat } of receivers) {
+      if ((diverse && !inDiverse) || (ONLY_RECEIVERS && !ONLY_RECEIVERS.includes(key))) continue;
       const site = sites.get(key)!;
-      const receiver = await start(site);
-      try {
-        results.push(await measure(feeder, `to_${key}`, site, receiver));
-        console.log(JSON.stringify({ diverse, ...results.at(-1) }));
-      } finally {
-        await feeder.disable(`to_${key}`);
-        await receiver.stop();
+      const runs: Measurement[] = [];
+      for (let run = 0; run < repeat; run++) {
+        const receiver = await start(site);
+        try {
+          runs.push(await measure(feeder, `to_${key}`, site, receiver));
+          console.log(JSON.stringify({ diverse, run, ...runs.at(-1) }));
+        } finally {
+          await feeder.disable(`to_${key}`);
+          await receiver.stop();
+        }
       }
+      const timed = runs.filter((r) => r.seconds !== undefined).sort((a, b) => a.seconds! - b.seconds!);
+      const best = timed[0] ?? runs[0]!;
+      const peaks = runs.map((r) => r.peakRssMb ?? 0);
+      results.push({ ...best, peakRssMb: Math.max(...peaks), runs: runs.map((r) => r.seconds) });
     }
   } finally {
     await feeder.stop();
@@ -124,8 +139,9 @@ async function main(): Promise<void> {
       n++;
     }
 
-    const uniform = await runPhase(lab, feederNs, sites, dir, false);
-    const diverse = await runPhase(lab, feederNs, sites, dir, true);
+    const uniform = ONLY_PHASES && !ONLY_PHASES.includes('uniform') ? [] : await runPhase(lab, feederNs, sites, dir, false);
+    const diverse = ONLY_PHASES && !ONLY_PHASES.includes('diverse') ? [] : await runPhase(lab, feederNs, sites, dir, true);
+    if (PARTIAL) return;
     const rib = inProcess(PREFIXES, 0, 'diverse');
     const ribUniform = inProcess(PREFIXES, 0, 'uniform');
     const full = inProcess(FULL_V4, FULL_V6, 'diverse');
@@ -138,7 +154,7 @@ async function main(): Promise<void> {
         fmt(r.sinceEnable, 2),
         fmt(r.peakRssMb, 0),
         r.seconds && bird(rows)?.seconds ? `${(r.seconds / bird(rows)!.seconds!).toFixed(2)}×` : '—',
-        r.note ?? '',
+        [r.runs && r.runs.length > 1 ? `best of ${r.runs.map((t) => fmt(t, 2)).join(' / ')} s` : '', r.note ?? ''].filter(Boolean).join('; '),
       ]);
     const header = ['receiver', 'first UPDATE → all (s)', 'session enabled → all (s)', 'peak RSS (MiB)', 'time vs BIRD', 'note'];
     sections.push(
@@ -147,7 +163,10 @@ async function main(): Promise<void> {
       `${PREFIXES.toLocaleString('en')} IPv4 /24s from a BIRD 2 feeder (static protocol exported over eBGP) into each receiver in its own`,
       'network namespace, one receiver at a time. Time is from the first UPDATE on the receiver’s interface (tcpdump timestamp)',
       'to all prefixes in the receiver’s Loc-RIB, polled every ~50 ms through each daemon’s CLI (±0.1 s); “session enabled → all”',
-      'adds session setup. Peak RSS is the receiver process’s VmHWM.',
+      'adds session setup. Each receiver runs twice (GoBGP once) in a fresh process; the table shows the faster run and the',
+      'larger peak RSS (the receiver process’s VmHWM). Counts come from cheap counters (FRR ribCount, BIRD’s protocol',
+      'import count, GoBGP’s neighbour Accepted count, Cairn’s Loc-RIB size), not table walks. Cairn runs from TypeScript sources',
+      'through tsx, as in the tests.',
       `Load average when the run started: ${load.toFixed(2)} on 2 cores — other work was running on the machine, so absolute times are noisy; compare ratios.`,
       '',
       '### Uniform attributes (a plain static protocol: every route has the same attributes, ~1,000 prefixes per UPDATE)',

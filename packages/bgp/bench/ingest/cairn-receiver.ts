@@ -5,7 +5,10 @@ import { FEEDER_AS, RECEIVER_AS } from './feeder.js';
 
 export async function startCairn(site: ReceiverSite): Promise<Receiver> {
   const script = new URL('./cairn-node.ts', import.meta.url).pathname;
-  const child = site.ns.node(script, [site.local, site.feeder, String(RECEIVER_AS), String(FEEDER_AS)]);
+  // CAIRN_INGEST_PROFILE=dir writes a V8 CPU profile of the receiver there (for development).
+  const profile = process.env.CAIRN_INGEST_PROFILE;
+  const args = [site.local, site.feeder, String(RECEIVER_AS), String(FEEDER_AS)];
+  const child = profile ? site.ns.spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--import', 'tsx', script, ...args]) : site.ns.node(script, args);
   let count = 0;
   let pending = '';
   let ready: () => void = () => {};

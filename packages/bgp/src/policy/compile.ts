@@ -28,6 +28,11 @@ export class CompiledPolicy {
     this.defaultAccept = policy.defaultResult === 'accept';
   }
 
+  /** True when the policy has no terms: every route gets the default result, unchanged. */
+  get trivial(): boolean {
+    return this.terms.length === 0;
+  }
+
   /** Binds the attribute conditions to one attribute set; the result picks the deciding term per prefix. */
   forAttributes(attributes: PathAttributes): (prefix: Prefix) => TermIndex {
     const live = this.terms.filter((t) => t.attributesMatch(attributes));

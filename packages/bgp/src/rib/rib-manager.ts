@@ -293,7 +293,11 @@ export class RibManager {
     }
     const policy = peer.importPolicy;
     // The interned route is shared by all prefixes of the UPDATE; this function's own reference is dropped at the end.
-    if (!policy) {
+    if (policy?.trivial && !policy.accepts(-1)) {
+      for (const prefix of nlri) this.installFromPeer(peer, prefix, null, changes);
+      return;
+    }
+    if (!policy || policy.trivial) {
       const route = this.store.intern(peer, attributes, nextHop, linkLocal);
       for (const prefix of nlri) this.installFromPeer(peer, prefix, route, changes);
       this.store.release(route);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCEPT_ALL, RFC8212_NO_EXPORT, RFC8212_NO_IMPORT, RibManager, WELL_KNOWN_COMMUNITY, formatPrefix, type ExportBatch, type Policy, type RibPeerConfig } from '../../src/index.js';
+import { ACCEPT_ALL, REJECT_ALL, RFC8212_NO_EXPORT, RFC8212_NO_IMPORT, RibManager, WELL_KNOWN_COMMUNITY, formatPrefix, type ExportBatch, type Policy, type RibPeerConfig } from '../../src/index.js';
 import { announce, seq, withdraw } from './fixtures.js';
 
 const LOCAL_AS = 65053;
@@ -113,6 +113,20 @@ describe('RibManager: RFC 8212 and max-prefix', () => {
     expect(r.policyBlocks('i')).toEqual({ import: undefined, export: undefined });
     r.setPolicies('e', { importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
     expect(Object.keys(summarize(r.pendingExports('e')).announced)).toEqual(['202.38.80.16/28']);
+  });
+
+  it('an explicit reject-all import policy refuses routes without an RFC 8212 reason', () => {
+    const r = rib();
+    up(r, { id: 'a', address: '10.0.0.1', remoteAs: 64999, importPolicy: REJECT_ALL });
+    const result = r.updateFromPeer('a', announce(['10.1.0.0/16', '10.2.0.0/16']));
+    expect(result.importBlocked).toBeUndefined();
+    expect(result.changes).toHaveLength(0);
+    expect(r.counts('a')).toEqual({ received: 2, accepted: 0, advertised: 0 });
+    r.setPolicies('a', { importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+    r.updateFromPeer('a', announce(['10.1.0.0/16']));
+    expect(r.counts('a')).toEqual({ received: 2, accepted: 1, advertised: 0 });
+    r.updateFromPeer('a', withdraw(['10.1.0.0/16', '10.2.0.0/16']));
+    expect(r.counts('a')).toEqual({ received: 0, accepted: 0, advertised: 0 });
   });
 
   it('reports when accepted prefixes exceed maxPrefixes (RFC 4486 Cease subcode 1)', () => {
@@ -326,5 +340,25 @@ describe('RibManager: peers', () => {
     expect(r.setPolicies('a', { importPolicy: strict, exportPolicy: { terms: [], defaultResult: 'reject' } }).routeRefreshNeeded).toBe(false);
     r.peerDown('a');
     expect(r.setPolicies('a', { exportPolicy: ACCEPT_ALL }).routeRefreshNeeded).toBe(false);
+  });
+});
+
+describe('RibManager: next-hop resolvability (RFC 4271 §9.1.2)', () => {
+  it('does not select a route whose next hop does not resolve, and re-decides when reachability changes', () => {
+    const reachable = new Set(['10.0.0.1', '10.0.0.2']);
+    const r = new RibManager({ localAs: LOCAL_AS, routerId: '10.200.0.101', nextHopResolvable: (nh) => reachable.has(nh) });
+    up(r, { id: 'a', address: '10.0.0.1', remoteAs: 64999 });
+    up(r, { id: 'b', address: '10.0.0.2', remoteAs: 64998 });
+    r.updateFromPeer('a', announce(['10.1.0.0/16'], { nextHop: '10.0.0.1' }));
+    r.updateFromPeer('b', announce(['10.1.0.0/16'], { nextHop: '10.0.0.2', asPath: [seq(64998, 1, 2)] }));
+    expect(r.lookup('10.1.0.0/16').best?.peerId).toBe('a');
+    reachable.delete('10.0.0.1');
+    const changes = r.nextHopsChanged();
+    expect(changes.map((c) => c.best?.peerId)).toEqual(['b']);
+    reachable.delete('10.0.0.2');
+    expect(r.nextHopsChanged().map((c) => c.best)).toEqual([undefined]);
+    expect(r.lookup('10.1.0.0/16').candidates).toHaveLength(2);
+    reachable.add('10.0.0.1');
+    expect(r.nextHopsChanged().map((c) => c.best?.peerId)).toEqual(['a']);
   });
 });
