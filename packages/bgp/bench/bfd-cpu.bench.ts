@@ -1,7 +1,8 @@
-// CPU cost of 100 concurrent BFD sessions at 300 ms × 3 (issue 5): Cairn's BfdService in its own
-// process against FRR 8.4 bfdd with the same 100 sessions (one address pair per session on a veth
-// pair), both sides running at once. CPU time (user + system, /proc/<pid>/stat) over a fixed wall-clock
-// window once every session is Up, for the Cairn process and for FRR's bfdd.
+// CPU cost of 100 concurrent BFD sessions at 300 ms × 3 (issue 5). Two runs on the same lab shape
+// (two namespaces, one veth pair, one address pair per session):
+//   1. Cairn's BfdService (its own Node process) against FRR 8.4 bfdd;
+//   2. FRR bfdd against FRR bfdd, as the reference for what bfdd costs with a peer of its own kind.
+// CPU time (user + system, /proc/<pid>/stat) over a fixed wall-clock window once every session is Up.
 //   npm run bench -- bfd-cpu                (BFD_CPU_SECONDS=10 for a quick run)
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -14,6 +15,7 @@ import type { RouterSpec } from './bfd-router.js';
 const SESSIONS = 100;
 const WINDOW_S = Number(process.env.BFD_CPU_SECONDS ?? 30);
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const INDEX = Array.from({ length: SESSIONS }, (_, i) => i + 1);
 
 /** utime + stime of a process in seconds, and its resident set size in MiB. */
 function usage(pid: number, comm: string): { cpu: number; rssMiB: number } {
@@ -26,71 +28,102 @@ function usage(pid: number, comm: string): { cpu: number; rssMiB: number } {
   return { cpu: ticks / TICKS_PER_SECOND, rssMiB: (Number(fields[21]) * 4096) / 2 ** 20 };
 }
 
-interface FrrBfdPeer {
-  peer: string;
-  status: string;
+/** FRR bfd configuration for SESSIONS peers `${peerNet}.i` from local `${localNet}.i`. */
+function frrBfdConfig(localNet: string, peerNet: string): string {
+  return ['bfd', ...INDEX.flatMap((i) => [` peer ${peerNet}.${i} local-address ${localNet}.${i}`, '  receive-interval 300', '  transmit-interval 300', '  detect-multiplier 3', ' !']), '!', ''].join('\n');
+}
+
+interface Measurement {
+  /** CPU % of one core of the side under test (Cairn, or the second bfdd) and of the FRR bfdd it runs against. */
+  subject: { pct: number; rssMiB: number };
+  frr: { pct: number; rssMiB: number };
+  wall: number;
+  up: number;
+  flaps: number;
+}
+
+async function measure(lab: Lab, subject: 'cairn' | 'frr'): Promise<Measurement> {
+  const frrNs = await lab.namespace(`frr-${subject}`);
+  const otherNs = await lab.namespace(`${subject}-side`);
+  await lab.link(frrNs, 'eth0', otherNs, 'eth0');
+  await frrNs.sh(INDEX.map((i) => `ip addr add 10.80.2.${i}/16 dev eth0`).join(' && '));
+  await otherNs.sh(INDEX.map((i) => `ip addr add 10.80.1.${i}/16 dev eth0`).join(' && '));
+  const frr = await FrrInstance.start(frrNs, { daemons: ['zebra', 'bfdd'], config: frrBfdConfig('10.80.2', '10.80.1') });
+  let stopSubject: () => Promise<void>;
+  let subjectPid: number;
+  let subjectComm: string;
+  if (subject === 'cairn') {
+    const spec: RouterSpec = { bfdPeers: INDEX.map((i) => ({ peer: `10.80.2.${i}`, local: `10.80.1.${i}` })) };
+    const cairn = otherNs.node(join(import.meta.dirname, 'bfd-router.ts'), [JSON.stringify(spec)]);
+    subjectPid = cairn.pid!;
+    subjectComm = 'node';
+    stopSubject = async () => {
+      cairn.kill('SIGKILL');
+    };
+  } else {
+    const second = await FrrInstance.start(otherNs, { daemons: ['zebra', 'bfdd'], config: frrBfdConfig('10.80.1', '10.80.2') });
+    subjectPid = Number(readFileSync(join(second.dir, 'bfdd.pid'), 'utf8').trim());
+    subjectComm = 'bfdd';
+    stopSubject = () => second.stop();
+  }
+  try {
+    const upCount = async () => (await frr.json<{ status: string }[]>('show bfd peers json')).filter((p) => p.status === 'up').length;
+    await waitFor(async () => (await upCount()) === SESSIONS, { what: `${SESSIONS} BFD sessions Up at FRR (${subject})`, timeoutMs: 90_000, intervalMs: 500 });
+    await sleep(3000); // past the Poll Sequences that follow Up
+    const frrPid = Number(readFileSync(join(frr.dir, 'bfdd.pid'), 'utf8').trim());
+    const downs = async () => (await frr.json<{ 'session-down': number }[]>('show bfd peers counters json')).reduce((sum, p) => sum + p['session-down'], 0);
+    const downsBefore = await downs();
+    const before = { subject: usage(subjectPid, subjectComm), frr: usage(frrPid, 'bfdd'), at: performance.now() };
+    await sleep(WINDOW_S * 1000);
+    const after = { subject: usage(subjectPid, subjectComm), frr: usage(frrPid, 'bfdd'), at: performance.now() };
+    const wall = (after.at - before.at) / 1000;
+    const pct = (a: number, b: number) => ((b - a) / wall) * 100;
+    return {
+      subject: { pct: pct(before.subject.cpu, after.subject.cpu), rssMiB: after.subject.rssMiB },
+      frr: { pct: pct(before.frr.cpu, after.frr.cpu), rssMiB: after.frr.rssMiB },
+      wall,
+      up: await upCount(),
+      flaps: (await downs()) - downsBefore,
+    };
+  } finally {
+    await stopSubject();
+    await frr.stop();
+  }
 }
 
 const load = loadavg()[0]!.toFixed(2);
 const lab = Lab.create('bfd-cpu');
 try {
-  const frrNs = await lab.namespace('frr');
-  const cairnNs = await lab.namespace('cairn');
-  await lab.link(frrNs, 'eth0', cairnNs, 'eth0');
-  const index = Array.from({ length: SESSIONS }, (_, i) => i + 1);
-  await frrNs.sh(index.map((i) => `ip addr add 10.80.2.${i}/16 dev eth0`).join(' && '));
-  await cairnNs.sh(index.map((i) => `ip addr add 10.80.1.${i}/16 dev eth0`).join(' && '));
-  const frr = await FrrInstance.start(frrNs, {
-    daemons: ['zebra', 'bfdd'],
-    config: ['bfd', ...index.flatMap((i) => [` peer 10.80.1.${i} local-address 10.80.2.${i}`, '  receive-interval 300', '  transmit-interval 300', '  detect-multiplier 3', ' !']), '!', ''].join('\n'),
-  });
-  const spec: RouterSpec = { bfdPeers: index.map((i) => ({ peer: `10.80.2.${i}`, local: `10.80.1.${i}` })) };
-  const cairn = cairnNs.node(join(import.meta.dirname, 'bfd-router.ts'), [JSON.stringify(spec)]);
-  try {
-    const upCount = async () => (await frr.json<FrrBfdPeer[]>('show bfd peers json')).filter((p) => p.status === 'up').length;
-    await waitFor(async () => (await upCount()) === SESSIONS, { what: `${SESSIONS} BFD sessions Up at FRR`, timeoutMs: 90_000, intervalMs: 500 });
-    await sleep(3000); // past the Poll Sequences that follow Up
-    const bfddPid = Number(readFileSync(join(frr.dir, 'bfdd.pid'), 'utf8').trim());
-    const cairnPid = cairn.pid!;
-    const before = { cairn: usage(cairnPid, 'node'), bfdd: usage(bfddPid, 'bfdd'), at: performance.now() };
-    const downBefore = await frr.vtysh('show bfd peers counters json');
-    await sleep(WINDOW_S * 1000);
-    const after = { cairn: usage(cairnPid, 'node'), bfdd: usage(bfddPid, 'bfdd'), at: performance.now() };
-    const stillUp = await upCount();
-    const downAfter = await frr.vtysh('show bfd peers counters json');
-    const downs = (json: string) => (JSON.parse(json) as { 'session-down': number }[]).reduce((sum, p) => sum + p['session-down'], 0);
-    const flaps = downs(downAfter) - downs(downBefore);
-    const wall = (after.at - before.at) / 1000;
-    const cairnPct = ((after.cairn.cpu - before.cairn.cpu) / wall) * 100;
-    const bfddPct = ((after.bfdd.cpu - before.bfdd.cpu) / wall) * 100;
-    const pct = (v: number) => `${v.toFixed(2)} %`;
-    writeBenchSection(
-      'bfd-cpu',
-      [
-        `## BFD: CPU cost of ${SESSIONS} concurrent sessions at 300 ms × 3`,
-        '',
-        `Cairn's BfdService (one Node process, its own namespace) and FRR 8.4 bfdd run the same ${SESSIONS}`,
-        'single-hop IPv4 sessions against each other (one address pair per session on one veth pair), each',
-        `sending about ${Math.round((SESSIONS * 1000) / 262)} packets/s and receiving as many. CPU time is user + system from`,
-        `/proc/<pid>/stat over ${wall.toFixed(0)} s of wall time once all sessions are Up.`,
-        '',
-        table(
-          ['implementation', 'CPU (% of one core)', 'CPU per session', 'RSS MiB'],
-          [
-            ['Cairn BfdService (Node 20)', pct(cairnPct), pct(cairnPct / SESSIONS), after.cairn.rssMiB.toFixed(0)],
-            ['FRR 8.4 bfdd (C)', pct(bfddPct), pct(bfddPct / SESSIONS), after.bfdd.rssMiB.toFixed(0)],
-          ],
-        ),
-        '',
-        `Ratio Cairn / FRR bfdd: ${(cairnPct / bfddPct).toFixed(1)}× the CPU.`,
-        `Sessions Up at the end: ${stillUp}/${SESSIONS}; session-down events during the window at FRR: ${flaps}.`,
-        `1-minute load average at the start: ${load} (the machine is shared with other work; numbers under load).`,
-      ].join('\n'),
-    );
-  } finally {
-    cairn.kill('SIGKILL');
-    await frr.stop();
-  }
+  const cairnRun = await measure(lab, 'cairn');
+  const frrRun = await measure(lab, 'frr');
+  const pct = (v: number) => `${v.toFixed(2)} %`;
+  const row = (name: string, m: { pct: number; rssMiB: number }) => [name, pct(m.pct), pct(m.pct / SESSIONS), m.rssMiB.toFixed(0)];
+  writeBenchSection(
+    'bfd-cpu',
+    [
+      `## BFD: CPU cost of ${SESSIONS} concurrent sessions at 300 ms × 3`,
+      '',
+      `${SESSIONS} single-hop IPv4 sessions between two namespaces (one address pair per session on one veth`,
+      `pair), each side sending about ${Math.round((SESSIONS * 1000) / 262)} control packets/s and receiving as many. CPU time is user +`,
+      `system from /proc/<pid>/stat over ${WINDOW_S} s of wall time once all sessions are Up. Run 1: Cairn's`,
+      "BfdService (one Node process) against FRR 8.4 bfdd. Run 2: FRR bfdd against FRR bfdd, for bfdd's own cost.",
+      '',
+      table(
+        ['run', 'process', 'CPU (% of one core)', 'CPU per session', 'RSS MiB'],
+        [
+          ['1', ...row('Cairn BfdService (Node 20)', cairnRun.subject)],
+          ['1', ...row('FRR 8.4 bfdd (its peer)', cairnRun.frr)],
+          ['2', ...row('FRR 8.4 bfdd', frrRun.subject)],
+          ['2', ...row('FRR 8.4 bfdd (its peer)', frrRun.frr)],
+        ],
+      ),
+      '',
+      `Ratio Cairn / FRR bfdd for the same ${SESSIONS} sessions: ${(cairnRun.subject.pct / frrRun.subject.pct).toFixed(2)}× the CPU of bfdd with an FRR peer (run 2),`,
+      `${(cairnRun.subject.pct / cairnRun.frr.pct).toFixed(2)}× the CPU of the bfdd it ran against (run 1).`,
+      `Sessions Up at the end: ${cairnRun.up}/${SESSIONS} (run 1), ${frrRun.up}/${SESSIONS} (run 2); session-down events during the windows: ${cairnRun.flaps}, ${frrRun.flaps}.`,
+      `1-minute load average at the start: ${load} (the machine is shared with other work; numbers under load).`,
+    ].join('\n'),
+  );
 } finally {
   await lab.destroy();
 }
