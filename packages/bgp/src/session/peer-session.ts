@@ -45,6 +45,8 @@ class Connection {
   timer: unknown;
   /** Bumped to forget a pending connect() whose result is no longer wanted. */
   attempt = 0;
+  /** Aborts the pending connect() (its socket is destroyed). */
+  pendingConnect: AbortController | undefined;
   notificationSent = false;
   notificationReceived = false;
   constructor(public fsm: Fsm) {}
@@ -266,7 +268,10 @@ export class PeerSession {
 
   private connect(conn: Connection): void {
     const attempt = ++conn.attempt;
-    this.host.transport.connect(this.config.address).then(
+    conn.pendingConnect?.abort();
+    const pending = new AbortController();
+    conn.pendingConnect = pending;
+    this.host.transport.connect(this.config.address, pending.signal).then(
       (socket) => {
         if (attempt !== conn.attempt || conn.fsm.state !== 'Connect' || (conn !== this.primary && conn !== this.candidate)) {
           socket.destroy();
@@ -305,6 +310,8 @@ export class PeerSession {
 
   private drop(conn: Connection): void {
     conn.attempt++;
+    conn.pendingConnect?.abort();
+    conn.pendingConnect = undefined;
     const socket = conn.socket;
     if (!socket) return;
     conn.socket = undefined;

@@ -42,19 +42,27 @@ export abstract class PeerTable {
   }
 }
 
-/** Resolves once `socket` connects; rejects (and destroys it) on error. */
-export function whenConnected(socket: Socket): Promise<Socket> {
+/** Resolves once `socket` connects; rejects (and destroys it) on error or when `signal` aborts first. */
+export function whenConnected(socket: Socket, signal?: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const onError = (error: Error) => {
+    const cleanup = () => {
       socket.off('connect', onConnect);
+      socket.off('error', onError);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onError = (error: Error) => {
+      cleanup();
       socket.destroy();
       reject(error);
     };
+    const onAbort = () => onError(new Error('connection attempt abandoned'));
     const onConnect = () => {
-      socket.off('error', onError);
+      cleanup();
       resolve(socket);
     };
+    if (signal?.aborted) return onAbort();
     socket.once('error', onError);
     socket.once('connect', onConnect);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -167,7 +167,7 @@ export class LinuxTransport extends PeerTable implements BgpTransport {
     }
   }
 
-  connect(address: string): Promise<Socket> {
+  connect(address: string, signal?: AbortSignal): Promise<Socket> {
     const peer = this.lookup(address);
     const family = familyOf(peer.address);
     const fd = this.openSocket(family);
@@ -184,7 +184,7 @@ export class LinuxTransport extends PeerTable implements BgpTransport {
     }
     const socket = new Socket({ fd, readable: true, writable: true });
     socket.connect({ host: peer.address, port: peer.port ?? BGP_PORT });
-    return whenConnected(socket);
+    return whenConnected(socket, signal);
   }
 
   async close(): Promise<void> {

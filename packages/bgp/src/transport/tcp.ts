@@ -43,10 +43,10 @@ export class TcpTransport extends PeerTable implements BgpTransport {
     this.forget(address);
   }
 
-  connect(address: string): Promise<Socket> {
+  connect(address: string, signal?: AbortSignal): Promise<Socket> {
     const peer = this.lookup(address);
     const socket = connect({ host: peer.address, port: peer.port ?? BGP_PORT, ...(peer.localAddress ? { localAddress: peer.localAddress } : {}) });
-    return whenConnected(socket);
+    return whenConnected(socket, signal);
   }
 
   async close(): Promise<void> {

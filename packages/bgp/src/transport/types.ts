@@ -26,8 +26,11 @@ export interface BgpTransport {
   /** Adds or updates a peer (password, GTSM, source address) without touching other peers. */
   setPeer(peer: TransportPeer): void;
   removePeer(address: string): void;
-  /** Opens an outgoing connection to a configured peer; rejects when it fails. */
-  connect(address: string): Promise<Socket>;
+  /**
+   * Opens an outgoing connection to a configured peer; rejects when it fails. Aborting `signal`
+   * destroys a connection still being set up (a SYN nobody answers can otherwise linger for minutes).
+   */
+  connect(address: string, signal?: AbortSignal): Promise<Socket>;
   /** Stops listening. Open connections are the speaker's to close. */
   close(): Promise<void>;
 }

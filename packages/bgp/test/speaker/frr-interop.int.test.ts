@@ -163,10 +163,9 @@ describe('BgpSpeaker against FRR 8.4 (reference scenario)', () => {
     expect(speaker.peerState(UPSTREAM_V4)).toBe('Established');
     report!('up', 'BFD up');
     expect(speaker.peerState(UPSTREAM_V4)).toBe('Established');
-    const t0 = Date.now();
     report!('down', 'BFD control detection time expired');
+    // At once, in the same call: not the hold timer.
     expect(speaker.peerState(UPSTREAM_V4)).toBe('Idle');
-    expect(Date.now() - t0).toBeLessThan(9000); // not the hold timer
     await waitFor(
       () => events.find((e) => e.type === 'peer-state' && e.peer === UPSTREAM_V4 && e.reason === 'liveness source down: BFD control detection time expired'),
       { what: 'the peer-state event with the liveness reason' },

@@ -17,6 +17,7 @@ async function counter(ns: Namespace, name: string): Promise<number> {
 describe('TCP-MD5 and max-prefix against FRR 8.4', () => {
   const lab = Lab.create('speaker-md5');
   let upstream: Namespace;
+  let vr: Namespace;
   let frr: FrrInstance;
   let wrong: BgpSpeaker;
   let missing: BgpSpeaker;
@@ -26,6 +27,7 @@ describe('TCP-MD5 and max-prefix against FRR 8.4', () => {
   beforeAll(async () => {
     const net = await referenceLab(lab);
     upstream = net.upstream;
+    vr = net.vr;
     const vr2 = await lab.namespace('vr2');
     await lab.link(upstream, 'eth1', vr2, 'eth0', { a: [`${UPSTREAM_B}/24`], b: [`${CAIRN_B}/24`] });
     frr = await startUpstream(
@@ -61,6 +63,9 @@ describe('TCP-MD5 and max-prefix against FRR 8.4', () => {
     // Several rounds of connection attempts from both sides (Cairn retries every 1-4 s, FRR every 1 s).
     await waitFor(async () => (await counter(upstream, 'TcpExtTCPMD5Failure')) >= failures + 3, { what: 'SYNs with a wrong digest dropped' });
     await waitFor(async () => (await counter(upstream, 'TcpExtTCPMD5NotFound')) >= notFound + 3, { what: 'SYNs without a digest dropped' });
+    // Abandoned attempts are closed: not one SYN_SENT socket per retry piling up.
+    const synSent = (await vr.exec('ss', ['-Htn', 'state', 'syn-sent'])).stdout.split('\n').filter(Boolean);
+    expect(synSent.length).toBeLessThanOrEqual(1);
     expect(await frrNeighborState(frr, CAIRN_V4)).not.toBe('Established');
     expect(await frrNeighborState(frr, CAIRN_B)).not.toBe('Established');
     // Not one OPEN exchange got under way on either Cairn speaker.
