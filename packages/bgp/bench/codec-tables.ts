@@ -49,12 +49,19 @@ export function packedTable(all: Prefix[], nextHop: string, firstAs: number): Ta
   return { name: 'packed', groups: [{ attributes, nlri: all }], prefixCount: all.length };
 }
 
-export function realisticTable(all: Prefix[], nextHop: string, firstAs: number, attributeSets = 40_000): Table {
+/** `reserved` ASNs never appear after the first hop (the benchmark's own ASes: no loops, nothing filtered). */
+export function realisticTable(all: Prefix[], nextHop: string, firstAs: number, reserved: ReadonlySet<number>, attributeSets = 40_000): Table {
   const next = random(2);
   const groups: { attributes: PathAttributes; nlri: Prefix[] }[] = [];
   for (let i = 0; i < attributeSets; i++) {
     const hops = 2 + Math.floor(next() * 7);
-    const asns = Array.from({ length: hops }, (_, k) => (k === 0 ? firstAs : 1 + Math.floor(next() * 400_000)));
+    const asns = Array.from({ length: hops }, (_, k) => {
+      if (k === 0) return firstAs;
+      let asn: number;
+      do asn = 1 + Math.floor(next() * 400_000);
+      while (reserved.has(asn) || asn === 23456);
+      return asn;
+    });
     const communities = Array.from({ length: Math.floor(next() * 5) }, () => ((asns[1]! & 0xffff) * 65536 + Math.floor(next() * 1000)) >>> 0);
     const attributes: PathAttributes = { origin: next() < 0.9 ? 0 : 2, asPath: [{ type: 'sequence', asns }], nextHop, med: Math.floor(next() * 100) };
     if (communities.length > 0) attributes.communities = communities;

@@ -41,7 +41,7 @@ function fit(prefixes: readonly Prefix[], from: number, room: number, addPath: b
 /** Pre-sized writer for one UPDATE with the header placeholder. */
 function start(total: number): ByteWriter {
   const w = new ByteWriter(total);
-  w.bytes(new Uint8Array(HEADER_LENGTH));
+  w.zeros(HEADER_LENGTH);
   return w;
 }
 

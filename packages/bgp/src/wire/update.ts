@@ -85,7 +85,7 @@ export function encodeUpdate(message: UpdateMessage, ctx: CodecContext): Uint8Ar
   const a = message.attributes;
   const addPath4 = ctx.addPath.has(IPV4_UNICAST);
   const w = new ByteWriter(4096);
-  w.bytes(new Uint8Array(HEADER_LENGTH));
+  w.zeros(HEADER_LENGTH);
   const withdrawnStart = w.length;
   w.u16(0);
   for (const p of message.withdrawn) writePrefix(w, p, addPath4);

@@ -87,8 +87,8 @@ export class ByteWriter {
     this.length += count;
   }
 
-  /** A copy of what was written. */
+  /** What was written: the buffer itself when it is exactly full (sized up front), else a copy. */
   finish(): Uint8Array {
-    return this.buffer.slice(0, this.length);
+    return this.length === this.buffer.length ? this.buffer : this.buffer.slice(0, this.length);
   }
 }
