@@ -9,7 +9,9 @@ export const BfdState = {
 } as const;
 export type BfdState = (typeof BfdState)[keyof typeof BfdState];
 
-export const bfdStateName: Record<BfdState, 'admin-down' | 'down' | 'init' | 'up'> = {
+export type BfdStateName = 'admin-down' | 'down' | 'init' | 'up';
+
+export const bfdStateName: Record<BfdState, BfdStateName> = {
   0: 'admin-down',
   1: 'down',
   2: 'init',

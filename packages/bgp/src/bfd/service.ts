@@ -1,11 +1,11 @@
-// BfdService: runs BFD sessions over the RFC 5881 (single hop) and RFC 5883 (multihop) UDP transport, with real timers, and serves as the
-// LivenessSource of BGP peers (RFC 5882). The protocol itself is the pure state machine in session.ts;
+// BfdService: runs BFD sessions over the RFC 5881 (single hop) and RFC 5883 (multihop) UDP transport,
+// with real timers, and serves as the LivenessSource of BGP peers (RFC 5882). The protocol itself is the pure state machine in session.ts;
 // this file only turns datagrams and time into its events and carries out its actions.
 import { isIPv6 } from 'node:net';
 import { IPv6 } from 'ip-num';
 import type { Logger } from 'pino';
 import type { LivenessSource } from '../liveness.js';
-import { BfdState, bfdDiagnosticName, bfdStateName } from './constants.js';
+import { BfdState, type BfdStateName, bfdDiagnosticName, bfdStateName } from './constants.js';
 import { BfdConfigError, BfdPacketError } from './errors.js';
 import { decodeControlPacket, encodeControlPacket } from './packet.js';
 import {
@@ -50,8 +50,8 @@ export interface BfdServiceOptions {
 
 export interface BfdStateChange {
   path: BfdPath;
-  from: ReturnType<typeof bfdStatusOf>;
-  to: ReturnType<typeof bfdStatusOf>;
+  from: BfdStateName;
+  to: BfdStateName;
   diagnostic: string;
 }
 
@@ -69,10 +69,6 @@ interface Peer {
   watchers: Set<Watcher>;
   ready: Promise<void>;
   closed: boolean;
-}
-
-function bfdStatusOf(state: BfdState) {
-  return bfdStateName[state];
 }
 
 /** Addresses as one key: IPv6 in ip-num's full form, scope and case ignored. */
@@ -158,9 +154,9 @@ export class BfdService implements LivenessSource {
   }
 
   /** The state of the session on `path`, or undefined if there is none. */
-  state(path: BfdPath): ReturnType<typeof bfdStatusOf> | undefined {
+  state(path: BfdPath): BfdStateName | undefined {
     const peer = this.peers.get(keyOf(path));
-    return peer ? bfdStatusOf(peer.session.sessionState) : undefined;
+    return peer ? bfdStateName[peer.session.sessionState] : undefined;
   }
 
   /** All sessions, shaped like FRR's `show bfd peers json`. */
@@ -215,7 +211,12 @@ export class BfdService implements LivenessSource {
       this.now(),
     );
     const peer: Peer = { path, key, session, users: 0, watchers: new Set(), ready: Promise.resolve(), closed: false };
-    peer.ready = this.open(peer);
+    // A session whose sockets cannot open (address not configured, no such interface) is forgotten,
+    // so a later addPeer() or watch() tries again.
+    peer.ready = this.open(peer).catch((error: unknown) => {
+      this.closePeer(peer);
+      throw error;
+    });
     this.peers.set(key, peer);
     this.byDiscriminator.set(session.parameters.localDiscriminator, peer);
     return peer;
@@ -308,7 +309,7 @@ export class BfdService implements LivenessSource {
   }
 
   private stateChanged(peer: Peer, from: BfdState, to: BfdState, diagnostic: number): void {
-    const change: BfdStateChange = { path: peer.path, from: bfdStatusOf(from), to: bfdStatusOf(to), diagnostic: bfdDiagnosticName[diagnostic] ?? String(diagnostic) };
+    const change: BfdStateChange = { path: peer.path, from: bfdStateName[from], to: bfdStateName[to], diagnostic: bfdDiagnosticName[diagnostic] ?? String(diagnostic) };
     this.log.info({ peer: peer.path.peer, interface: peer.path.interface, from: change.from, to: change.to, diagnostic: change.diagnostic }, 'BFD session state');
     for (const listener of this.listeners) listener(change);
     if (to === BfdState.Up) {

@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrrInstance, Lab, type Namespace, waitFor } from '@cairn/harness';
-import { BfdService, type BfdStateChange, BfdState, encodeControlPacket } from '../../src/bfd/index.js';
+import { BfdService, BfdSocketError, type BfdStateChange, BfdState, encodeControlPacket } from '../../src/bfd/index.js';
 
 // Cairn's BFD against FRR 8.4 bfdd, single hop (RFC 5881), IPv4, IPv6 global and IPv6 link-local on
 // one veth pair. FRR's own `show bfd peers json` is the oracle.
@@ -221,5 +221,11 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
       return row?.status === 'down' && row;
     }, { what: 'FRR session to 10.55.0.2 Down', timeoutMs: 10_000, intervalMs: 50 });
     expect(down.diagnostic).toBe('neighbor signaled session down');
+  });
+
+  it('refuses a session whose local address is not on this system with a typed error, and keeps no trace of it', async () => {
+    await expect(bfd.addPeer({ peer: '10.55.0.9', local: '10.99.9.9' })).rejects.toBeInstanceOf(BfdSocketError);
+    expect(bfd.state({ peer: '10.55.0.9' })).toBeUndefined();
+    expect(bfd.bfdPeersSnapshot().some((row) => row.peer === '10.55.0.9')).toBe(false);
   });
 });
