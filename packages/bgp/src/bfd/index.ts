@@ -8,3 +8,4 @@ export * from './snapshot.js';
 export * from './service.js';
 export { BfdSocketError } from './socket-options.js';
 export type { BfdPath, BfdDatagramSource } from './udp-transport.js';
+export { formatBfdPeers } from './format.js';
