@@ -27,6 +27,8 @@ export interface DaemonPeer {
   maxPrefixes?: number;
   gracefulRestart?: boolean;
   shutdown?: boolean | string;
+  /** Bind the session to a BFD session to the peer (RFC 5882; timers from the top-level `bfd`). */
+  bfd?: boolean;
 }
 
 export interface DaemonAnnouncement {
@@ -49,6 +51,8 @@ export interface DaemonConfig {
   /** Unix control socket (default /run/cairn-bgp.sock). */
   control?: string;
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** BFD timers for peers with `bfd: true` (defaults 300 ms / 300 ms / 3, like FRR). */
+  bfd?: { transmitIntervalMs?: number; receiveIntervalMs?: number; detectMultiplier?: number };
   peers: DaemonPeer[];
   announce?: DaemonAnnouncement[];
 }
@@ -70,6 +74,15 @@ export const DAEMON_CONFIG_SCHEMA = {
     port: { type: 'integer', minimum: 1, maximum: 65535 },
     control: { type: 'string' },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    bfd: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        transmitIntervalMs: { type: 'integer', minimum: 10, maximum: 60000 },
+        receiveIntervalMs: { type: 'integer', minimum: 10, maximum: 60000 },
+        detectMultiplier: { type: 'integer', minimum: 2, maximum: 255 },
+      },
+    },
     peers: {
       type: 'array',
       items: {
@@ -97,6 +110,7 @@ export const DAEMON_CONFIG_SCHEMA = {
           maxPrefixes: { type: 'integer', minimum: 1 },
           gracefulRestart: { type: 'boolean' },
           shutdown: { type: ['boolean', 'string'] },
+          bfd: { type: 'boolean' },
         },
       },
     },
@@ -161,7 +175,7 @@ function policyOf(value: DaemonPeer['import']): Policy | undefined {
 
 /** The speaker's PeerConfig for a configured peer. */
 export function peerConfigOf(peer: DaemonPeer): PeerConfig {
-  const { import: importPolicy, export: exportPolicy, ...rest } = peer;
+  const { import: importPolicy, export: exportPolicy, bfd: _bfd, ...rest } = peer;
   const config: PeerConfig = { ...rest };
   const imported = policyOf(importPolicy);
   const exported = policyOf(exportPolicy);

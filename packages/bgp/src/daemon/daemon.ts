@@ -1,6 +1,7 @@
 // cairn-bgp as a process: a BgpSpeaker from a configuration file, on the Linux transport (TCP-MD5,
 // GTSM), with a control socket.
 import type { Logger } from 'pino';
+import { BfdService } from '../bfd/service.js';
 import type { OriginateAttributes } from '../rib/rib-manager.js';
 import { BgpSpeaker } from '../speaker/speaker.js';
 import { LinuxTransport } from '../transport/linux.js';
@@ -31,7 +32,9 @@ export async function runDaemon(config: DaemonConfig, logger: Logger): Promise<R
     logger,
   });
   const speaker = new BgpSpeaker({ localAs: config.localAs, routerId: config.routerId, logger, transport });
-  for (const peer of config.peers) speaker.addPeer(peerConfigOf(peer));
+  // RFC 5882: one BFD service for every peer configured with `bfd: true`.
+  const bfd = config.peers.some((p) => p.bfd) ? new BfdService({ logger, ...(config.bfd ? { defaults: config.bfd } : {}) }) : undefined;
+  for (const peer of config.peers) speaker.addPeer({ ...peerConfigOf(peer), ...(peer.bfd && bfd ? { liveness: bfd } : {}) });
   for (const a of config.announce ?? []) {
     speaker.announce(a.prefix, announcementAttributes(a), { ...(a.aggregate ? { aggregate: true } : {}), ...(a.onlyWithContributors ? { onlyWithContributors: true } : {}) });
   }
@@ -45,6 +48,7 @@ export async function runDaemon(config: DaemonConfig, logger: Logger): Promise<R
     async stop(message?: string) {
       await control.close();
       await speaker.stop(message);
+      await bfd?.close();
     },
   };
 }

@@ -10,6 +10,7 @@ import { formatUptime } from '../../src/speaker/summary.js';
 const REFERENCE_YAML = `
 localAs: 65053
 routerId: 10.200.0.101
+bfd: { transmitIntervalMs: 300, detectMultiplier: 3 }
 peers:
   - address: 10.200.0.1
     remoteAs: 64999
@@ -17,6 +18,7 @@ peers:
     import: accept-all
     export: accept-all
     nextHopIpv6: fc00:2024:9:7::101
+    bfd: true
   - address: fc00:2024:9:7::1
     remoteAs: 64999
     password: password3
@@ -40,6 +42,8 @@ describe('cairn-bgp configuration', () => {
     expect(config.announce?.[2]).toEqual({ prefix: '2a02:1810:248b::/48', aggregate: true });
     const v4 = peerConfigOf(config.peers[0]!);
     expect(v4).toMatchObject({ address: '10.200.0.1', remoteAs: 64999, password: 'password3', importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+    expect(config.peers[0]!.bfd).toBe(true);
+    expect(v4).not.toHaveProperty('bfd'); // the daemon binds it to its BFD service as the peer's liveness source
     expect(peerConfigOf(config.peers[1]!).exportPolicy).toEqual({ terms: [{ match: { family: 'ipv6' }, result: 'accept' }] });
     // JSON is YAML too
     writeFileSync(join(dir, 'bgp.json'), JSON.stringify(config));
