@@ -4,7 +4,7 @@
 // BoRR/EoRR) and a NOTIFICATION with an RFC 9003 shutdown communication.
 // With CAIRN_UPDATE_FIXTURES=1 the messages are written to test/fixtures/frr-8.4-session.json, which
 // the unit tests (frr-fixtures.test.ts) decode offline.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -67,14 +67,17 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('FRR 8.4 capture decoded by the Cairn codec', () => {
   const lab = Lab.create('bgpwire');
-  afterAll(() => lab.destroy());
+  const pcap = join(tmpdir(), `${lab.id}-frr.pcap`);
+  afterAll(async () => {
+    await lab.destroy();
+    rmSync(pcap, { force: true });
+  });
 
   it('decodes every message of a real FRR session', async () => {
     await requireTshark();
     const a = await lab.namespace('a');
     const b = await lab.namespace('b');
     await lab.link(a, 'eth0', b, 'eth0', { a: ['10.0.0.1/24', 'fc00::1/64'], b: ['10.0.0.2/24', 'fc00::2/64'] });
-    const pcap = join(tmpdir(), `${lab.id}-frr.pcap`);
     const tcpdump = a.spawn('tcpdump', ['-i', 'eth0', '-U', '-s', '0', '-w', pcap, 'tcp port 179']);
     await waitFor(async () => (await a.sh('ls -s ' + pcap, { allowFailure: true })).exitCode === 0, { what: 'tcpdump to open its file' });
 

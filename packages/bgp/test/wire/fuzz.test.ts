@@ -99,7 +99,7 @@ describe('fuzz', () => {
     // The mutations must exercise both outcomes, or the fuzzer is not reaching the body decoders.
     expect(stats.decoded).toBeGreaterThan(10_000);
     expect(stats.refused).toBeGreaterThan(10_000);
-  });
+  }, 180_000); // ~10 s alone; a generous deadline for a loaded CI machine
 
   it('10,000 random bodies behind a valid header, for every message type', () => {
     fc.assert(
@@ -114,7 +114,7 @@ describe('fuzz', () => {
       }),
       { numRuns: 10_000, seed: 4271 },
     );
-  });
+  }, 120_000);
 
   it('the framer only ever throws BgpDecodeError on random streams and chunkings', () => {
     fc.assert(
@@ -134,5 +134,5 @@ describe('fuzz', () => {
       }),
       { numRuns: 2000, seed: 179 },
     );
-  });
+  }, 120_000);
 });

@@ -20,5 +20,5 @@ describe('encode → decode round trip (fast-check)', () => {
       ),
       { numRuns: 3000 },
     );
-  });
+  }, 120_000);
 });
