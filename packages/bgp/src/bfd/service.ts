@@ -170,6 +170,21 @@ export class BfdService implements LivenessSource {
     return { ...this.received };
   }
 
+  /**
+   * Changes a session's timers; while Up the change goes through a Poll Sequence (RFC 5880 §6.5,
+   * §6.8.3), so the remote system adopts it without a flap.
+   */
+  setTimers(path: BfdPath, timers: BfdTimers): void {
+    const peer = this.peers.get(keyOf(path));
+    if (!peer) throw new BfdConfigError(`no BFD session to ${path.peer}${path.interface ? ` on ${path.interface}` : ''}`);
+    this.run(peer, {
+      type: 'set-timers',
+      ...(timers.transmitIntervalMs !== undefined ? { desiredMinTxUs: Math.round(timers.transmitIntervalMs * 1000) } : {}),
+      ...(timers.receiveIntervalMs !== undefined ? { requiredMinRxUs: Math.round(timers.receiveIntervalMs * 1000) } : {}),
+      ...(timers.detectMultiplier !== undefined ? { detectMultiplier: timers.detectMultiplier } : {}),
+    });
+  }
+
   /** Administratively disables (§6.8.16) or re-enables a session. */
   setAdminDown(path: BfdPath, down: boolean): void {
     const peer = this.peers.get(keyOf(path));

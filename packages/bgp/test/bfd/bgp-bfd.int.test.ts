@@ -90,6 +90,7 @@ describe('BGP session liveness from BFD against FRR bgpd + bfdd (RFC 5882)', () 
     // FRR: its bfdd tells bgpd, which drops the session and Cairn's route.
     await waitFor(async () => !(await frrHasGuestRoute()), { what: `FRR to withdraw ${GUEST}`, timeoutMs: 15_000, intervalMs: 50 });
     const frrWithdrawMs = performance.now() - cutAt;
+    expect(await frrNeighborState(frr, CAIRN_V4)).not.toBe('Established');
     expect((await frrBfd(CAIRN_V4))?.diagnostic).toBe('control detection time expired');
     expect(left.type === 'peer-state' && left.reason).toMatch(/liveness|BFD/i);
     // Hold time is 9 s: anything under 5 s even on a loaded 2-core machine can only be BFD (detect time 0.9 s).

@@ -166,6 +166,29 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
     stop();
   });
 
+  it('changes timers on both sides through Poll/Final without a flap (RFC 5880 §6.5, §6.8.3)', async () => {
+    await waitFor(allUp, { what: 'all sessions Up', timeoutMs: 30_000 });
+    const downsBefore = changes.filter((c) => c.to === 'down').length;
+    // Cairn slows its transmission: FRR must see 600 ms and lengthen its detection time accordingly.
+    bfd.setTimers({ peer: 'fc55::1' }, { transmitIntervalMs: 600 });
+    await waitFor(async () => (await frrPeer('fc55::2'))?.['remote-transmit-interval'] === 600, { what: 'FRR to adopt 600 ms from Cairn' });
+    await waitFor(() => bfd.bfdPeersSnapshot().find((p) => p.peer === 'fc55::1')!['negotiated-transmit-interval'] === 600, { what: 'Cairn to pace at 600 ms after the Final' });
+    // FRR asks for a faster receive interval from its side: Cairn answers the Poll and follows.
+    await frr.vtysh('configure terminal', 'bfd', 'peer fc55::2 local-address fc55::1', 'receive-interval 200', 'transmit-interval 200');
+    await waitFor(() => {
+      const row = bfd.bfdPeersSnapshot().find((p) => p.peer === 'fc55::1')!;
+      return row['remote-receive-interval'] === 200 && row['remote-transmit-interval'] === 200 && row;
+    }, { what: "Cairn to see FRR's 200 ms timers" });
+    const row = bfd.bfdPeersSnapshot().find((p) => p.peer === 'fc55::1')!;
+    // §6.8.4: our detection time is FRR's multiplier × max(our 300 ms RX, FRR's 200 ms TX).
+    expect(row['detection-time']).toBe(900);
+    bfd.setTimers({ peer: 'fc55::1' }, { transmitIntervalMs: 300 });
+    await frr.vtysh('configure terminal', 'bfd', 'peer fc55::2 local-address fc55::1', 'receive-interval 300', 'transmit-interval 300');
+    await waitFor(async () => (await frrPeer('fc55::2'))?.['remote-transmit-interval'] === 300, { what: 'FRR to adopt 300 ms again' });
+    expect(changes.filter((c) => c.to === 'down').length).toBe(downsBefore);
+    expect(bfd.state({ peer: 'fc55::1' })).toBe('up');
+  });
+
   it('ignores a control packet that arrives with TTL 254 and obeys the same packet with TTL 255 (RFC 5881 §5, GTSM)', async () => {
     await waitFor(allUp, { what: 'all sessions Up', timeoutMs: 30_000 });
     const ours = bfd.bfdPeersSnapshot().find((p) => p.peer === '10.55.0.1')!;
