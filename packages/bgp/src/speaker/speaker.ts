@@ -304,6 +304,7 @@ export class BgpSpeaker {
       connectionsDropped: session.connectionsDropped,
       ...(session.config.description ? { desc: session.config.description } : {}),
       idType: session.id.includes(':') ? 'ipv6' : 'ipv4',
+      ...(session.negotiatedHoldTime !== undefined ? { negotiatedHoldTime: session.negotiatedHoldTime } : {}),
       ...(session.lastError ? { lastError: session.lastError } : {}),
       ...(blocks.import || blocks.export ? { policyBlocks: blocks } : {}),
       ...(session.lastNotificationReceived ? { lastNotificationReceived: session.lastNotificationReceived } : {}),

@@ -24,7 +24,8 @@ export interface SummaryPeer {
   connectionsDropped: number;
   desc?: string;
   idType: 'ipv4' | 'ipv6';
-  /** Cairn additions: why the session is down, RFC 8212 reasons, the last NOTIFICATION received. */
+  /** Cairn additions: the negotiated hold time (s) while a session is up, why the session is down, RFC 8212 reasons, the last NOTIFICATION received. */
+  negotiatedHoldTime?: number;
   lastError?: string;
   policyBlocks?: { import?: string; export?: string };
   lastNotificationReceived?: { code: number; subcode: number; message?: string };
