@@ -78,7 +78,10 @@ export function writePlainAttributes(w: ByteWriter, attrs: PathAttributes, ctx: 
   const four = ctx.fourOctetAs;
   let at: number;
   flushUnknownBelow(T.ORIGIN);
-  if (attrs.origin !== undefined) w.u8(0x40).u8(T.ORIGIN).u8(1).u8(attrs.origin);
+  if (attrs.origin !== undefined) {
+    if (attrs.origin !== 0 && attrs.origin !== 1 && attrs.origin !== 2) throw new BgpEncodeError(`ORIGIN must be 0, 1 or 2, got ${attrs.origin as number}`);
+    w.u8(0x40).u8(T.ORIGIN).u8(1).u8(attrs.origin);
+  }
   flushUnknownBelow(T.AS_PATH);
   if (attrs.asPath) {
     at = open(w, T.AS_PATH);

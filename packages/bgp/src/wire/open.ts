@@ -93,6 +93,10 @@ export function encodeOpen(message: OpenMessage): Uint8Array {
   if (!Number.isInteger(message.holdTime) || message.holdTime < 0 || message.holdTime > 0xffff || message.holdTime === 1 || message.holdTime === 2) {
     throw new BgpEncodeError(`hold time ${message.holdTime} must be 0 or 3..65535 s`);
   }
+  // RFC 6793 §3/§4.1: a 4-octet ASN travels in the 4-octet AS capability, which must agree with it.
+  const fourOctet = message.capabilities.find((c) => c.code === CAPABILITY.FOUR_OCTET_AS && !('raw' in c)) as { asn: number } | undefined;
+  if (message.asn > 0xffff && !fourOctet) throw new BgpEncodeError(`ASN ${message.asn} needs the 4-octet AS capability (65) in the OPEN`);
+  if (fourOctet && fourOctet.asn !== message.asn) throw new BgpEncodeError(`the 4-octet AS capability says ${fourOctet.asn} but the OPEN's ASN is ${message.asn}`);
   const routerId = parseAddress(message.routerId);
   if (routerId.length !== 4) throw new BgpEncodeError(`router id ${message.routerId} must be an IPv4-formatted identifier`);
   const capabilities = encodeCapabilities(message.capabilities);

@@ -80,6 +80,10 @@ describe('buildUpdates', () => {
     expect(u!.attributes.mpReach!.nlri.map(formatPrefix)).toEqual(['10.0.1.0/24']);
   });
 
+  it('refuses an ORIGIN outside 0..2', () => {
+    expect(() => buildUpdates({ nlri: [v4(1)], attributes: { ...attributes, origin: 3 as 0 } }, CTX4)).toThrow(BgpEncodeError);
+  });
+
   it('refuses attributes that leave no room for a prefix', () => {
     const huge = { ...attributes, communities: Array.from({ length: 1100 }, (_, i) => i) };
     expect(() => buildUpdates({ nlri: [v4(1)], attributes: huge }, CTX4)).toThrow(BgpEncodeError);

@@ -130,8 +130,10 @@ describe('OPEN (RFC 4271 §4.2, RFC 5492, RFC 6793, RFC 9072)', () => {
     expect(decodeError(message(1, '04 fde9 00b4 0a000001 04 02 04 0200'))).toMatchObject({ code: 2, subcode: 0 });
   });
 
-  it('refuses to encode a hold time of 1 or 2 seconds', () => {
+  it('refuses to encode a hold time of 1 or 2 seconds, or a 4-octet ASN the capability does not carry', () => {
     expect(() => encodeMessage({ ...open, holdTime: 2 }, CTX)).toThrow(BgpEncodeError);
+    expect(() => encodeMessage({ ...open, asn: 4200000000, capabilities: [] }, CTX)).toThrow(/4-octet AS capability/);
+    expect(() => encodeMessage({ ...open, asn: 65002 }, CTX)).toThrow(/says 65001/);
   });
 });
 
