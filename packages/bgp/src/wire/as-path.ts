@@ -1,6 +1,10 @@
 // AS_PATH / AS4_PATH segments (RFC 4271 §4.3, RFC 5065 §3, RFC 6793) and the RFC 6793 §4.2.3 merge.
 import type { AsPathSegment, AsPathSegmentType } from './types.js';
+import { BgpEncodeError } from './errors.js';
 import type { ByteWriter } from './writer.js';
+
+/** RFC 6793 §9: the 2-octet placeholder for a 4-octet ASN. */
+export const AS_TRANS = 23456;
 
 const SEGMENT_TYPE: Record<number, AsPathSegmentType> = { 1: 'set', 2: 'sequence', 3: 'confed-sequence', 4: 'confed-set' };
 export const SEGMENT_CODE: Record<AsPathSegmentType, number> = { set: 1, sequence: 2, 'confed-sequence': 3, 'confed-set': 4 };
@@ -32,13 +36,22 @@ export function decodeAsPath(bytes: Uint8Array, start: number, end: number, asSi
   return segments;
 }
 
-/** Writes segments with `asSize`-byte ASNs, splitting any longer than 255 ASNs; `map` rewrites each ASN. */
-export function writeAsPath(w: ByteWriter, segments: readonly AsPathSegment[], asSize: 2 | 4, map: (asn: number) => number = (a) => a): void {
+/**
+ * Writes segments with `asSize`-byte ASNs, splitting any longer than 255 ASNs. With 2-byte ASNs, an
+ * ASN that does not fit is written as AS_TRANS (RFC 6793 §4.2.2).
+ */
+export function writeAsPath(w: ByteWriter, segments: readonly AsPathSegment[], asSize: 2 | 4): void {
   for (const segment of segments) {
-    for (let from = 0; from < segment.asns.length; from += 255) {
-      const chunk = segment.asns.slice(from, from + 255);
-      w.u8(SEGMENT_CODE[segment.type]).u8(chunk.length);
-      for (const asn of chunk) (asSize === 4 ? w.u32(map(asn)) : w.u16(map(asn)));
+    const asns = segment.asns;
+    for (let from = 0; from < asns.length; from += 255) {
+      const to = Math.min(asns.length, from + 255);
+      w.u8(SEGMENT_CODE[segment.type]).u8(to - from);
+      for (let i = from; i < to; i++) {
+        const asn = asns[i]!;
+        if (!Number.isInteger(asn) || asn < 0 || asn > 0xffffffff) throw new BgpEncodeError(`ASN ${asn} is not a 32-bit unsigned integer`);
+        if (asSize === 4) w.u32(asn);
+        else w.u16(asn > 0xffff ? AS_TRANS : asn);
+      }
     }
   }
 }

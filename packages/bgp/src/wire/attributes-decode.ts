@@ -2,10 +2,10 @@
 // attribute is classified as session-reset, treat-as-withdraw or attribute-discard, and decoding
 // goes on so that the strongest applicable action wins (RFC 7606 §3).
 import { formatAddress } from './address.js';
-import { decodeAsPath, mergeAs4Path } from './as-path.js';
+import { AS_TRANS, decodeAsPath, mergeAs4Path } from './as-path.js';
 import { BgpDecodeError, NOTIFICATION_CODE, UPDATE_ERROR_SUBCODE } from './errors.js';
 import type { ErrorAction } from './errors.js';
-import { AS_TRANS } from './open.js';
+
 import { decodePrefixes, NlriParseFailure } from './nlri.js';
 import { ATTRIBUTE_FLAG, ATTRIBUTE_TYPE as T, familyKey } from './types.js';
 import type { Afi, AsPathSegment, CodecContext, PathAttributes, Prefix } from './types.js';
@@ -275,9 +275,13 @@ function supportedFamily(afi: number, safi: number): afi is Afi {
   return (afi === 1 || afi === 2) && (safi === 1 || safi === 2);
 }
 
+/** RFC 7606 §7.11: a malformed MP_REACH_NLRI resets the session (AFI/SAFI disable is not offered). */
+function mpReachMalformed(problems: UpdateProblems, bytes: Uint8Array, attrStart: number, end: number, reason: string): void {
+  problems.add('session-reset', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, T.MP_REACH_NLRI, `MP_REACH_NLRI: ${reason}`, bytes.slice(attrStart, end));
+}
+
 function decodeMpReach(bytes: Uint8Array, v: number, end: number, ctx: CodecContext, attrs: PathAttributes, problems: UpdateProblems, attrStart: number): void {
-  const fail = (reason: string) => problems.add('session-reset', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, T.MP_REACH_NLRI, `MP_REACH_NLRI: ${reason}`, bytes.slice(attrStart, end));
-  if (end - v < 5) return fail('shorter than AFI, SAFI and next hop length');
+  if (end - v < 5) return mpReachMalformed(problems, bytes, attrStart, end, 'shorter than AFI, SAFI and next hop length');
   const afi = u16(bytes, v);
   const safi = bytes[v + 2]!;
   const nextHopLength = bytes[v + 3]!;
@@ -285,12 +289,12 @@ function decodeMpReach(bytes: Uint8Array, v: number, end: number, ctx: CodecCont
     problems.discarded.push({ typeCode: T.MP_REACH_NLRI, reason: `MP_REACH_NLRI for unsupported family ${afi}/${safi} ignored` });
     return;
   }
-  if (v + 4 + nextHopLength + 1 > end) return fail('next hop overruns the attribute');
+  if (v + 4 + nextHopLength + 1 > end) return mpReachMalformed(problems, bytes, attrStart, end, 'next hop overruns the attribute');
   const nextHop = decodeNextHop(bytes, v + 4, nextHopLength, afi);
-  if (!nextHop) return fail(`next hop length ${nextHopLength} is invalid for AFI ${afi}`);
+  if (!nextHop) return mpReachMalformed(problems, bytes, attrStart, end, `next hop length ${nextHopLength} is invalid for AFI ${afi}`);
   // One reserved octet follows the next hop (RFC 4760 §3, formerly the SNPA count).
   const nlri = decodePrefixes(bytes, v + 4 + nextHopLength + 1, end, afi, ctx.addPath.has(familyKey(afi, safi)));
-  if (nlri instanceof NlriParseFailure) return fail(nlri.reason);
+  if (nlri instanceof NlriParseFailure) return mpReachMalformed(problems, bytes, attrStart, end, nlri.reason);
   attrs.mpReach = { afi, safi, ...nextHop, nlri };
 }
 

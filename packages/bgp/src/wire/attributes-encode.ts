@@ -2,13 +2,12 @@
 // MP_UNREACH_NLRI first (RFC 7606 §5.1), then every other attribute by ascending type code.
 // On a 2-octet AS session, 4-octet ASNs become AS_TRANS with AS4_PATH/AS4_AGGREGATOR (RFC 6793 §4.2.2).
 import { parseAddress } from './address.js';
-import { writeAsPath } from './as-path.js';
 import { ATTRIBUTE_FLAGS } from './attributes-decode.js';
 import { BgpEncodeError } from './errors.js';
 import { writePrefix } from './nlri.js';
-import { AS_TRANS } from './open.js';
+import { AS_TRANS, writeAsPath } from './as-path.js';
 import { ATTRIBUTE_FLAG, ATTRIBUTE_TYPE as T, familyKey } from './types.js';
-import type { Afi, CodecContext, PathAttributes, Prefix, Safi } from './types.js';
+import type { Afi, CodecContext, PathAttributes, Prefix, Safi, UnknownAttribute } from './types.js';
 import { ByteWriter } from './writer.js';
 
 function u32(what: string, value: number): number {
@@ -56,6 +55,20 @@ function close(w: ByteWriter, start: number, type: number): void {
 
 const hasWideAsn = (attrs: PathAttributes): boolean => (attrs.asPath ?? []).some((s) => s.asns.some((a) => a > 0xffff));
 
+const NO_UNKNOWN: readonly UnknownAttribute[] = [];
+
+/**
+ * Writes the (sorted) unknown attributes from index `u` whose type code is below `type`; returns the
+ * next index. RFC 4271 §5: an optional transitive attribute passed on unrecognised gets the Partial bit.
+ */
+function writeUnknownBelow(w: ByteWriter, unknown: readonly UnknownAttribute[], u: number, type: number): number {
+  for (; u < unknown.length && unknown[u]!.typeCode < type; u++) {
+    const a = unknown[u]!;
+    attribute(w, a.typeCode, a.value, (a.flags & 0xc0) | ATTRIBUTE_FLAG.PARTIAL);
+  }
+  return u;
+}
+
 /** Every attribute except MP_REACH/MP_UNREACH, in type-code order, as bytes. */
 export function encodePlainAttributes(attrs: PathAttributes, ctx: CodecContext): Uint8Array {
   const w = new ByteWriter(128);
@@ -65,38 +78,30 @@ export function encodePlainAttributes(attrs: PathAttributes, ctx: CodecContext):
 
 /** Writes every attribute except MP_REACH/MP_UNREACH into `w`, in type-code order. */
 export function writePlainAttributes(w: ByteWriter, attrs: PathAttributes, ctx: CodecContext): void {
-  const unknown = attrs.unknown && attrs.unknown.length > 0 ? [...attrs.unknown].sort((a, b) => a.typeCode - b.typeCode) : undefined;
+  const unknown = attrs.unknown && attrs.unknown.length > 0 ? [...attrs.unknown].sort((a, b) => a.typeCode - b.typeCode) : NO_UNKNOWN;
   let u = 0;
-  const flushUnknownBelow = (type: number) => {
-    if (!unknown) return;
-    for (; u < unknown.length && unknown[u]!.typeCode < type; u++) {
-      const a = unknown[u]!;
-      // RFC 4271 §5: an optional transitive attribute passed on unrecognised gets the Partial bit.
-      attribute(w, a.typeCode, a.value, (a.flags & 0xc0) | ATTRIBUTE_FLAG.PARTIAL);
-    }
-  };
   const four = ctx.fourOctetAs;
   let at: number;
-  flushUnknownBelow(T.ORIGIN);
+  u = writeUnknownBelow(w, unknown, u, T.ORIGIN);
   if (attrs.origin !== undefined) {
     if (attrs.origin !== 0 && attrs.origin !== 1 && attrs.origin !== 2) throw new BgpEncodeError(`ORIGIN must be 0, 1 or 2, got ${attrs.origin as number}`);
     w.u8(0x40).u8(T.ORIGIN).u8(1).u8(attrs.origin);
   }
-  flushUnknownBelow(T.AS_PATH);
+  u = writeUnknownBelow(w, unknown, u, T.AS_PATH);
   if (attrs.asPath) {
     at = open(w, T.AS_PATH);
-    writeAsPath(w, attrs.asPath, four ? 4 : 2, (a) => (!four && u32('ASN', a) > 0xffff ? AS_TRANS : u32('ASN', a)));
+    writeAsPath(w, attrs.asPath, four ? 4 : 2);
     close(w, at, T.AS_PATH);
   }
-  flushUnknownBelow(T.NEXT_HOP);
+  u = writeUnknownBelow(w, unknown, u, T.NEXT_HOP);
   if (attrs.nextHop !== undefined) attribute(w, T.NEXT_HOP, ipv4('NEXT_HOP', attrs.nextHop));
-  flushUnknownBelow(T.MULTI_EXIT_DISC);
+  u = writeUnknownBelow(w, unknown, u, T.MULTI_EXIT_DISC);
   if (attrs.med !== undefined) w.u8(0x80).u8(T.MULTI_EXIT_DISC).u8(4).u32(u32('MED', attrs.med));
-  flushUnknownBelow(T.LOCAL_PREF);
+  u = writeUnknownBelow(w, unknown, u, T.LOCAL_PREF);
   if (attrs.localPref !== undefined) w.u8(0x40).u8(T.LOCAL_PREF).u8(4).u32(u32('LOCAL_PREF', attrs.localPref));
-  flushUnknownBelow(T.ATOMIC_AGGREGATE);
+  u = writeUnknownBelow(w, unknown, u, T.ATOMIC_AGGREGATE);
   if (attrs.atomicAggregate) w.u8(0x40).u8(T.ATOMIC_AGGREGATE).u8(0);
-  flushUnknownBelow(T.AGGREGATOR);
+  u = writeUnknownBelow(w, unknown, u, T.AGGREGATOR);
   if (attrs.aggregator) {
     const asn = u32('AGGREGATOR ASN', attrs.aggregator.asn);
     w.u8(0xc0).u8(T.AGGREGATOR).u8(four ? 8 : 6);
@@ -104,21 +109,21 @@ export function writePlainAttributes(w: ByteWriter, attrs: PathAttributes, ctx: 
     else w.u16(asn > 0xffff ? AS_TRANS : asn);
     w.bytes(ipv4('AGGREGATOR address', attrs.aggregator.address));
   }
-  flushUnknownBelow(T.COMMUNITIES);
+  u = writeUnknownBelow(w, unknown, u, T.COMMUNITIES);
   if (attrs.communities?.length) {
     at = open(w, T.COMMUNITIES);
     for (const c of attrs.communities) w.u32(u32('community', c));
     close(w, at, T.COMMUNITIES);
   }
-  flushUnknownBelow(T.ORIGINATOR_ID);
+  u = writeUnknownBelow(w, unknown, u, T.ORIGINATOR_ID);
   if (attrs.originatorId !== undefined) attribute(w, T.ORIGINATOR_ID, ipv4('ORIGINATOR_ID', attrs.originatorId));
-  flushUnknownBelow(T.CLUSTER_LIST);
+  u = writeUnknownBelow(w, unknown, u, T.CLUSTER_LIST);
   if (attrs.clusterList?.length) {
     at = open(w, T.CLUSTER_LIST);
     for (const id of attrs.clusterList) w.bytes(ipv4('CLUSTER_LIST id', id));
     close(w, at, T.CLUSTER_LIST);
   }
-  flushUnknownBelow(T.EXTENDED_COMMUNITIES);
+  u = writeUnknownBelow(w, unknown, u, T.EXTENDED_COMMUNITIES);
   if (attrs.extendedCommunities?.length) {
     at = open(w, T.EXTENDED_COMMUNITIES);
     for (const c of attrs.extendedCommunities) {
@@ -127,7 +132,7 @@ export function writePlainAttributes(w: ByteWriter, attrs: PathAttributes, ctx: 
     }
     close(w, at, T.EXTENDED_COMMUNITIES);
   }
-  flushUnknownBelow(T.AS4_PATH);
+  u = writeUnknownBelow(w, unknown, u, T.AS4_PATH);
   // RFC 6793 §4.2.2: AS4_PATH only towards an OLD speaker, only when some ASN does not fit 2 octets,
   // and without confederation segments.
   if (!four && attrs.asPath && hasWideAsn(attrs)) {
@@ -135,19 +140,19 @@ export function writePlainAttributes(w: ByteWriter, attrs: PathAttributes, ctx: 
     writeAsPath(w, attrs.asPath.filter((s) => s.type === 'sequence' || s.type === 'set'), 4);
     close(w, at, T.AS4_PATH);
   }
-  flushUnknownBelow(T.AS4_AGGREGATOR);
+  u = writeUnknownBelow(w, unknown, u, T.AS4_AGGREGATOR);
   if (!four && attrs.aggregator && attrs.aggregator.asn > 0xffff) {
     w.u8(0xc0).u8(T.AS4_AGGREGATOR).u8(8).u32(attrs.aggregator.asn).bytes(ipv4('AGGREGATOR address', attrs.aggregator.address));
   }
-  flushUnknownBelow(T.LARGE_COMMUNITY);
+  u = writeUnknownBelow(w, unknown, u, T.LARGE_COMMUNITY);
   if (attrs.largeCommunities?.length) {
     at = open(w, T.LARGE_COMMUNITY);
     for (const c of attrs.largeCommunities) w.u32(u32('large community global admin', c.globalAdmin)).u32(u32('large community local 1', c.local1)).u32(u32('large community local 2', c.local2));
     close(w, at, T.LARGE_COMMUNITY);
   }
-  flushUnknownBelow(T.ONLY_TO_CUSTOMER);
+  u = writeUnknownBelow(w, unknown, u, T.ONLY_TO_CUSTOMER);
   if (attrs.onlyToCustomer !== undefined) w.u8(0xc0).u8(T.ONLY_TO_CUSTOMER).u8(4).u32(u32('ONLY_TO_CUSTOMER', attrs.onlyToCustomer));
-  flushUnknownBelow(256);
+  writeUnknownBelow(w, unknown, u, 256);
 }
 
 /** Next hop bytes for MP_REACH: 4 (IPv4), 16 (IPv6 global), or 32 (global + link-local, RFC 2545 §3). */

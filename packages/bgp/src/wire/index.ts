@@ -6,9 +6,8 @@ export { addressAfi, formatAddress, formatPrefix, hostBitsZero, makePrefix, pars
 export { decodeCapabilities, decodeCapability, encodeCapabilities, encodeCapabilityValue } from './capabilities.js';
 export { HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH, maxMessageLength } from './header.js';
 export { MessageFramer } from './framer.js';
-export { AS_TRANS } from './open.js';
 export { ROUTE_REFRESH_SUBTYPE } from './route-refresh.js';
-export { asPathLength, mergeAs4Path } from './as-path.js';
+export { AS_TRANS, asPathLength, mergeAs4Path } from './as-path.js';
 export { decodeMessage, encodeMessage } from './message.js';
 export { buildUpdates, endOfRib, isEndOfRib } from './build.js';
 export type { UpdateInput } from './build.js';

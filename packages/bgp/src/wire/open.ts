@@ -1,13 +1,12 @@
 // OPEN message body (RFC 4271 §4.2) with RFC 9072 extended optional parameters and RFC 6793 AS_TRANS.
 import { formatAddress, parseAddress } from './address.js';
+import { AS_TRANS } from './as-path.js';
 import { decodeCapabilities, encodeCapabilities } from './capabilities.js';
 import { BgpDecodeError, BgpEncodeError, NOTIFICATION_CODE, OPEN_ERROR_SUBCODE } from './errors.js';
 import { CAPABILITY } from './types.js';
 import type { Capability, OpenMessage } from './types.js';
 import { ByteWriter } from './writer.js';
 
-/** RFC 6793 §9: the 2-octet placeholder for a 4-octet ASN. */
-export const AS_TRANS = 23456;
 /** RFC 5492 §4: Optional Parameter type Capabilities. */
 const PARAMETER_CAPABILITIES = 2;
 /** RFC 9072 §2: Non-Ext OP Type marking the extended encoding. */

@@ -10,6 +10,10 @@ import { ByteWriter } from './writer.js';
 
 const IPV4_UNICAST = familyKey(1, 1);
 
+function malformedList(reason: string): BgpDecodeError {
+  return new BgpDecodeError(NOTIFICATION_CODE.UPDATE_MESSAGE, UPDATE_ERROR_SUBCODE.MALFORMED_ATTRIBUTE_LIST, reason);
+}
+
 function networkFieldError(where: string, reason: string): BgpDecodeError {
   // RFC 7606 §5.3: NLRI that cannot be parsed leaves no choice but a session reset.
   return new BgpDecodeError(NOTIFICATION_CODE.UPDATE_MESSAGE, UPDATE_ERROR_SUBCODE.INVALID_NETWORK_FIELD, `${where}: ${reason}`);
@@ -18,8 +22,6 @@ function networkFieldError(where: string, reason: string): BgpDecodeError {
 /** Decodes a whole UPDATE message (header included). Throws BgpDecodeError only for session-reset errors. */
 export function decodeUpdate(bytes: Uint8Array, ctx: CodecContext): UpdateMessage {
   const end = bytes.length;
-  const malformedList = (reason: string) =>
-    new BgpDecodeError(NOTIFICATION_CODE.UPDATE_MESSAGE, UPDATE_ERROR_SUBCODE.MALFORMED_ATTRIBUTE_LIST, reason);
   let o = HEADER_LENGTH;
   const withdrawnLength = (bytes[o]! << 8) | bytes[o + 1]!;
   o += 2;
@@ -50,11 +52,14 @@ function checkMandatory(update: UpdateMessage, problems: UpdateProblems): void {
   const a = update.attributes;
   const announcesMp = (a.mpReach?.nlri.length ?? 0) > 0;
   if (update.nlri.length === 0 && !announcesMp) return;
-  const missing = (type: number, name: string) =>
-    problems.add('treat-as-withdraw', UPDATE_ERROR_SUBCODE.MISSING_WELL_KNOWN_ATTRIBUTE, type, `missing well-known attribute ${name}`, Uint8Array.of(type));
-  if (a.origin === undefined) missing(T.ORIGIN, 'ORIGIN');
-  if (a.asPath === undefined) missing(T.AS_PATH, 'AS_PATH');
-  if (update.nlri.length > 0 && a.nextHop === undefined) missing(T.NEXT_HOP, 'NEXT_HOP');
+  if (a.origin === undefined) missing(problems, T.ORIGIN, 'ORIGIN');
+  if (a.asPath === undefined) missing(problems, T.AS_PATH, 'AS_PATH');
+  if (update.nlri.length > 0 && a.nextHop === undefined) missing(problems, T.NEXT_HOP, 'NEXT_HOP');
+}
+
+/** RFC 4271 §6.3: Missing Well-known Attribute carries the type code as data. */
+function missing(problems: UpdateProblems, type: number, name: string): void {
+  problems.add('treat-as-withdraw', UPDATE_ERROR_SUBCODE.MISSING_WELL_KNOWN_ATTRIBUTE, type, `missing well-known attribute ${name}`, Uint8Array.of(type));
 }
 
 /** Applies treat-as-withdraw in place: see UpdateMessage.treatAsWithdraw for the resulting shape. */
