@@ -74,7 +74,7 @@ async function measure(feeder: BirdFeeder, session: string, site: ReceiverSite, 
         return { receiver: receiver.name, seconds: first === undefined ? undefined : now - first, sinceEnable: now - enabled, peakRssMb: peak, note: first === undefined ? 'first UPDATE not captured' : undefined };
       }
       if (now - enabled > 180) return { receiver: receiver.name, note: `only ${count} prefixes after 180 s` };
-      await sleep(50);
+      await sleep(receiver.pollMs ?? 50);
     }
   } finally {
     probe.stop();
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
       'to all prefixes in the receiver’s Loc-RIB, polled every ~50 ms through each daemon’s CLI (±0.1 s); “session enabled → all”',
       'adds session setup. Each receiver runs twice (GoBGP once) in a fresh process; the table shows the faster run and the',
       'larger peak RSS (the receiver process’s VmHWM). Counts come from cheap counters (FRR ribCount, BIRD’s protocol',
-      'import count, GoBGP’s neighbour Accepted count, Cairn’s Loc-RIB size), not table walks. Cairn runs from TypeScript sources',
+      'import count, Cairn’s Loc-RIB size); GoBGP only has a table walk (`global rib summary`), polled once a second. Cairn runs from TypeScript sources',
       'through tsx, as in the tests.',
       `Load average when the run started: ${load.toFixed(2)} on 2 cores — other work was running on the machine, so absolute times are noisy; compare ratios.`,
       '',

@@ -361,6 +361,13 @@ export class RibManager {
 
   /** Replaces `source`'s candidate for `prefix` with `path` (or removes it) and re-runs the decision. */
   private updateLocRib(prefix: Prefix, entry: LocEntry | undefined, source: RibPeer, path: RouteAttributes | undefined, changes: BestPathChange[]): void {
+    // Fast path (most of a full table): no other candidate, no multipath, no next-hop resolution.
+    if (this.maxPaths === 1 && !this.resolvable && (entry === undefined || (entry instanceof RouteAttributes && entry.source === source))) {
+      if (path) this.loc.set(prefix, path);
+      else if (entry) this.loc.delete(prefix);
+      if (path !== entry) this.bestChanged(prefix, path, entry, undefined, changes);
+      return;
+    }
     let previous: RouteAttributes | undefined;
     let previousMulti: RouteAttributes[] | undefined;
     let paths: RouteAttributes[];
@@ -394,8 +401,13 @@ export class RibManager {
 
     const multiChanged = this.maxPaths > 1 && !sameRoutes(previousMulti ?? (previous ? [previous] : []), multipath);
     if (best === previous && !multiChanged) return;
+    this.bestChanged(prefix, best, previous, this.maxPaths > 1 ? multipath : undefined, changes);
+  }
+
+  /** Reports a new best path (or ECMP set) and lets exports and conditional aggregates follow. */
+  private bestChanged(prefix: Prefix, best: RouteAttributes | undefined, previous: RouteAttributes | undefined, multipath: RouteAttributes[] | undefined, changes: BestPathChange[]): void {
     const change: BestPathChange = { prefix, best, previous };
-    if (this.maxPaths > 1) change.multipath = multipath;
+    if (multipath) change.multipath = multipath;
     changes.push(change);
     if (best !== previous) this.markDirty(prefix, best);
     if ((best === undefined) !== (previous === undefined)) this.contributorChanged(prefix, best !== undefined, changes);
