@@ -16,9 +16,16 @@ import {
   IPV6_UNICAST_HOPS,
   SOCK_CLOEXEC,
   SOCK_RAW,
+  SOCK_NONBLOCK,
   SOL_SOCKET,
   SO_RCVBUF,
-  SO_RCVTIMEO,
+  F_GETFL,
+  F_SETFL,
+  F_SETOWN,
+  F_SETSIG,
+  SIGURG,
+  MSG_DONTWAIT,
+  O_ASYNC,
 } from './socket-constants.js';
 
 /** One ICMPv6 message as the kernel delivered it (checksum already verified by the kernel). */
@@ -40,8 +47,6 @@ export interface Icmpv6SocketOptions {
   multicastLoop?: boolean;
   /** Hop limit of sent packets (default 255, RFC 4861 §6.1; other values only to test receivers). */
   hopLimit?: number;
-  /** How often the blocked receive call wakes up to notice `close()` (default 250 ms). */
-  pollMs?: number;
 }
 
 const SOCKADDR_IN6 = 28;
@@ -77,18 +82,18 @@ export function sockaddrIn6(address: string, ifindex: number): Buffer {
 
 /**
  * A raw ICMPv6 socket (RFC 3542) in the network namespace of the thread that creates it. The kernel fills
- * in the ICMPv6 checksum on send and verifies it on receive (RFC 3542 §3.1). Received packets are read by
- * `recvmsg` on koffi's worker thread, so the event loop never blocks.
+ * in the ICMPv6 checksum on send and verifies it on receive (RFC 3542 §3.1). Received packets are read when
+ * the kernel signals their arrival (see `receive`), so the event loop never blocks.
  */
 export class Icmpv6Socket {
   readonly fd: number;
   private readonly libc = loadLibc();
   private closed = false;
-  private receiving: Promise<void> | undefined;
+  private receiver: Receiver | undefined;
 
   constructor(private readonly options: Icmpv6SocketOptions) {
     const libc = this.libc;
-    this.fd = check(libc.socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6), 'socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6)', 'raw sockets need root or CAP_NET_RAW');
+    this.fd = check(libc.socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMPV6), 'socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6)', 'raw sockets need root or CAP_NET_RAW');
     try {
       // RFC 4861 §6.1: ND messages travel with hop limit 255 so receivers can tell they stayed on-link.
       const hopLimit = options.hopLimit ?? 255;
@@ -105,11 +110,6 @@ export class Icmpv6Socket {
         filter.writeUInt32LE((filter.readUInt32LE(word) & ~(1 << (type & 31))) >>> 0, word);
       }
       check(libc.setsockopt(this.fd, IPPROTO_ICMPV6, ICMP6_FILTER, filter, 32), 'setsockopt(ICMP6_FILTER)');
-      const timeout = Buffer.alloc(16);
-      const pollMs = options.pollMs ?? 250;
-      timeout.writeBigInt64LE(BigInt(Math.floor(pollMs / 1000)), 0);
-      timeout.writeBigInt64LE(BigInt((pollMs % 1000) * 1000), 8);
-      check(libc.setsockopt(this.fd, SOL_SOCKET, SO_RCVTIMEO, timeout, 16), 'setsockopt(SO_RCVTIMEO)');
     } catch (error) {
       libc.close(this.fd);
       throw error;
@@ -141,52 +141,97 @@ export class Icmpv6Socket {
   }
 
   /**
-   * Starts delivering received packets to `onPacket` until `close()`. Runs one `recvmsg` at a time on a
-   * koffi worker thread into native buffers that never move.
+   * Starts delivering received packets to `onPacket` until `close()`. The socket is non-blocking and
+   * signal-driven (fcntl(2) O_ASYNC + F_SETSIG): the kernel signals this process when a packet arrives and
+   * the main thread drains every receiving socket with recvmsg(MSG_DONTWAIT), so a packet costs one
+   * wake-up of the event loop and no thread is parked in a blocking call. The signal is SIGURG, not
+   * SIGIO: SIGURG is ignored by default (a late one can never kill the process), and `signal-exit`
+   * (used by execa) treats SIGIO as a fatal signal and would kill the process's children on it.
+   * While receiving, the socket keeps the process alive.
    */
   receive(onPacket: (packet: ReceivedPacket) => void): void {
-    if (this.receiving) throw new Error('Icmpv6Socket.receive() was already called');
-    const name = new NativeBuffer(SOCKADDR_IN6);
-    const data = new NativeBuffer(PACKET);
-    const control = new NativeBuffer(CONTROL);
-    const iov = new NativeBuffer(IOVEC);
-    const header = new NativeBuffer(MSGHDR);
-    iov.view.setBigUint64(0, data.address, true);
-    iov.view.setBigUint64(8, BigInt(PACKET), true);
-    // struct msghdr (LP64): name, namelen, iov, iovlen, control, controllen, flags.
-    header.view.setBigUint64(0, name.address, true);
-    header.view.setBigUint64(16, iov.address, true);
-    header.view.setBigUint64(24, 1n, true);
-    header.view.setBigUint64(32, control.address, true);
-    this.receiving = new Promise<void>((resolve) => {
-      const next = (): void => {
-        if (this.closed) {
-          for (const b of [name, data, control, iov, header]) b.free();
-          resolve();
-          return;
-        }
-        header.view.setUint32(8, SOCKADDR_IN6, true);
-        header.view.setBigUint64(40, BigInt(CONTROL), true);
-        header.view.setInt32(48, 0, true);
-        this.libc.recvmsg.async(this.fd, header.pointer, 0, (error, length) => {
-          if (!error && length > 0 && !this.closed) {
-            const packet = parse(data.bytes.slice(0, length), name.bytes, control.view, Number(header.view.getBigUint64(40, true)));
-            if (packet) onPacket(packet);
-          }
-          next();
-        });
-      };
-      next();
-    });
+    if (this.receiver || this.closed) throw new Error('Icmpv6Socket.receive() was already called');
+    const receiver = new Receiver(this.fd, onPacket);
+    this.receiver = receiver;
+    receivers.add(receiver);
+    installSignal();
+    const libc = this.libc;
+    check(libc.fcntl(this.fd, F_SETOWN, 'int', process.pid), 'fcntl(F_SETOWN)');
+    check(libc.fcntl(this.fd, F_SETSIG, 'int', SIGURG), 'fcntl(F_SETSIG, SIGURG)');
+    const flags = check(libc.fcntl(this.fd, F_GETFL), 'fcntl(F_GETFL)');
+    check(libc.fcntl(this.fd, F_SETFL, 'int', flags | O_ASYNC), 'fcntl(F_SETFL, O_ASYNC)');
+    receiver.drain(); // whatever arrived before O_ASYNC was set
   }
 
-  /** Stops receiving (within `pollMs`) and closes the socket. */
+  /** Stops receiving and closes the socket. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.receiving;
+    if (this.receiver) {
+      const flags = this.libc.fcntl(this.fd, F_GETFL);
+      if (flags >= 0) this.libc.fcntl(this.fd, F_SETFL, 'int', flags & ~O_ASYNC);
+      receivers.delete(this.receiver);
+      this.receiver.free();
+      this.receiver = undefined;
+    }
     this.libc.close(this.fd);
   }
+}
+
+/** The native buffers of one receiving socket and the loop that empties it. */
+class Receiver {
+  private readonly name = new NativeBuffer(SOCKADDR_IN6);
+  private readonly data = new NativeBuffer(PACKET);
+  private readonly control = new NativeBuffer(CONTROL);
+  private readonly iov = new NativeBuffer(IOVEC);
+  private readonly header = new NativeBuffer(MSGHDR);
+  private readonly libc = loadLibc();
+  /** Keeps the event loop alive while receiving, and drains once a second should a signal ever be missed. */
+  private readonly keepAlive: NodeJS.Timeout;
+
+  constructor(
+    private readonly fd: number,
+    private readonly onPacket: (packet: ReceivedPacket) => void,
+  ) {
+    this.iov.view.setBigUint64(0, this.data.address, true);
+    this.iov.view.setBigUint64(8, BigInt(PACKET), true);
+    // struct msghdr (LP64): name, namelen, iov, iovlen, control, controllen, flags.
+    this.header.view.setBigUint64(0, this.name.address, true);
+    this.header.view.setBigUint64(16, this.iov.address, true);
+    this.header.view.setBigUint64(24, 1n, true);
+    this.header.view.setBigUint64(32, this.control.address, true);
+    this.keepAlive = setInterval(() => this.drain(), 1000);
+  }
+
+  /** Reads until the socket is empty (EAGAIN). */
+  drain(): void {
+    for (;;) {
+      this.header.view.setUint32(8, SOCKADDR_IN6, true);
+      this.header.view.setBigUint64(40, BigInt(CONTROL), true);
+      this.header.view.setInt32(48, 0, true);
+      const length = this.libc.recvmsg(this.fd, this.header.pointer, MSG_DONTWAIT);
+      if (length < 0) return;
+      const packet = parse(this.data.bytes.slice(0, length), this.name.bytes, this.control.view, Number(this.header.view.getBigUint64(40, true)));
+      if (packet) this.onPacket(packet);
+    }
+  }
+
+  free(): void {
+    clearInterval(this.keepAlive);
+    for (const buffer of [this.name, this.data, this.control, this.iov, this.header]) buffer.free();
+  }
+}
+
+const receivers = new Set<Receiver>();
+let signalInstalled = false;
+
+/** One SIGURG listener for the process (see `receive`), installed once. */
+function installSignal(): void {
+  if (signalInstalled) return;
+  signalInstalled = true;
+  process.on('SIGURG', () => {
+    for (const receiver of receivers) receiver.drain();
+  });
 }
 
 function parse(bytes: Uint8Array, name: Uint8Array, control: DataView, controlLength: number): ReceivedPacket | undefined {

@@ -5,9 +5,9 @@ export interface Libc {
   socket(domain: number, type: number, protocol: number): number;
   setsockopt(fd: number, level: number, name: number, value: Buffer, length: number): number;
   sendto(fd: number, data: Uint8Array, length: number, flags: number, address: Buffer, addressLength: number): number;
-  recvmsg: ((fd: number, message: unknown, flags: number) => number) & {
-    async(fd: number, message: unknown, flags: number, callback: (error: unknown, result: number) => void): void;
-  };
+  recvmsg(fd: number, message: unknown, flags: number): number;
+  /** fcntl(2), variadic: `fcntl(fd, F_GETFL)` or `fcntl(fd, F_SETFL, 'int', flags)`. */
+  fcntl(fd: number, command: number, ...rest: unknown[]): number;
   close(fd: number): number;
   if_nametoindex(name: string): number;
   strerror(errnum: number): string;
@@ -24,6 +24,7 @@ export function loadLibc(): Libc {
     sendto: lib.func('long sendto(int, const void *, size_t, int, const void *, uint32_t)'),
     recvmsg: lib.func('long recvmsg(int, void *, int)'),
     close: lib.func('int close(int)'),
+    fcntl: lib.func('int fcntl(int, int, ...)'),
     if_nametoindex: lib.func('uint32_t if_nametoindex(const char *)'),
     strerror: lib.func('const char *strerror(int)'),
   } as Libc;
@@ -52,7 +53,7 @@ export function check(result: number, call: string, hint = ''): number {
   return result;
 }
 
-/** Native memory that does not move, for buffers a worker thread fills during an async call. */
+/** Native memory that does not move, for the buffers `recvmsg` fills through pointers in a msghdr. */
 export class NativeBuffer {
   readonly pointer: unknown;
   readonly bytes: Uint8Array;
