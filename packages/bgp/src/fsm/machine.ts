@@ -175,7 +175,9 @@ function commonSessionEvent(fsm: Fsm, event: FsmEvent, now: number): Transition 
     case 'ManualStop': {
       // RFC 9003: an administrative shutdown may carry a message for the peer's operator.
       const reason = event.reason ?? 'administratively stopped';
-      return toIdle(fsm, now, { reason, notification: cease(CEASE.ADMINISTRATIVE_SHUTDOWN, event.shutdownMessage), counter: 'reset', manual: true });
+      const subcode = event.subcode ?? CEASE.ADMINISTRATIVE_SHUTDOWN;
+      const carriesMessage = subcode === CEASE.ADMINISTRATIVE_SHUTDOWN || subcode === CEASE.ADMINISTRATIVE_RESET;
+      return toIdle(fsm, now, { reason, notification: cease(subcode, carriesMessage ? event.shutdownMessage : undefined), counter: 'reset', manual: true });
     }
     case 'AutomaticStop':
       return toIdle(fsm, now, {

@@ -13,7 +13,8 @@ export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenCon
  */
 export type FsmEvent =
   | { type: 'ManualStart' } // 1
-  | { type: 'ManualStop'; reason?: string; shutdownMessage?: string } // 2
+  /** `subcode`: the Cease subcode to send (default 2, Administrative Shutdown; 3 for a removed peer, RFC 4486). */
+  | { type: 'ManualStop'; reason?: string; shutdownMessage?: string; subcode?: number } // 2
   | { type: 'AutomaticStart' } // 3
   | { type: 'ManualStart_with_PassiveTcpEstablishment' } // 4
   | { type: 'AutomaticStart_with_PassiveTcpEstablishment' } // 5

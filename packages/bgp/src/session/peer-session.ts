@@ -129,16 +129,23 @@ export class PeerSession {
     this.dispatch(this.primary, { type: 'ManualStart' });
   }
 
-  /** Administrative stop: Cease/Administrative Shutdown with an optional RFC 9003 message. */
-  stop(message?: string): void {
+  /** Administrative stop: Cease/Administrative Shutdown (or `subcode`) with an optional RFC 9003 message. */
+  stop(message?: string, subcode?: number): void {
     for (const conn of [this.candidate, this.primary]) {
-      if (conn) this.dispatch(conn, { type: 'ManualStop', reason: message ?? 'administratively stopped', ...(message ? { shutdownMessage: message } : {}) });
+      if (conn) {
+        this.dispatch(conn, {
+          type: 'ManualStop',
+          reason: message ?? 'administratively stopped',
+          ...(message ? { shutdownMessage: message } : {}),
+          ...(subcode !== undefined ? { subcode } : {}),
+        });
+      }
     }
   }
 
   /** Removes the peer for good: stop, stop watching liveness, cancel timers. */
-  destroy(message?: string): void {
-    this.stop(message);
+  destroy(message?: string, subcode?: number): void {
+    this.stop(message, subcode);
     this.stopLiveness?.();
     this.stopLiveness = undefined;
     for (const conn of [this.primary, this.candidate]) if (conn) this.host.clock.clearTimeout(conn.timer);

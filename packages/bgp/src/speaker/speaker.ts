@@ -161,10 +161,14 @@ export class BgpSpeaker {
     if (this.started) session.start();
   }
 
-  /** Removes a peer: Cease/Peer De-configured... sent as Administrative Shutdown with `message`, routes withdrawn. */
+  /**
+   * Removes a peer: Cease/Peer De-configured (RFC 4486), or Administrative Shutdown when a `message`
+   * (RFC 9003) is given; its routes are withdrawn from the others.
+   */
   removePeer(address: string, message?: string): void {
     const session = this.session(address);
-    session.destroy(message ?? 'peer removed');
+    if (message !== undefined) session.destroy(message);
+    else session.destroy('peer removed', CEASE_SUBCODE.PEER_DECONFIGURED);
     this.sessions.delete(session.id);
     this.transport.removePeer(session.id);
     this.routesChanged(this.rib.removePeer(session.id));

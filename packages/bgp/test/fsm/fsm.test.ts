@@ -192,6 +192,15 @@ describe('BGP FSM (RFC 4271 §8)', () => {
     expect(d.send({ type: 'ManualStart' })).toEqual([{ type: 'connect' }]);
   });
 
+  it('ManualStop with another Cease subcode (Peer De-configured) sends no shutdown message (RFC 9003 is for subcodes 2 and 4)', () => {
+    const d = Driver.start().establish();
+    expect(d.send({ type: 'ManualStop', reason: 'removed', shutdownMessage: 'bye', subcode: CEASE.PEER_DECONFIGURED })[0]).toEqual({
+      type: 'send-notification',
+      code: ERROR_CODE.CEASE,
+      subcode: CEASE.PEER_DECONFIGURED,
+    });
+  });
+
   it('answers unexpected messages with the RFC 6608 FSM error subcode of the state', () => {
     const inOpenSent = Driver.start();
     inOpenSent.send({ type: 'Tcp_CR_Acked' });
@@ -266,13 +275,14 @@ describe('BGP FSM (RFC 4271 §8)', () => {
         for (const [event, wait] of script) {
           const stateBefore = d.fsm.state;
           const actions = d.send(event);
+          const stateAfter = d.fsm.state;
           d.advance(wait);
           // A NOTIFICATION is only sent on a connection with an OPEN exchange under way (§8.2.2).
           if (actions.some((a) => a.type === 'send-notification')) {
             expect(['OpenSent', 'OpenConfirm', 'Established']).toContain(stateBefore);
           }
           // Leaving a session for Idle always releases and drops the connection.
-          if (stateBefore !== 'Idle' && d.fsm.state === 'Idle' && actions.length > 0) {
+          if (stateBefore !== 'Idle' && stateAfter === 'Idle') {
             expect(actions.map((a) => a.type)).toContain('drop-connection');
           }
           // Timers: no deadline lies in the past once time has been advanced.
@@ -282,7 +292,7 @@ describe('BGP FSM (RFC 4271 §8)', () => {
           if (d.fsm.state === 'Idle') expect(d.fsm.timers.hold).toBeUndefined();
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 });

@@ -186,6 +186,27 @@ describe('BgpSpeaker against FRR 8.4 (reference scenario)', () => {
     await established('IPv6 session back after enable');
   });
 
+  it('changes one peer without touching the other: a new hold time resets only that session with a NOTIFICATION', async () => {
+    type FrrNeighbor = { messageStats: { notificationsRecv: number }; connectionsDropped: number };
+    const frrNeighbor = async (address: string) => {
+      const n = (await frr.json<Record<string, FrrNeighbor>>(`show bgp neighbors ${address} json`))[address]!;
+      return { notificationsRecv: n.messageStats.notificationsRecv, connectionsDropped: n.connectionsDropped };
+    };
+    const v6Before = await frrNeighbor(CAIRN_V6);
+    const v4Before = await frrNeighbor(CAIRN_V4);
+    const mark = events.length;
+    speaker.updatePeer({ ...cairnPeers()[1]!, holdTime: 12 });
+    await waitFor(() => events.slice(mark).some((e) => e.type === 'peer-state' && e.peer === UPSTREAM_V6 && e.from === 'Established'), {
+      what: 'the IPv6 session reset',
+    });
+    await established('the IPv6 session back with the new hold time');
+    expect(speaker.summary().ipv6Unicast!.peers[UPSTREAM_V6]!.negotiatedHoldTime).toBe(9); // min(12, FRR's 9)
+    // FRR got a NOTIFICATION (Cease/Other Configuration Change) on the IPv6 session only.
+    expect((await frrNeighbor(CAIRN_V6)).notificationsRecv).toBeGreaterThan(v6Before.notificationsRecv);
+    expect(await frrNeighbor(CAIRN_V4)).toMatchObject({ notificationsRecv: v4Before.notificationsRecv, connectionsDropped: v4Before.connectionsDropped });
+    expect(events.slice(mark).filter((e) => e.type === 'peer-state' && e.peer === UPSTREAM_V4)).toEqual([]);
+  });
+
   it('survives an FRR restart: sessions come back and FRR relearns the announcements', async () => {
     speaker.announce('202.38.80.16/28');
     speaker.announce('2a02:1810:248b::/48', {}, { aggregate: true });
@@ -195,5 +216,16 @@ describe('BgpSpeaker against FRR 8.4 (reference scenario)', () => {
     await established('sessions back after the FRR restart');
     await waitFor(async () => (await frrPaths(frr, 'ipv4', '202.38.80.16/28')).length > 0, { what: 'FRR to relearn the /28' });
     await waitFor(async () => (await frrPaths(frr, 'ipv6', '2a02:1810:248b::/48')).length === 2, { what: 'FRR to relearn the /48' });
+  });
+
+  it('removing a peer sends Cease/Peer De-configured and withdraws what it learned from it', async () => {
+    await waitFor(() => speaker.routes('::/0').some((r) => r.from === UPSTREAM_V6), { what: 'the IPv6 default from the IPv6 peer' });
+    speaker.removePeer(UPSTREAM_V6);
+    await waitFor(async () => JSON.stringify(await frr.json(`show bgp neighbors ${CAIRN_V6} json`)).includes('Peer De-configured'), {
+      what: 'FRR to report Cease/Peer De-configured',
+    });
+    expect(speaker.routes('::/0').filter((r) => r.from === UPSTREAM_V6)).toEqual([]);
+    expect(speaker.peers()).toEqual([UPSTREAM_V4]);
+    expect(speaker.peerState(UPSTREAM_V4)).toBe('Established');
   });
 });
