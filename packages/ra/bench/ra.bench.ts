@@ -19,6 +19,7 @@ const WINDOW_MS = 20_000;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 type Daemon = 'cairn' | 'radvd';
+const DAEMONS: Daemon[] = ['radvd', 'cairn'];
 
 interface Iface {
   name: string;
@@ -97,7 +98,13 @@ async function usage(ns: Namespace): Promise<{ ticks: number; rssKb: number; pro
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function latency(lab: Lab, daemon: Daemon): Promise<number[]> {
+interface LatencyProbe {
+  ask(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A router running `daemon` and a client namespace with a raw socket that times RS → RA. */
+async function latencyProbe(lab: Lab, daemon: Daemon): Promise<LatencyProbe> {
   const router = await lab.namespace(`lat-r-${daemon}`);
   const client = await lab.namespace(`lat-c-${daemon}`, { forwarding: false });
   await lab.link(router, 'eth0', client, 'eth0');
@@ -110,7 +117,6 @@ async function latency(lab: Lab, daemon: Daemon): Promise<number[]> {
     if (!packet.destination.startsWith('ff02')) waiting?.(process.hrtime.bigint());
   });
   const rs = encodeMessage({ type: 'router-solicitation', code: 0, options: [] });
-  const samples: number[] = [];
   const ask = () =>
     new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${daemon} did not answer an RS within 2 s`)), 2_000);
@@ -129,27 +135,56 @@ async function latency(lab: Lab, daemon: Daemon): Promise<number[]> {
       return false;
     }
   }, { what: `${daemon} answering solicitations`, timeoutMs: 30_000, intervalMs: 200 });
-  for (let i = 0; i < 20; i++) await ask(); // warm-up
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    samples.push(await ask());
-    await sleep(5);
-  }
-  await socket.close();
-  await stopDaemon(child);
-  return samples.sort((a, b) => a - b);
+  return {
+    ask,
+    close: async () => {
+      await socket.close();
+      await stopDaemon(child);
+    },
+  };
 }
 
-async function idle(router: Namespace, daemon: Daemon, interfaces: Iface[]): Promise<{ cpuPercent: number; rssMb: number; processes: number }> {
-  const child = startDaemon(router, daemon, interfaces, { min: 3, max: 4 });
+/** Both daemons run at once; samples alternate so both see the same machine load. */
+async function latency(lab: Lab): Promise<Record<Daemon, number[]>> {
+  const probes = { radvd: await latencyProbe(lab, 'radvd'), cairn: await latencyProbe(lab, 'cairn') };
+  const samples: Record<Daemon, number[]> = { radvd: [], cairn: [] };
+  for (let i = 0; i < 20; i++) for (const daemon of DAEMONS) await probes[daemon].ask(); // warm-up
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    for (const daemon of i % 2 === 0 ? DAEMONS : [...DAEMONS].reverse()) {
+      samples[daemon].push(await probes[daemon].ask());
+      await sleep(5);
+    }
+  }
+  for (const daemon of DAEMONS) {
+    await probes[daemon].close();
+    samples[daemon].sort((a, b) => a - b);
+  }
+  return samples;
+}
+
+interface Usage {
+  cpuPercent: number;
+  rssMb: number;
+  processes: number;
+}
+
+/** Both daemons at once, each in its own router namespace with the same interfaces, over the same window. */
+async function idle(routers: Record<Daemon, Namespace>, interfaces: Iface[]): Promise<Record<Daemon, Usage>> {
+  const children = Object.fromEntries(DAEMONS.map((d) => [d, startDaemon(routers[d], d, interfaces, { min: 3, max: 4 })])) as Record<Daemon, LabProcess>;
   await sleep(SETTLE_MS);
-  if (child.exitCode !== null) throw new Error(`${daemon} exited: ${(await child).stderr}`);
-  const before = await usage(router);
+  for (const daemon of DAEMONS) if (children[daemon].exitCode !== null) throw new Error(`${daemon} exited: ${(await children[daemon]).stderr}`);
+  const before = { radvd: await usage(routers.radvd), cairn: await usage(routers.cairn) };
   const started = Date.now();
   await sleep(WINDOW_MS);
-  const after = await usage(router);
+  const after = { radvd: await usage(routers.radvd), cairn: await usage(routers.cairn) };
   const seconds = (Date.now() - started) / 1000;
-  await stopDaemon(child);
-  return { cpuPercent: ((after.ticks - before.ticks) / CLK_TCK / seconds) * 100, rssMb: after.rssKb / 1024, processes: after.processes };
+  for (const daemon of DAEMONS) await stopDaemon(children[daemon]);
+  const result = (d: Daemon): Usage => ({
+    cpuPercent: ((after[d].ticks - before[d].ticks) / CLK_TCK / seconds) * 100,
+    rssMb: after[d].rssKb / 1024,
+    processes: after[d].processes,
+  });
+  return { radvd: result('radvd'), cairn: result('cairn') };
 }
 
 async function main(): Promise<void> {
@@ -157,23 +192,25 @@ async function main(): Promise<void> {
   const load = loadavg()[0]!.toFixed(2);
   const lab = Lab.create('ra-bench');
   try {
-    const lat: Record<Daemon, number[]> = { cairn: [], radvd: [] };
-    for (const daemon of ['radvd', 'cairn'] as const) lat[daemon] = await latency(lab, daemon);
+    const lat = await latency(lab);
 
-    const router = await lab.namespace('idle-r');
-    const sink = await lab.namespace('idle-sink', { forwarding: false });
-    await lab.link(router, 'eth0', sink, 'eth0', { a: ['10.0.0.1/24'], b: ['10.0.0.2/24'] });
     const sizes = [300, 1000];
     const lines: string[] = [];
     for (let vni = 1; vni <= Math.max(...sizes); vni++) {
       lines.push(`link add vxlan${vni} type vxlan id ${vni} local 10.0.0.1 remote 10.0.0.2 dev eth0 dstport 4789`, `link set vxlan${vni} up`);
     }
-    await router.exec('ip', ['-batch', '-'], { input: lines.join('\n') + '\n' });
+    const routers = {} as Record<Daemon, Namespace>;
+    for (const daemon of DAEMONS) {
+      const router = await lab.namespace(`idle-r-${daemon}`);
+      const sink = await lab.namespace(`idle-s-${daemon}`, { forwarding: false });
+      await lab.link(router, 'eth0', sink, 'eth0', { a: ['10.0.0.1/24'], b: ['10.0.0.2/24'] });
+      await router.exec('ip', ['-batch', '-'], { input: lines.join('\n') + '\n' });
+      routers[daemon] = router;
+    }
     const idleRows: (string | number)[][] = [];
     for (const size of sizes) {
       const interfaces = Array.from({ length: size }, (_, i) => ({ name: `vxlan${i + 1}`, prefix: `2001:5ad0:0:${(i + 1).toString(16)}::/64` }));
-      const radvd = await idle(router, 'radvd', interfaces);
-      const cairn = await idle(router, 'cairn', interfaces);
+      const { radvd, cairn } = await idle(routers, interfaces);
       const rate = (size / 3.5).toFixed(0);
       idleRows.push([`${size} interfaces (~${rate} RA/s)`, 'CPU %', cairn.cpuPercent.toFixed(2), radvd.cpuPercent.toFixed(2), radvd.cpuPercent > 0 ? (cairn.cpuPercent / radvd.cpuPercent).toFixed(2) : 'n/a']);
       idleRows.push([`${size} interfaces`, 'RSS MiB', cairn.rssMb.toFixed(1), `${radvd.rssMb.toFixed(1)} (${radvd.processes} processes)`, (cairn.rssMb / radvd.rssMb).toFixed(2)]);
@@ -191,14 +228,16 @@ async function main(): Promise<void> {
         '## IPv6 Router Advertisements: cairn-ra vs radvd 2.19',
         '',
         `RS→RA latency, ${LATENCY_SAMPLES} solicitations each (after 20 warm-up), measured in a client namespace from \`sendto\` of the RS`,
-        'to the arrival of the RA on a raw socket. Both daemons answer by unicast with no random delay',
-        '(radvd `AdvRASolicitedUnicast on`; Cairn `unicastSolicitedReplies: true, maxReplyDelay: 0`).',
+        'to the arrival of the RA on a raw socket. Both daemons run at the same time on their own veth pair and the',
+        'samples alternate between them, so both see the same machine load. Both answer by unicast with no random',
+        'delay (radvd `AdvRASolicitedUnicast on`; Cairn `unicastSolicitedReplies: true, maxReplyDelay: 0`).',
         '',
         table(['RS→RA (ms)', 'cairn-ra', 'radvd', 'cairn/radvd'], latRows),
         '',
         `CPU and RSS of the daemon's processes with N VXLAN interfaces advertising every 3–4 s (MinRtrAdvInterval 3,`,
         `MaxRtrAdvInterval 4 — the shortest RFC 4861 allows, so the per-RA cost shows), one /64 and RDNSS each;`,
-        `${SETTLE_MS / 1000} s settle, then a ${WINDOW_MS / 1000} s window. With the default 200–600 s intervals both are at ~0 % CPU.`,
+        `${SETTLE_MS / 1000} s settle, then a ${WINDOW_MS / 1000} s window. Both daemons run at once, each in its own namespace with the same`,
+        '1,000 VXLAN devices (the first N configured), over the same window. With the default 200–600 s intervals both are at ~0 % CPU.',
         'cairn-ra runs from `dist/` on plain Node (no tsx).',
         '',
         table(['setup', 'metric', 'cairn-ra', 'radvd', 'cairn/radvd'], idleRows),
