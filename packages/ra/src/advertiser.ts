@@ -103,10 +103,22 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   async start(): Promise<void> {
     if (this.running) return;
     this.socket = new Icmpv6Socket({ receiveTypes: [IcmpType.RouterSolicitation, IcmpType.RouterAdvertisement] });
-    this.socket.receive((packet) => this.onPacket(packet));
-    // Sockets belong to the namespace of the thread that creates them: make the membership shards now.
-    for (let i = 0; i < Math.max(1, Math.ceil(this.records.size / this.groupsPerSocket)); i++) this.addMembershipShard();
-    const { watcher, links } = await LinkWatcher.open((next) => this.onLinks(next));
+    try {
+      this.socket.receive((packet) => this.onPacket(packet));
+      // Sockets belong to the namespace of the thread that creates them: make the membership shards now.
+      for (let i = 0; i < Math.max(1, Math.ceil(this.records.size / this.groupsPerSocket)); i++) this.addMembershipShard();
+    } catch (error) {
+      await this.closeSockets();
+      throw error;
+    }
+    let opened;
+    try {
+      opened = await LinkWatcher.open((next) => this.onLinks(next));
+    } catch (error) {
+      await this.closeSockets();
+      throw error;
+    }
+    const { watcher, links } = opened;
     this.watcher = watcher;
     this.running = true;
     this.onLinks(links);
@@ -148,11 +160,15 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     this.running = false;
     await this.watcher?.close();
     this.watcher = undefined;
+    await this.closeSockets();
+    this.logger.info('router advertisements stopped');
+  }
+
+  private async closeSockets(): Promise<void> {
     await Promise.all([this.socket?.close(), ...this.membershipSockets.map((m) => m.socket.close())]);
     this.socket = undefined;
     this.membershipSockets.length = 0;
     this.memberships.clear();
-    this.logger.info('router advertisements stopped');
   }
 
   /** Counters per configured interface. */

@@ -19,6 +19,8 @@ import {
   SOCK_NONBLOCK,
   SOL_SOCKET,
   SO_RCVBUF,
+  SO_SNDBUF,
+  SO_SNDBUFFORCE,
   F_GETFL,
   F_SETFL,
   F_SETOWN,
@@ -103,6 +105,9 @@ export class Icmpv6Socket {
       this.setInt(IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, 'IPV6_RECVHOPLIMIT');
       this.setInt(IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, 'IPV6_RECVPKTINFO');
       if (options.receiveTypes.length > 0) this.setInt(SOL_SOCKET, SO_RCVBUF, 1 << 20, 'SO_RCVBUF');
+      // The socket is non-blocking: a burst of RAs on a thousand interfaces behind queueing NICs must not
+      // hit EAGAIN, so ask for 4 MiB of send buffer (SO_SNDBUFFORCE as root, else up to wmem_max).
+      if (libc.setsockopt(this.fd, SOL_SOCKET, SO_SNDBUFFORCE, int(4 << 20), 4) < 0) libc.setsockopt(this.fd, SOL_SOCKET, SO_SNDBUF, int(4 << 20), 4);
       // ICMP6_FILTER: a set bit blocks that type (RFC 3542 §3.2, ICMP6_FILTER_SETBLOCKALL/SETPASS).
       const filter = Buffer.alloc(32, 0xff);
       for (const type of options.receiveTypes) {
