@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { FrrInstance, Lab, waitFor, type Namespace } from '../../../test/harness/index.js';
+import { FrrInstance, Lab, frrNeighborState, waitFor } from '../../../test/harness/index.js';
 import { table, writeBenchSection } from '../../../test/bench/report.js';
 import { rawPeer } from '../test/wire/raw-peer.js';
 import { writeBgpPcap } from '../test/wire/tshark.js';
@@ -127,6 +127,8 @@ async function measureFrr(lab: Lab, t: Table, messages: Uint8Array[]): Promise<F
   });
   try {
     const ribCount = async () => ((await frr.json<{ ipv4Unicast?: { ribCount?: number } }>('show bgp summary json')).ipv4Unicast?.ribCount ?? 0);
+    // Connect only once bgpd listens for the neighbour (Active), or the connect may be refused.
+    await waitFor(async () => (await frrNeighborState(frr, '10.0.0.2')) === 'Active', { what: 'FRR to wait for the feeder' });
     const feeder = await rawPeer(peers, '10.0.0.2', '10.0.0.1', open(FEEDER_AS, '10.0.0.2'));
     const start = performance.now();
     feeder.send(messages);
@@ -137,6 +139,7 @@ async function measureFrr(lab: Lab, t: Table, messages: Uint8Array[]): Promise<F
     let received = 0;
     let last = 0;
     await frr.vtysh('configure terminal', `router bgp ${FRR_AS}`, 'no neighbor 10.0.0.3 shutdown');
+    await waitFor(async () => (await frrNeighborState(frr, '10.0.0.3')) === 'Active', { what: 'FRR to wait for the listener' });
     const listenStart = performance.now();
     const listener = await rawPeer(peers, '10.0.0.3', '10.0.0.1', open(LISTENER_AS, '10.0.0.3'), (m) => {
       if (m.type !== 2) return;

@@ -1,6 +1,6 @@
 // The typed representation of BGP-4 messages (RFC 4271 §4) shared by the codec, the FSM, the RIBs
-// and policy. The codec (decode.ts / encode.ts and friends in this folder) turns bytes into these
-// values and back; nothing here does I/O.
+// and policy. The codec in this folder (message.ts, update.ts, attributes-*.ts, build.ts and friends;
+// see README.md) turns bytes into these values and back; nothing here does I/O.
 
 /** Address family identifiers (RFC 4760 §3, IANA). */
 export const AFI = { IPV4: 1, IPV6: 2 } as const;
