@@ -104,12 +104,53 @@ function idle(fsm: Fsm, event: FsmEvent, now: number): Transition {
   return go(fsm, 'Connect', { connectRetry: seconds(now, fsm.config.connectRetryTime) }, [{ type: 'connect' }], { connectRetryCounter: 0 });
 }
 
-/** TCP is up (either direction): send OPEN, HoldTimer to 4 minutes, OpenSent (§8.2.2 Connect/Active, Events 16/17). */
+/**
+ * TCP is up (either direction), §8.2.2 Connect/Active Events 16/17: with DelayOpen, start the
+ * DelayOpenTimer and wait in the same state for the peer's OPEN; otherwise send OPEN, HoldTimer to
+ * 4 minutes, OpenSent.
+ */
 function tcpUp(fsm: Fsm, now: number): Transition {
+  if (fsm.config.delayOpenTime > 0) return go(fsm, fsm.state, { delayOpen: seconds(now, fsm.config.delayOpenTime) }, []);
   return go(fsm, 'OpenSent', { hold: seconds(now, OPEN_SENT_HOLD_TIME) }, [{ type: 'send-open' }]);
 }
 
+/** The hold and keepalive timers for a negotiated hold time (none when it is 0, RFC 4271 §4.2). */
+function sessionTimers(fsm: Fsm, peerHoldTime: number, now: number): { negotiated: number; timers: FsmTimers } {
+  const negotiated = Math.min(fsm.config.holdTime, peerHoldTime);
+  const keepalive = keepaliveInterval(fsm.config, negotiated);
+  return { negotiated, timers: negotiated === 0 ? {} : { hold: seconds(now, negotiated), keepalive: seconds(now, keepalive) } };
+}
+
+/** Events of Connect and Active while the DelayOpenTimer runs (§8.2.2, DelayOpen paths); undefined otherwise. */
+function delayOpenEvent(fsm: Fsm, event: FsmEvent, now: number): Transition | undefined {
+  if (fsm.timers.delayOpen === undefined) return undefined;
+  switch (event.type) {
+    case 'DelayOpenTimer_Expires':
+      // Event 12: send OPEN, HoldTimer to a large value, OpenSent.
+      return go(fsm, 'OpenSent', { hold: seconds(now, OPEN_SENT_HOLD_TIME) }, [{ type: 'send-open' }]);
+    case 'BGPOpen': {
+      // Event 20: the peer's OPEN came first: send OPEN and KEEPALIVE, OpenConfirm.
+      const { negotiated, timers } = sessionTimers(fsm, event.holdTime, now);
+      return go(fsm, 'OpenConfirm', timers, [{ type: 'send-open' }, { type: 'send-keepalive' }], { negotiatedHoldTime: negotiated });
+    }
+    case 'TcpConnectionFails': {
+      // Event 18 with the DelayOpenTimer running, in Connect: restart the ConnectRetryTimer, stop
+      // DelayOpen, Active. (In Active it goes to Idle as without DelayOpen.)
+      if (fsm.state !== 'Connect') return undefined;
+      const timers: FsmTimers = fsm.config.passive ? {} : { connectRetry: seconds(now, fsm.config.connectRetryTime) };
+      return go(fsm, 'Active', timers, [{ type: 'drop-connection' }], { lastError: `TCP connection failed: ${event.reason}` });
+    }
+    case 'NotifMsgVerErr':
+      // Event 24 with the DelayOpenTimer running: no increment of the ConnectRetryCounter.
+      return toIdle(fsm, now, { reason: 'peer sent a version error', counter: 'keep' });
+    default:
+      return undefined;
+  }
+}
+
 function connectState(fsm: Fsm, event: FsmEvent, now: number): Transition {
+  const delayed = delayOpenEvent(fsm, event, now);
+  if (delayed) return delayed;
   switch (event.type) {
     case 'ManualStart':
     case 'AutomaticStart':
@@ -137,6 +178,8 @@ function connectState(fsm: Fsm, event: FsmEvent, now: number): Transition {
 }
 
 function activeState(fsm: Fsm, event: FsmEvent, now: number): Transition {
+  const delayed = delayOpenEvent(fsm, event, now);
+  if (delayed) return delayed;
   switch (event.type) {
     case 'ManualStart':
     case 'AutomaticStart':
@@ -240,9 +283,7 @@ function openSent(fsm: Fsm, event: FsmEvent, now: number): Transition {
   if (common) return common;
   if (event.type === 'BGPOpen') {
     // RFC 4271 §4.2: the hold time is the smaller of ours and the peer's; 0 means no timers.
-    const negotiated = Math.min(fsm.config.holdTime, event.holdTime);
-    const keepalive = keepaliveInterval(fsm.config, negotiated);
-    const timers: FsmTimers = negotiated === 0 ? {} : { hold: seconds(now, negotiated), keepalive: seconds(now, keepalive) };
+    const { negotiated, timers } = sessionTimers(fsm, event.holdTime, now);
     return go(fsm, 'OpenConfirm', timers, [{ type: 'send-keepalive' }], { negotiatedHoldTime: negotiated });
   }
   return fsmError(fsm, event, now);

@@ -6,6 +6,7 @@ const TIMER_EVENTS: [keyof FsmTimers, FsmEvent][] = [
   ['keepalive', { type: 'KeepaliveTimer_Expires' }],
   ['connectRetry', { type: 'ConnectRetryTimer_Expires' }],
   ['idleHold', { type: 'IdleHoldTimer_Expires' }],
+  ['delayOpen', { type: 'DelayOpenTimer_Expires' }],
 ];
 
 /** The earliest running timer's deadline, or undefined when no timer runs. */

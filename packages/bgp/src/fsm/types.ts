@@ -7,9 +7,11 @@
 export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
 
 /**
- * FSM events (RFC 4271 §8.1.2-§8.1.5), named as in the RFC. The DelayOpen events (12, 20) are not
- * modelled: Cairn never sets the optional DelayOpen attribute. `RouteRefreshMsg` is RFC 2918's
- * message, which keeps an Established session alive like an UPDATE.
+ * FSM events (RFC 4271 §8.1.2-§8.1.5), named as in the RFC. Event 20 (BGPOpen with the DelayOpenTimer
+ * running) is `BGPOpen` while `timers.delayOpen` is set. The damping start events (6, 7) are the
+ * automatic starts with `dampPeerOscillations` set; events 14/15 (TcpConnection_Valid/Invalid) are the
+ * transport's (it refuses unknown sources). `RouteRefreshMsg` is RFC 2918's message, which keeps an
+ * Established session alive like an UPDATE.
  */
 export type FsmEvent =
   | { type: 'ManualStart' } // 1
@@ -22,6 +24,7 @@ export type FsmEvent =
   | { type: 'ConnectRetryTimer_Expires' } // 9
   | { type: 'HoldTimer_Expires' } // 10
   | { type: 'KeepaliveTimer_Expires' } // 11
+  | { type: 'DelayOpenTimer_Expires' } // 12
   | { type: 'IdleHoldTimer_Expires' } // 13
   | { type: 'Tcp_CR_Acked' } // 16: our outgoing connection completed
   | { type: 'TcpConnectionConfirmed' } // 17: an incoming connection was accepted
@@ -68,6 +71,8 @@ export interface FsmConfig {
   maxIdleHoldTime: number;
   /** A session that stayed Established this long counts as stable: the IdleHold back-off resets. */
   stableTime: number;
+  /** DelayOpen (RFC 4271 §8.1.1): wait this long for the peer's OPEN before sending ours; 0 = off. */
+  delayOpenTime: number;
 }
 
 export const DEFAULT_FSM_CONFIG: FsmConfig = {
@@ -80,6 +85,7 @@ export const DEFAULT_FSM_CONFIG: FsmConfig = {
   idleHoldTime: 5,
   maxIdleHoldTime: 120,
   stableTime: 60,
+  delayOpenTime: 0,
 };
 
 /** Timer deadlines in milliseconds of the injected clock; absent when the timer is stopped. */
@@ -88,6 +94,7 @@ export interface FsmTimers {
   hold?: number;
   keepalive?: number;
   idleHold?: number;
+  delayOpen?: number;
 }
 
 export interface Fsm {

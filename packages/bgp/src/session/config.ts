@@ -26,6 +26,8 @@ export interface PeerConfig {
   /** Initial and maximum IdleHold time of the flap back-off. */
   idleHoldTime?: number;
   maxIdleHoldTime?: number;
+  /** DelayOpen (RFC 4271 §8.1.1): seconds to wait for the peer's OPEN before sending ours (default 0, off). */
+  delayOpenTime?: number;
   /** Address families to negotiate (RFC 4760); default both. */
   families?: FamilyName[];
   /** Next hop for IPv4 routes on a session whose transport is IPv6 (and the reverse): next-hop-self per family. */

@@ -59,6 +59,7 @@ function fsmConfigOf(config: PeerConfig): Partial<FsmConfig> {
   if (config.connectRetryTime !== undefined) out.connectRetryTime = config.connectRetryTime;
   if (config.idleHoldTime !== undefined) out.idleHoldTime = config.idleHoldTime;
   if (config.maxIdleHoldTime !== undefined) out.maxIdleHoldTime = config.maxIdleHoldTime;
+  if (config.delayOpenTime !== undefined) out.delayOpenTime = config.delayOpenTime;
   return out;
 }
 
@@ -434,7 +435,9 @@ export class PeerSession {
   }
 
   private receiveOpen(conn: Connection, open: OpenMessage): void {
-    if (conn.fsm.state !== 'OpenSent') {
+    // An OPEN is expected in OpenSent, or in Connect/Active while the DelayOpenTimer runs (Event 20).
+    const delayed = (conn.fsm.state === 'Connect' || conn.fsm.state === 'Active') && conn.fsm.timers.delayOpen !== undefined;
+    if (conn.fsm.state !== 'OpenSent' && !delayed) {
       this.dispatch(conn, { type: 'BGPOpen', holdTime: open.holdTime });
       return;
     }

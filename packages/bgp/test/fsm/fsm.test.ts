@@ -201,6 +201,40 @@ describe('BGP FSM (RFC 4271 §8)', () => {
     });
   });
 
+  it('DelayOpen: waits for the peer’s OPEN, answers it with OPEN and KEEPALIVE (Event 20)', () => {
+    const d = Driver.start({ delayOpenTime: 5 });
+    expect(d.send({ type: 'Tcp_CR_Acked' })).toEqual([]);
+    expect(d.fsm.state).toBe('Connect');
+    expect(d.fsm.timers).toEqual({ delayOpen: 5_000 });
+    expect(d.send({ type: 'BGPOpen', holdTime: 30 })).toEqual([{ type: 'send-open' }, { type: 'send-keepalive' }]);
+    expect(d.fsm.state).toBe('OpenConfirm');
+    expect(d.fsm.negotiatedHoldTime).toBe(30);
+    d.send({ type: 'KeepAliveMsg' });
+    expect(d.fsm.state).toBe('Established');
+  });
+
+  it('DelayOpen: sends its OPEN when the DelayOpenTimer expires (Event 12); a TCP failure meanwhile goes to Active', () => {
+    const d = Driver.start({ delayOpenTime: 5, passive: true });
+    d.send({ type: 'TcpConnectionConfirmed' });
+    expect(d.fsm.state).toBe('Active');
+    d.advance(4_999);
+    expect(d.count('send-open')).toBe(0);
+    d.advance(1);
+    expect(d.fsm.state).toBe('OpenSent');
+    expect(d.count('send-open')).toBe(1);
+
+    const e = Driver.start({ delayOpenTime: 5 });
+    e.send({ type: 'Tcp_CR_Acked' });
+    e.send({ type: 'TcpConnectionFails', reason: 'reset' });
+    expect(e.fsm.state).toBe('Active');
+    expect(e.fsm.timers.delayOpen).toBeUndefined();
+    // A KEEPALIVE before any OPEN is an error: Idle, without a NOTIFICATION (no OPEN was sent).
+    const f = Driver.start({ delayOpenTime: 5 });
+    f.send({ type: 'Tcp_CR_Acked' });
+    expect(f.send({ type: 'KeepAliveMsg' }).map((a) => a.type)).toEqual(['release', 'drop-connection']);
+    expect(f.fsm.state).toBe('Idle');
+  });
+
   it('answers unexpected messages with the RFC 6608 FSM error subcode of the state', () => {
     const inOpenSent = Driver.start();
     inOpenSent.send({ type: 'Tcp_CR_Acked' });
@@ -270,8 +304,8 @@ describe('BGP FSM (RFC 4271 §8)', () => {
       { type: 'RouteRefreshMsg' },
     ];
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(...events), fc.integer({ min: 0, max: 600_000 })), { maxLength: 80 }), (script) => {
-        const d = new Driver(createFsm({ idleHoldTime: 1, connectRetryTime: 5 }));
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...events), fc.integer({ min: 0, max: 600_000 })), { maxLength: 80 }), fc.constantFrom(0, 3), (script, delay) => {
+        const d = new Driver(createFsm({ idleHoldTime: 1, connectRetryTime: 5, delayOpenTime: delay }));
         for (const [event, wait] of script) {
           const stateBefore = d.fsm.state;
           const actions = d.send(event);

@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 /** A speaker that connects to a scripted peer; resolves with the peer's side of that connection. */
-async function connected(overrides: Partial<PeerConfig> = {}): Promise<{ speaker: BgpSpeaker; peer: ScriptedPeer }> {
+async function connected(overrides: Partial<PeerConfig> = {}, waitForOpen = true): Promise<{ speaker: BgpSpeaker; peer: ScriptedPeer }> {
   const peerPort = nextPort++;
   let accepted: (socket: Socket) => void;
   const socket = new Promise<Socket>((resolve) => (accepted = resolve));
@@ -35,7 +35,7 @@ async function connected(overrides: Partial<PeerConfig> = {}): Promise<{ speaker
     server.close();
   });
   const peer = new ScriptedPeer(await socket);
-  await waitFor(() => peer.has(1), { what: "the speaker's OPEN" });
+  if (waitForOpen) await waitFor(() => peer.has(1), { what: "the speaker's OPEN" });
   return { speaker, peer };
 }
 
@@ -56,6 +56,17 @@ describe('OPEN handling (RFC 4271 §4.2, §6.2)', () => {
     peer.sendMessage({ type: 4 });
     await waitFor(() => speaker.peerState(PEER) === 'Established', { what: 'Established' });
     expect(speaker.summary().ipv4Unicast!.peers[PEER]!.negotiatedHoldTime).toBe(30);
+  });
+
+  it('with DelayOpen, sends nothing until the peer’s OPEN, then OPEN and KEEPALIVE (RFC 4271 Event 20)', async () => {
+    const { speaker, peer } = await connected({ delayOpenTime: 120 }, false);
+    expect(speaker.peerState(PEER)).toBe('Connect');
+    peer.sendOpen(65099, '10.0.0.1');
+    await waitFor(() => peer.has(4), { what: 'OPEN and KEEPALIVE in answer' });
+    expect(peer.received.map((m) => m.type)).toEqual([1, 4]);
+    expect(speaker.peerState(PEER)).toBe('OpenConfirm');
+    peer.sendMessage({ type: 4 });
+    await waitFor(() => speaker.peerState(PEER) === 'Established', { what: 'Established' });
   });
 
   it('answers the wrong AS with OPEN Message Error / Bad Peer AS', async () => {
