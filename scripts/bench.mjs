@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- filter…]`: runs every benchmark script (packages/*/bench/*.bench.ts and
+// `npm run bench [-- filter…]` (or `-- --assemble`): runs every benchmark script (packages/*/bench/*.bench.ts and
 // test/bench/*.bench.ts). Each script measures Cairn and the real alternative side by side and writes
 // its section to docs/benchmarks/<name>.md; this runner then assembles docs/BENCHMARKS.md from all
 // sections (including ones from earlier runs, so one benchmark can be re-run on its own).
@@ -9,7 +9,9 @@ import { cpus, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const filters = process.argv.slice(2);
+// `--assemble` only rebuilds docs/BENCHMARKS.md from the sections already measured.
+const assembleOnly = process.argv.includes('--assemble');
+const filters = process.argv.slice(2).filter((arg) => arg !== '--assemble');
 const sectionsDir = join(root, 'docs/benchmarks');
 mkdirSync(sectionsDir, { recursive: true });
 
@@ -21,7 +23,7 @@ for (const dir of [...readdirSync(join(root, 'packages')).map((p) => join(root, 
   }
 }
 
-const selected = scripts.filter((s) => filters.length === 0 || filters.some((f) => s.includes(f)));
+const selected = assembleOnly ? [] : scripts.filter((s) => filters.length === 0 || filters.some((f) => s.includes(f)));
 let failed = 0;
 for (const script of selected) {
   console.log(`\n=== ${basename(script)} ===`);
