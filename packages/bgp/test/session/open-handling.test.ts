@@ -4,7 +4,7 @@ import { waitFor } from '@cairn/harness';
 import { ACCEPT_ALL } from '../../src/policy/index.js';
 import { BgpSpeaker, type PeerConfig } from '../../src/speaker/index.js';
 import { TcpTransport } from '../../src/transport/index.js';
-import { encodeMessage } from '../../src/wire/index.js';
+import { encodeMessage, parsePrefix } from '../../src/wire/index.js';
 import { DEFAULT_CODEC_CONTEXT } from '../../src/wire/types.js';
 import { ScriptedPeer } from '../support/scripted-peer.js';
 
@@ -67,6 +67,25 @@ describe('OPEN handling (RFC 4271 §4.2, §6.2)', () => {
     expect(speaker.peerState(PEER)).toBe('OpenConfirm');
     peer.sendMessage({ type: 4 });
     await waitFor(() => speaker.peerState(PEER) === 'Established', { what: 'Established' });
+  });
+
+  it('RFC 8212: an eBGP peer without policies exchanges nothing, and the summary says why', async () => {
+    const { speaker, peer } = await connected({ importPolicy: undefined, exportPolicy: undefined });
+    peer.sendOpen(65099, '10.0.0.1');
+    await waitFor(() => peer.has(4), { what: 'KEEPALIVE' });
+    peer.sendMessage({ type: 4 });
+    await waitFor(() => speaker.peerState(PEER) === 'Established', { what: 'Established' });
+    speaker.announce('192.0.2.0/24');
+    peer.sendMessage({ type: 2, withdrawn: [], nlri: [parsePrefix('198.51.100.0/24')], attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65099] }], nextHop: PEER } });
+    // The End-of-RIB comes, nothing else; the UPDATE received is kept out of the Loc-RIB.
+    await waitFor(() => peer.received.some((m) => m.type === 2), { what: 'End-of-RIB' });
+    await waitFor(() => speaker.summary().ipv4Unicast!.peers[PEER]!.msgRcvd >= 3, { what: 'the UPDATE processed' });
+    expect(speaker.routes('198.51.100.0/24')).toEqual([]);
+    const summary = speaker.summary().ipv4Unicast!.peers[PEER]!;
+    expect(summary).toMatchObject({ peerState: 'Policy', pfxRcd: 0, pfxSnt: 0 });
+    expect(summary.policyBlocks).toEqual({ import: 'RFC 8212: no import policy', export: 'RFC 8212: no export policy' });
+    const updates = peer.received.filter((m) => m.type === 2) as { nlri: unknown[]; withdrawn: unknown[] }[];
+    expect(updates.every((u) => u.nlri.length === 0 && u.withdrawn.length === 0)).toBe(true);
   });
 
   it('answers the wrong AS with OPEN Message Error / Bad Peer AS', async () => {
