@@ -2,7 +2,7 @@
 // everything leaves nothing behind (no routes, no Adj-RIB-Out entries, no interned attribute sets).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACCEPT_ALL, RibManager, formatPrefix, type UpdateMessage } from '../../src/index.js';
+import { ACCEPT_ALL, RibManager, formatPrefix, type Policy, type UpdateMessage } from '../../src/index.js';
 import { announce, seq, withdraw } from './fixtures.js';
 
 const LOCAL_AS = 65053;
@@ -43,10 +43,20 @@ function message(s: Step): UpdateMessage {
   return announce(s.prefixes, { asPath: [seq(...asns)], origin: s.origin, localPref: s.localPref, ...(s.med === undefined ? {} : { med: s.med }), nextHop: `10.9.${s.peer}.1`, nextHop6: `fc00::${s.peer + 10}` });
 }
 
-function freshRib(maxPaths = 1): RibManager {
+/** Prefix- and community-dependent terms on both sides, so several attribute sets come from one UPDATE. */
+const SPLITTING: Policy = {
+  terms: [
+    { match: { prefixList: { entries: [{ action: 'permit', prefix: '10.0.0.0/8', le: 32 }] } }, actions: { localPref: 300, communities: { add: ['65053:1'] } }, result: 'accept' },
+    { match: { prefixList: { entries: [{ action: 'permit', prefix: '2001:db8:1::/48' }] } }, result: 'reject' },
+    { match: { family: 'ipv6' }, actions: { prependAs: { count: 1 }, med: 7 }, result: 'accept' },
+  ],
+  defaultResult: 'accept',
+};
+
+function freshRib(maxPaths = 1, policy: Policy = ACCEPT_ALL): RibManager {
   const rib = new RibManager({ localAs: LOCAL_AS, routerId: '10.200.0.101', maxPaths });
   for (const peer of PEERS) {
-    rib.addPeer({ ...peer, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+    rib.addPeer({ ...peer, importPolicy: policy, exportPolicy: policy });
     rib.peerUp(peer.id, { routerId: peer.routerId, nextHopSelf: { ipv4: '10.200.0.101', ipv6: 'fc00::101' } });
   }
   return rib;
@@ -84,8 +94,8 @@ describe('RIB properties', () => {
 
   it('withdrawing everything leaves empty RIBs and no interned attribute sets', () => {
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), fc.boolean(), (steps, viaPeerDown) => {
-        const rib = freshRib(2);
+      fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), fc.boolean(), fc.boolean(), (steps, viaPeerDown, splitting) => {
+        const rib = freshRib(2, splitting ? SPLITTING : ACCEPT_ALL);
         rib.originate('202.38.80.16/28', { communities: ['65053:1'] });
         rib.originate('2001:db8::/32', {}, { aggregate: true, onlyWithContributors: true });
         for (const s of steps) {

@@ -362,3 +362,15 @@ describe('RibManager: next-hop resolvability (RFC 4271 §9.1.2)', () => {
     expect(r.nextHopsChanged().map((c) => c.best?.peerId)).toEqual(['a']);
   });
 });
+
+describe('RibManager: next hop per family', () => {
+  it('does not advertise a family for which the session has no next-hop-self address', () => {
+    const r = rib();
+    r.addPeer({ id: 'v6only', address: 'fc00::1', remoteAs: 64999, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+    r.peerUp('v6only', { routerId: '10.0.0.9', nextHopSelf: { ipv6: 'fc00::101' } });
+    r.originate('202.38.80.16/28');
+    r.originate('2a02:1810:248b:3b0a::/64');
+    expect(summarize(r.fullExport('v6only')).announced).toEqual({ '2a02:1810:248b:3b0a::/64': { nextHop: 'fc00::101', asPath: [LOCAL_AS] } });
+    expect(r.counts('v6only')).toEqual({ received: 0, accepted: 0, advertised: 1 });
+  });
+});
