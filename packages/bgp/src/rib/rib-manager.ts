@@ -553,7 +553,10 @@ export class RibManager {
     const peer = this.upPeer(id);
     const batch: ExportBatch = { withdrawn: [], announce: [] };
     const run = new ExportRun(this, peer, batch);
-    if (peer.exportAll) this.loc.forEach((_entry, prefix) => peer.dirty.set(prefix, true));
+    // Every Loc-RIB prefix (export policy changed, full export), walked in place rather than copied
+    // into the dirty set; dirty prefixes gone from the Loc-RIB still need their withdrawals, and
+    // exporting a prefix twice is a no-op the second time.
+    if (peer.exportAll) this.loc.forEach((entry, prefix) => run.export(prefix, entry instanceof RouteAttributes ? entry : entry.best));
     peer.exportAll = false;
     peer.dirty.forEach((_true, prefix) => run.export(prefix, this.bestOf(prefix)));
     peer.dirty.clear();
