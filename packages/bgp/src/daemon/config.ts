@@ -145,7 +145,7 @@ export class ConfigError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true });
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 const validate = ajv.compile(DAEMON_CONFIG_SCHEMA);
 
 /** Validates a parsed configuration; throws ConfigError naming each problem. */
