@@ -198,7 +198,10 @@ class Stepper {
   }
 
   send(flags: { poll?: boolean; final?: boolean } = {}): void {
-    if (this.s.parameters.passive && this.s.remoteDiscriminator === 0) return; // §6.8.7, passive role
+    if (this.s.parameters.passive && this.s.remoteDiscriminator === 0) {
+      this.schedulePeriodic(); // §6.8.7, passive role: silent (and no periodic timer) until the remote speaks
+      return;
+    }
     this.actions.push({ type: 'send', packet: controlPacketFor(this.s, flags) });
     this.s.counters.controlPacketsOut++;
     this.schedulePeriodic();
@@ -309,8 +312,9 @@ class Stepper {
       s.rxDetectionUs = s.requiredMinRxUs;
     }
     if (s.sessionState === BfdState.AdminDown) {
-      this.s.detectionDeadline = undefined;
-      return; // §6.8.6: discard in AdminDown
+      s.detectionDeadline = undefined;
+      this.rescheduleIfSooner(); // the remote fields above still govern transmission (§6.8.7)
+      return; // §6.8.6: no state change in AdminDown
     }
     // §6.8.6 state transitions.
     if (p.state === BfdState.AdminDown) {
@@ -370,6 +374,7 @@ class Stepper {
     s.parameters = parameters;
     this.setAdvertised(advertisedTx(parameters.desiredMinTxUs, s.sessionState), parameters.requiredMinRxUs);
     if (s.pollActive || multiplierChanged) this.send();
+    else this.rescheduleIfSooner(); // §6.8.7: the interval is recalculated when DesiredMinTx changes
   }
 }
 
