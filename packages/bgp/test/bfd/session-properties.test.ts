@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BFD_SLOW_TX_US, BfdState } from '../../src/bfd/constants.js';
 import type { ControlPacket } from '../../src/bfd/packet.js';
-import { type BfdSessionEvent, createSession, nextWakeup, stepSession, transmitIntervalUs } from '../../src/bfd/session.js';
+import { type BfdSessionEvent, createSession, detectionTimeUs, nextWakeup, stepSession, transmitIntervalUs } from '../../src/bfd/session.js';
+import { SimulatedLink, seededRandom } from './simulated-link.js';
 
 // Random event sequences (remote packets in any state and flag combination, timers, admin changes,
 // timer changes) against the invariants RFC 5880 states as MUSTs.
@@ -97,6 +98,35 @@ describe('BFD session invariants under random event sequences (RFC 5880 §6.8)',
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('two sessions converge to Up with the configured timers after any stretch of loss, delay and jitter', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 30_000 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.constantFrom(1, 3, 5),
+        (seed, lossRate, lossyMs, latencyMs, detectMultiplier) => {
+          const random = seededRandom(seed);
+          const params = (id: number) => ({ localDiscriminator: id, desiredMinTxUs: 300_000, requiredMinRxUs: 300_000, detectMultiplier });
+          const link = new SimulatedLink(createSession(params(1), 0), createSession(params(2), 0), latencyMs, random);
+          link.drop = () => random() < lossRate;
+          link.runUntil(lossyMs);
+          link.drop = () => false;
+          // Down → Init → Up takes a few 1 s slow intervals at most once packets flow again.
+          link.runUntil(lossyMs + 10_000);
+          for (const session of [link.a, link.b]) {
+            expect(session.sessionState).toBe(BfdState.Up);
+            expect(session.pollActive).toBe(false);
+            expect(transmitIntervalUs(session)).toBe(300_000);
+            expect(detectionTimeUs(session)).toBe(detectMultiplier * 300_000);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -37,6 +37,8 @@ export class SimulatedLink {
   readonly changes: StateChange[] = [];
   /** While false, packets in both directions are lost. */
   linkUp = true;
+  /** Loses individual packets (called once per packet sent). */
+  drop: () => boolean = () => false;
   private inFlight: { at: number; to: 'a' | 'b'; bytes: Uint8Array }[] = [];
 
   constructor(
@@ -59,7 +61,7 @@ export class SimulatedLink {
       if (action.type === 'send') {
         this.sent.push({ at: this.now, from: side, packet: action.packet });
         // Through the real codec, as on the wire.
-        if (this.linkUp) this.inFlight.push({ at: this.now + this.latencyMs, to: side === 'a' ? 'b' : 'a', bytes: encodeControlPacket(action.packet) });
+        if (this.linkUp && !this.drop()) this.inFlight.push({ at: this.now + this.latencyMs, to: side === 'a' ? 'b' : 'a', bytes: encodeControlPacket(action.packet) });
       } else if (action.type === 'state-change') {
         this.changes.push({ at: this.now, side, from: action.from, to: action.to, diagnostic: action.diagnostic });
       }
