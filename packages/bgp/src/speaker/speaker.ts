@@ -28,6 +28,11 @@ export interface BgpSpeakerOptions {
   transport?: BgpTransport;
   /** ECMP paths to select (default 1). */
   maxPaths?: number;
+  /**
+   * Events an events() subscriber may have waiting before best-path events are dropped for it (and
+   * counted in an `events-dropped` event); default 100,000. Peer state changes are never dropped.
+   */
+  maxQueuedEvents?: number;
 }
 
 /** A route as the speaker reports it. */
@@ -46,7 +51,9 @@ export interface RouteView {
 
 export type SpeakerEvent =
   | { type: 'peer-state'; peer: string; from: SessionState; to: SessionState; reason?: string }
-  | { type: 'best-path'; prefix: string; best?: RouteView; previous?: RouteView };
+  | { type: 'best-path'; prefix: string; best?: RouteView; previous?: RouteView }
+  /** This many best-path events were dropped because the subscriber fell behind (see maxQueuedEvents). */
+  | { type: 'events-dropped'; count: number };
 
 export class PeerExistsError extends Error {
   constructor(address: string) {
@@ -91,7 +98,7 @@ export class BgpSpeaker {
   private readonly clock: Clock;
   private readonly transport: BgpTransport;
   private readonly sessions = new Map<string, PeerSession>();
-  private readonly stream = new EventStream<SpeakerEvent>();
+  private readonly stream: EventStream<SpeakerEvent>;
   private readonly host: SessionHost;
   private flushScheduled = false;
   private started = false;
@@ -103,6 +110,11 @@ export class BgpSpeaker {
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.clock = options.clock ?? systemClock;
     this.transport = options.transport ?? new TcpTransport({ logger: this.logger });
+    this.stream = new EventStream<SpeakerEvent>({
+      maxQueued: options.maxQueuedEvents ?? 100_000,
+      droppable: (event) => event.type === 'best-path',
+      droppedMarker: (count) => ({ type: 'events-dropped', count }),
+    });
     this.rib = new RibManager({ localAs: this.localAs, routerId: this.routerId, logger: this.logger, maxPaths: options.maxPaths ?? 1 });
     const speaker = this;
     this.host = {
