@@ -12,7 +12,10 @@ describe('graceful restart helper against FRR 8.4', () => {
   let frr: FrrInstance;
   let speaker: BgpSpeaker;
   const events: SpeakerEvent[] = [];
-  const config = upstreamConfig({ gracefulRestart: true }).replace('restart-time 60', 'restart-time 6');
+  // A generous Restart Time while FRR restarts (a loaded CI machine may take seconds to start it), a
+  // short one to watch it run out.
+  const config = upstreamConfig({ gracefulRestart: true });
+  const shortRestart = config.replace('restart-time 60', 'restart-time 5');
 
   beforeAll(async () => {
     net = await referenceLab(lab);
@@ -53,10 +56,14 @@ describe('graceful restart helper against FRR 8.4', () => {
   });
 
   it('removes the stale routes when the peer does not come back within its Restart Time', async () => {
+    // FRR with a 5 s Restart Time in its OPEN (a clean stop first: Cease, so the routes go and come back).
+    await frr.stop();
+    frr = await startUpstream(net.upstream, shortRestart);
+    await waitFor(() => speaker.peerState(UPSTREAM_V4) === 'Established' && defaultFromFrr(), { what: 'the session with the 5 s Restart Time', timeoutMs: 60_000 });
     frr.signal('bgpd', 'SIGKILL');
     await waitFor(() => speaker.peerState(UPSTREAM_V4) !== 'Established', { what: 'Cairn to see the session drop' });
     expect(defaultFromFrr()).toBeDefined();
-    await waitFor(() => !defaultFromFrr(), { what: 'the stale default route to go after the 6 s restart time', timeoutMs: 30_000 });
+    await waitFor(() => !defaultFromFrr(), { what: 'the stale default route to go after the 5 s restart time', timeoutMs: 30_000 });
     await frr.stop();
   });
 });
