@@ -13,7 +13,8 @@ const CAIRN = '127.0.0.1';
 const PEER = '127.0.0.2';
 const CAIRN_ID = '10.0.0.100';
 
-let nextPort = 20_000 + Math.floor(Math.random() * 20_000);
+// Below the ephemeral range (32768+), so no outgoing connection of another process holds the port.
+let nextPort = 20_000 + Math.floor(Math.random() * 12_000);
 
 interface Setup {
   speaker: BgpSpeaker;

@@ -13,7 +13,8 @@ import { ScriptedPeer } from '../support/scripted-peer.js';
 // negotiation (§4.2), and the summary's view of it all.
 const CAIRN = '127.0.0.1';
 const PEER = '127.0.0.2';
-let nextPort = 20_000 + Math.floor(Math.random() * 20_000);
+// Below the ephemeral range (32768+), so no outgoing connection of another process holds the port.
+let nextPort = 20_000 + Math.floor(Math.random() * 12_000);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
