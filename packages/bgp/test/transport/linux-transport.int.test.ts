@@ -50,10 +50,10 @@ describe('LinuxTransport against the Linux kernel', () => {
     far = await lab.namespace('far');
     await lab.link(server, 'eth0', client, 'eth0', { a: ['10.9.0.1/24', 'fc00:9::1/64'], b: ['10.9.0.2/24', 'fc00:9::2/64'] });
     // far is two hops away: far — router — server
-    await lab.link(server, 'eth1', router, 'eth0', { a: ['10.9.1.1/24'], b: ['10.9.1.254/24'] });
-    await lab.link(router, 'eth1', far, 'eth0', { a: ['10.9.2.254/24'], b: ['10.9.2.3/24'] });
-    await server.sh('ip route add 10.9.2.0/24 via 10.9.1.254');
-    await far.sh('ip route add default via 10.9.2.254');
+    await lab.link(server, 'eth1', router, 'eth0', { a: ['10.9.1.1/24', 'fc00:9:1::1/64'], b: ['10.9.1.254/24', 'fc00:9:1::fe/64'] });
+    await lab.link(router, 'eth1', far, 'eth0', { a: ['10.9.2.254/24', 'fc00:9:2::fe/64'], b: ['10.9.2.3/24', 'fc00:9:2::3/64'] });
+    await server.sh('ip route add 10.9.2.0/24 via 10.9.1.254 && ip -6 route add fc00:9:2::/64 via fc00:9:1::fe');
+    await far.sh('ip route add default via 10.9.2.254 && ip -6 route add default via fc00:9:2::fe');
   });
 
   function transport(ns: Namespace, listenAddresses: string[] = []): LinuxTransport {
@@ -168,6 +168,32 @@ describe('LinuxTransport against the Linux kernel', () => {
     ok.destroy();
     await relaxed.close();
     expect(second.accepted).toEqual(['10.9.2.3']);
+  });
+
+  it('GTSM over IPv6 (IPV6_MINHOPCOUNT): two hops away is dropped by a 1-hop limit and accepted by a 2-hop limit', async () => {
+    const strict = transport(server, ['fc00:9:1::1']);
+    const first = acceptor();
+    strict.setPeer({ address: 'fc00:9:2::3', ttlSecurityHops: 1 });
+    await strict.listen(first.handler);
+    const before = await counter(server, 'TcpExtTCPMinTTLDrop');
+    const farSide = transport(far);
+    farSide.setPeer({ address: 'fc00:9:1::1', ttlSecurityHops: 2 });
+    const socket = await farSide.connect('fc00:9:1::1');
+    socket.on('error', () => undefined);
+    socket.write('hello');
+    await waitFor(async () => (await counter(server, 'TcpExtTCPMinTTLDrop')) > before, { what: 'the kernel to drop hop-limit-254 segments' });
+    socket.destroy();
+    await strict.close();
+
+    const relaxed = transport(server, ['fc00:9:1::1']);
+    const second = acceptor();
+    relaxed.setPeer({ address: 'fc00:9:2::3', ttlSecurityHops: 2 });
+    await relaxed.listen(second.handler);
+    const ok = await farSide.connect('fc00:9:1::1');
+    expect(await echo(ok, 'gtsm6')).toBe('gtsm6');
+    ok.destroy();
+    await relaxed.close();
+    expect(second.accepted).toEqual(['fc00:9:2::3']);
   });
 
   it('the plain TCP transport refuses settings it cannot honour', () => {
