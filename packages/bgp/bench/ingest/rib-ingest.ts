@@ -6,6 +6,7 @@
 // 2. Codec + RIB: the same routes encoded with buildUpdates (outside the timing), then
 //    decodeMessage + updateFromPeer timed.
 // 3. Memory of a full-size table (IPv4 + IPv6) held in the RIB, input streamed.
+// 4. That table exported to one eBGP downstream: time and the Adj-RIB-Out's heap.
 // Prints one JSON line.
 import { readFileSync } from 'node:fs';
 import { ACCEPT_ALL, DEFAULT_CODEC_CONTEXT, RibManager, buildUpdates, decodeMessage, type CodecContext, type Prefix, type UpdateMessage } from '../../src/index.js';
@@ -111,6 +112,28 @@ for (const update of updates(v4Count, v6Count)) rib.updateFromPeer('feeder', upd
 const fullHeapMb = heapMb() - heapBefore;
 const fullRssDeltaMb = rssMb() - rssBefore;
 
+// 4. The full table exported to one eBGP downstream (session up): time and the Adj-RIB-Out's heap.
+rib.addPeer({ id: 'downstream', address: '10.78.0.1', remoteAs: 65003, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+rib.peerUp('downstream', { routerId: '10.78.0.1', nextHopSelf: { ipv4: '10.78.0.2', ipv6: 'fc78::2' } });
+/** Times fullExport; only numbers leave this function, so the batch itself is garbage afterwards. */
+function timeFullExport(table: RibManager): { exportSeconds: number; exportGroups: number } {
+  const begin = performance.now();
+  const batch = table.fullExport('downstream');
+  return { exportSeconds: (performance.now() - begin) / 1000, exportGroups: batch.announce.length };
+}
+/**
+ * The export, and the heap of the Adj-RIB-Out it leaves: measured as what dropping it frees (peer
+ * down), which is robust to garbage a full GC right after the export sometimes still counts.
+ */
+function measureExport(table: RibManager): { exportSeconds: number; exportGroups: number; advertised: number; adjRibOutHeapMb: number } {
+  const timing = timeFullExport(table);
+  const advertised = table.counts('downstream').advertised;
+  const withAdjRibOut = heapMb();
+  table.peerDown('downstream');
+  return { ...timing, advertised, adjRibOutHeapMb: withAdjRibOut - heapMb() };
+}
+const { exportSeconds, exportGroups, advertised, adjRibOutHeapMb } = measureExport(rib);
+
 console.log(
   JSON.stringify({
     v4Count,
@@ -131,6 +154,10 @@ console.log(
     fullRssDeltaMb,
     fullRssMb: rssMb(),
     bytesPerRoute: (fullHeapMb * 2 ** 20) / rib.locRibSize(),
+    exportSeconds,
+    exportGroups,
+    advertised,
+    adjRibOutHeapMb,
     peakRssMb: hwmMb(),
   }),
 );
