@@ -9,7 +9,7 @@ import { CEASE_BFD_DOWN } from '../fsm/notification-codes.js';
 import type { Fsm, FsmAction, FsmConfig, FsmEvent, SessionState } from '../fsm/types.js';
 import type { BestPathChange, ExportBatch, RibManager } from '../rib/rib-manager.js';
 import type { BgpTransport } from '../transport/types.js';
-import { buildUpdates, endOfRib, isEndOfRib } from '../wire/build.js';
+import { endOfRib, isEndOfRib } from '../wire/build.js';
 import { negotiatedContext } from '../wire/context.js';
 import { BgpDecodeError, CEASE_SUBCODE, NOTIFICATION_CODE, OPEN_ERROR_SUBCODE } from '../wire/errors.js';
 import { MessageFramer } from '../wire/framer.js';
@@ -17,7 +17,9 @@ import { decodeMessage, encodeMessage } from '../wire/message.js';
 import { AFI, DEFAULT_CODEC_CONTEXT, SAFI, familyKey, type Afi, type BgpMessage, type CodecContext, type OpenMessage, type UpdateMessage } from '../wire/types.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_FAMILIES, type FamilyName, type PeerConfig } from './config.js';
-import { buildOpen, checkPeerOpen, gracefulRestartOf, negotiatedFamilies, supportsRouteRefresh } from './open.js';
+import { exportUpdates } from './export-updates.js';
+import { GracefulRestartHelper } from './graceful-restart.js';
+import { buildOpen, checkPeerOpen, negotiatedFamilies, supportsRouteRefresh } from './open.js';
 
 /** What a session needs from the speaker that owns it. */
 export interface SessionHost {
@@ -70,9 +72,8 @@ export class PeerSession {
   private candidate: Connection | undefined;
   private readonly log: Logger;
   private stopLiveness: (() => void) | undefined;
-  private grTimer: unknown;
-  /** Families whose routes are stale after the peer restarted (RFC 4724 §4.2), until its End-of-RIB. */
-  private staleFamilies = new Set<Afi>();
+  /** RFC 4724 helper; absent when graceful restart is off for this peer. */
+  private gracefulRestart: GracefulRestartHelper | undefined;
   msgRcvd = 0;
   msgSent = 0;
   connectionsEstablished = 0;
@@ -88,6 +89,11 @@ export class PeerSession {
   ) {
     this.primary = new Connection(createFsm(fsmConfigOf(config)));
     this.log = host.logger.child({ peer: config.address });
+    if (config.gracefulRestart !== false) this.gracefulRestart = this.newGracefulRestartHelper();
+  }
+
+  private newGracefulRestartHelper(): GracefulRestartHelper {
+    return new GracefulRestartHelper(this.config.address, this.host.rib, this.host.clock, this.log, (changes) => this.host.routesChanged(changes));
   }
 
   get id(): string {
@@ -150,7 +156,7 @@ export class PeerSession {
     this.stopLiveness?.();
     this.stopLiveness = undefined;
     for (const conn of [this.primary, this.candidate]) if (conn) this.host.clock.clearTimeout(conn.timer);
-    this.host.clock.clearTimeout(this.grTimer);
+    this.gracefulRestart?.dispose();
   }
 
   /** Resets the session with a Cease NOTIFICATION (e.g. subcode 6, configuration change); it restarts after IdleHold. */
@@ -164,6 +170,10 @@ export class PeerSession {
   /** Applies new settings; timers and keys take effect on the next connection. */
   reconfigure(config: PeerConfig): void {
     const livenessChanged = config.liveness !== this.config.liveness;
+    if ((config.gracefulRestart !== false) !== (this.config.gracefulRestart !== false)) {
+      this.gracefulRestart?.dispose();
+      this.gracefulRestart = config.gracefulRestart !== false ? this.newGracefulRestartHelper() : undefined;
+    }
     this.config = config;
     if (livenessChanged) {
       this.stopLiveness?.();
@@ -258,7 +268,7 @@ export class PeerSession {
         this.established(conn);
         return;
       case 'release':
-        if (action.deleteRoutes && conn === this.primary) this.sessionLost(conn, action.reason);
+        if (action.deleteRoutes && conn === this.primary) this.sessionLost(conn);
         return;
     }
   }
@@ -482,72 +492,25 @@ export class PeerSession {
     this.lastError = undefined;
     const open = conn.peerOpen!;
     const rib = this.host.rib;
-    if (this.grTimer !== undefined) {
-      // RFC 4724 §4.2: the restarting peer is back; its stale routes stay until its End-of-RIB,
-      // unless it no longer preserves forwarding state for a family (then they go now).
-      this.host.clock.clearTimeout(this.grTimer);
-      this.grTimer = undefined;
-      const gr = gracefulRestartOf(open);
-      const preserved = new Set(gr?.families.filter((f) => f.forwardingPreserved).map((f) => f.afi) ?? []);
-      const dropNow = [...this.staleFamilies].filter((afi) => !preserved.has(afi) || !conn.families.has(afi));
-      if (dropNow.length > 0) {
-        for (const afi of dropNow) this.staleFamilies.delete(afi);
-        this.host.routesChanged(rib.sweepStale(this.id, dropNow));
-      }
-      if (this.staleFamilies.size > 0) {
-        // Do not wait forever for the End-of-RIB: the restart time bounds it again.
-        this.grTimer = this.host.clock.setTimeout(() => this.sweepAllStale('no End-of-RIB after restart'), (gr?.restartTime ?? 120) * 1000);
-      }
-    }
+    this.gracefulRestart?.established(open, conn.families);
     rib.peerUp(this.id, { routerId: open.routerId, nextHopSelf: this.nextHopSelf(conn) });
     this.sendExport(rib.fullExport(this.id));
     // RFC 4724 §2: End-of-RIB after the initial update, per family.
     this.write(conn, [...conn.families].map((afi) => endOfRib({ afi, safi: SAFI.UNICAST }, conn.encodeCtx)));
   }
 
-  private sweepAllStale(why: string): void {
-    this.grTimer = undefined;
-    if (this.staleFamilies.size === 0) return;
-    this.log.info({ why }, 'graceful restart: removing stale routes');
-    const afis = [...this.staleFamilies];
-    this.staleFamilies.clear();
-    this.host.routesChanged(this.host.rib.sweepStale(this.id, afis));
-  }
-
-  private sessionLost(conn: Connection, reason: string): void {
+  private sessionLost(conn: Connection): void {
     this.connectionsDropped++;
     this.establishedAt = undefined;
-    const gr = this.config.gracefulRestart !== false ? gracefulRestartOf(conn.peerOpen!) : undefined;
-    // RFC 4724 §4.2: on a TCP failure (not a NOTIFICATION) keep the routes of the families the peer
-    // preserves forwarding for, as stale, for at most its Restart Time.
-    const preserved = (gr?.families ?? []).filter((f) => f.forwardingPreserved && conn.families.has(f.afi)).map((f) => f.afi);
-    if (gr && preserved.length > 0 && !conn.notificationReceived && !conn.notificationSent && gr.restartTime > 0) {
-      this.log.info({ restartTime: gr.restartTime, families: preserved }, 'graceful restart helper: keeping routes as stale');
-      this.host.routesChanged(this.host.rib.peerDown(this.id, { gracefulRestart: true }));
-      const notPreserved = [AFI.IPV4, AFI.IPV6].filter((afi) => !preserved.includes(afi));
-      if (notPreserved.length > 0) this.host.routesChanged(this.host.rib.sweepStale(this.id, notPreserved));
-      this.staleFamilies = new Set(preserved);
-      this.host.clock.clearTimeout(this.grTimer);
-      this.grTimer = this.host.clock.setTimeout(() => this.sweepAllStale(`restart time ${gr.restartTime} s ran out`), gr.restartTime * 1000);
-      return;
-    }
-    this.sweepAllStale('session lost again');
-    this.host.routesChanged(this.host.rib.peerDown(this.id));
-    void reason;
+    if (this.gracefulRestart) this.gracefulRestart.sessionLost(conn.peerOpen!, conn.families, conn.notificationReceived || conn.notificationSent);
+    else this.host.routesChanged(this.host.rib.peerDown(this.id));
   }
 
   private receiveUpdate(update: UpdateMessage): void {
     const eor = isEndOfRib(update);
     if (eor) {
       this.log.debug({ afi: eor.afi }, 'End-of-RIB received');
-      if (this.staleFamilies.delete(eor.afi)) {
-        this.log.info({ afi: eor.afi }, 'End-of-RIB: removing stale routes');
-        this.host.routesChanged(this.host.rib.sweepStale(this.id, [eor.afi]));
-        if (this.staleFamilies.size === 0) {
-          this.host.clock.clearTimeout(this.grTimer);
-          this.grTimer = undefined;
-        }
-      }
+      this.gracefulRestart?.endOfRib(eor.afi);
       return;
     }
     if (update.treatAsWithdraw) this.log.warn(update.treatAsWithdraw, 'malformed UPDATE treated as withdraw (RFC 7606)');
@@ -583,17 +546,7 @@ export class PeerSession {
     const conn = this.primary;
     if (conn.fsm.state !== 'Established') return;
     const wanted = (afi: Afi) => conn.families.has(afi) && (onlyAfi === undefined || afi === onlyAfi);
-    const out: Uint8Array[] = [];
-    const withdrawn = batch.withdrawn.filter((p) => wanted(p.afi));
-    if (withdrawn.length > 0) out.push(...buildUpdates({ withdrawn }, conn.encodeCtx));
-    for (const group of batch.announce) {
-      if (!wanted(group.afi)) continue;
-      const attributes =
-        group.afi === AFI.IPV4 && !group.nextHop.includes(':')
-          ? { ...group.attributes, nextHop: group.nextHop }
-          : { ...group.attributes, mpReach: { afi: group.afi, safi: SAFI.UNICAST, nextHop: group.nextHop, nlri: [] } };
-      out.push(...buildUpdates({ attributes, nlri: group.nlri }, conn.encodeCtx));
-    }
+    const out = exportUpdates(batch, wanted, conn.encodeCtx);
     this.write(conn, out);
   }
 }
