@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FrrInstance, Lab, frrNeighborState, waitFor } from '@cairn/harness';
+import { type FrrInstance, Lab, type LabProcess, frrNeighborState, waitFor } from '@cairn/harness';
 import type { Summary } from '../../src/speaker/summary.js';
 import { CAIRN_V4, CAIRN_V6, UPSTREAM_V4, UPSTREAM_V6, frrPaths, referenceLab, startUpstream, type ReferenceLab } from '../speaker/lab.js';
 
@@ -18,6 +18,7 @@ describe('cairn-bgp daemon and CLI against FRR 8.4', () => {
   const socket = join(dir, 'control.sock');
   let net: ReferenceLab;
   let frr: FrrInstance;
+  let daemon: LabProcess;
 
   const cli = async (...args: string[]) => {
     const result = await execa(process.execPath, ['--import', 'tsx', CLI, ...args, '--socket', socket], { reject: false });
@@ -45,7 +46,7 @@ describe('cairn-bgp daemon and CLI against FRR 8.4', () => {
         '',
       ].join('\n'),
     );
-    net.vr.node(CLI, ['run', '--config', join(dir, 'bgp.yaml'), '--socket', socket]);
+    daemon = net.vr.node(CLI, ['run', '--config', join(dir, 'bgp.yaml'), '--socket', socket]);
   });
   afterAll(async () => {
     await frr?.stop();
@@ -84,6 +85,14 @@ describe('cairn-bgp daemon and CLI against FRR 8.4', () => {
     await waitFor(async () => (await frrPaths(frr, 'ipv4', '202.38.80.32/28')).length === 0, { what: 'FRR to drop 202.38.80.32/28' });
     await cli('withdraw', '202.38.80.16/28');
     await waitFor(async () => (await frrPaths(frr, 'ipv4', '202.38.80.16/28')).length === 0, { what: 'FRR to drop 202.38.80.16/28' });
+  });
+
+  it('on SIGTERM, closes its sessions with Cease/Administrative Shutdown and the message "cairn-bgp stopping"', async () => {
+    daemon.kill('SIGTERM');
+    const result = await daemon;
+    expect(result.exitCode).toBe(0);
+    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V4)) !== 'Established', { what: 'FRR to see the session closed' });
+    expect(JSON.stringify(await frr.json(`show bgp neighbors ${CAIRN_V4} json`))).toContain('cairn-bgp stopping');
   });
 
   it('reports a clear error when the daemon is not there', async () => {
