@@ -211,6 +211,8 @@ export class PeerSession {
       this.host.clock.clearTimeout(conn.timer);
       this.primary = this.candidate;
       this.candidate = undefined;
+      // The second connection's machine ran without automatic restart; as the peer's machine it restarts.
+      this.primary.fsm = reconfigure(this.primary.fsm, { ...fsmConfigOf(this.config), allowAutomaticStart: true });
       this.notify(from, this.primary.fsm.state);
       return;
     }

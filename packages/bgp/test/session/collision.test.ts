@@ -20,6 +20,8 @@ interface Setup {
   speaker: BgpSpeaker;
   server: Server;
   outbound: Promise<ScriptedPeer>;
+  /** Every connection the speaker opened to the scripted peer. */
+  accepted: ScriptedPeer[];
   cairnPort: number;
 }
 
@@ -31,18 +33,23 @@ afterEach(async () => {
 async function setup(): Promise<Setup> {
   const cairnPort = nextPort++;
   const peerPort = nextPort++;
-  let accepted: (peer: ScriptedPeer) => void;
-  const outbound = new Promise<ScriptedPeer>((resolve) => (accepted = resolve));
-  const server = createServer((socket) => accepted(new ScriptedPeer(socket)));
+  let first: (peer: ScriptedPeer) => void;
+  const outbound = new Promise<ScriptedPeer>((resolve) => (first = resolve));
+  const accepted: ScriptedPeer[] = [];
+  const server = createServer((socket) => {
+    const peer = new ScriptedPeer(socket);
+    accepted.push(peer);
+    first(peer);
+  });
   await new Promise<void>((resolve) => server.listen(peerPort, PEER, resolve));
   const speaker = new BgpSpeaker({ localAs: 65053, routerId: CAIRN_ID, transport: new TcpTransport({ listenAddresses: [CAIRN], port: cairnPort }) });
-  speaker.addPeer({ address: PEER, port: peerPort, localAddress: CAIRN, remoteAs: 65099, families: ['ipv4'], importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+  speaker.addPeer({ address: PEER, port: peerPort, localAddress: CAIRN, remoteAs: 65099, families: ['ipv4'], importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL, idleHoldTime: 1 });
   await speaker.start();
   cleanups.push(async () => {
     await speaker.stop();
     server.close();
   });
-  return { speaker, server, outbound, cairnPort };
+  return { speaker, server, outbound, accepted, cairnPort };
 }
 
 async function connectIn(port: number): Promise<ScriptedPeer> {
@@ -75,6 +82,10 @@ describe('connection collision (RFC 4271 §6.8)', () => {
     await waitFor(() => s.speaker.peerState(PEER) === 'Established', { what: 'Established on the kept connection' });
     expect(inbound.notification()).toBeUndefined();
     await waitFor(() => outbound.closed, { what: 'the losing connection closed' });
+    // The kept connection's machine is now the peer's: when it fails, the speaker starts again by itself.
+    inbound.socket.destroy();
+    await waitFor(() => s.speaker.peerState(PEER) !== 'Established', { what: 'the session down' });
+    await waitFor(() => s.accepted.length === 2, { what: 'an automatic reconnection after IdleHold' });
   });
 
   it('keeps its own connection when the peer has the lower BGP Identifier', async () => {
