@@ -189,7 +189,9 @@ async function main(): Promise<void> {
       '',
       `Full-size table held in the RIB: ${full.fullLoc!.toLocaleString('en')} prefixes (${FULL_V4.toLocaleString('en')} IPv4 + ${FULL_V6.toLocaleString('en')} IPv6), ` +
         `${full.fullAttributeSets!.toLocaleString('en')} distinct attribute sets: **${fmt(full.fullHeapMb, 0)} MiB heap** ` +
-        `(${fmt(full.bytesPerRoute, 0)} bytes per prefix, Adj-RIB-In and Loc-RIB together), RSS of that process after GC ${fmt(full.fullRssMb, 0)} MiB.`,
+        `(${fmt(full.bytesPerRoute, 0)} bytes per prefix, Adj-RIB-In and Loc-RIB together), RSS of that process after GC ${fmt(full.fullRssMb, 0)} MiB. ` +
+        `Exporting it to one eBGP downstream (\`fullExport\`: ${full.advertised!.toLocaleString('en')} prefixes in ${full.exportGroups!.toLocaleString('en')} attribute groups) ` +
+        `took ${fmt(full.exportSeconds, 2)} s and its Adj-RIB-Out ${fmt(full.adjRibOutHeapMb, 0)} MiB of heap.`,
     );
     writeBenchSection('ingest', sections.join('\n'));
   } finally {
