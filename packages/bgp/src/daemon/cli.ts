@@ -3,11 +3,14 @@
 //   cairn-bgp run --config FILE              start the daemon
 //   cairn-bgp show summary [--json]          sessions, like `show bgp summary`
 //   cairn-bgp show routes [PREFIX] [--json]  the Loc-RIB
+//   cairn-bgp show bfd peers [--json]        BFD sessions, like `show bfd peers`
 //   cairn-bgp announce PREFIX [--community C]... [--med N] [--aggregate]
 //   cairn-bgp withdraw PREFIX
 // Client commands take --socket PATH (default /run/cairn-bgp.sock, or the CAIRN_BGP_SOCKET variable).
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { formatBfdPeers } from '../bfd/format.js';
+import type { BfdPeerSnapshot } from '../bfd/snapshot.js';
 import type { RouteView } from '../speaker/speaker.js';
 import type { Summary } from '../speaker/summary.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -19,6 +22,7 @@ const USAGE = `usage:
   cairn-bgp run --config FILE
   cairn-bgp show summary [--json] [--socket PATH]
   cairn-bgp show routes [PREFIX] [--json] [--socket PATH]
+  cairn-bgp show bfd peers [--json] [--socket PATH]
   cairn-bgp announce PREFIX [--community C]... [--med N] [--aggregate] [--socket PATH]
   cairn-bgp withdraw PREFIX [--socket PATH]`;
 
@@ -64,6 +68,11 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'routes') {
         const routes = (await controlRequest(socket, { command: 'routes', ...(arg ? { prefix: arg } : {}) })) as RouteView[];
         console.log(values.json ? JSON.stringify(routes, null, 2) : formatRoutes(routes));
+        return 0;
+      }
+      if (sub === 'bfd' && arg === 'peers') {
+        const peers = (await controlRequest(socket, { command: 'bfd-peers' })) as BfdPeerSnapshot[];
+        console.log(values.json ? JSON.stringify(peers, null, 2) : formatBfdPeers(peers));
         return 0;
       }
       break;

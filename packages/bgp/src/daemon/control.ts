@@ -3,6 +3,7 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import type { Logger } from 'pino';
+import type { BfdService } from '../bfd/service.js';
 import type { OriginateAttributes, OriginateOptions } from '../rib/rib-manager.js';
 import type { BgpSpeaker } from '../speaker/speaker.js';
 
@@ -10,13 +11,14 @@ export type ControlRequest =
   | { command: 'summary' }
   | { command: 'routes'; prefix?: string }
   | { command: 'announce'; prefix: string; attributes?: OriginateAttributes; options?: OriginateOptions }
-  | { command: 'withdraw'; prefix: string };
+  | { command: 'withdraw'; prefix: string }
+  | { command: 'bfd-peers' };
 
 export type ControlResponse = { ok: true; result: unknown } | { ok: false; error: string };
 
 export const DEFAULT_CONTROL_SOCKET = '/run/cairn-bgp.sock';
 
-function execute(speaker: BgpSpeaker, request: ControlRequest): unknown {
+function execute(speaker: BgpSpeaker, request: ControlRequest, bfd: BfdService | undefined): unknown {
   switch (request.command) {
     case 'summary':
       return speaker.summary();
@@ -28,8 +30,11 @@ function execute(speaker: BgpSpeaker, request: ControlRequest): unknown {
     case 'withdraw':
       speaker.withdraw(request.prefix);
       return { withdrawn: request.prefix };
+    case 'bfd-peers':
+      // Rows shaped like FRR's `show bfd peers json`; empty when no peer has `bfd: true`.
+      return bfd?.bfdPeersSnapshot() ?? [];
     default:
-      throw new Error(`unknown command ${(request as { command?: unknown }).command}: use summary, routes, announce or withdraw`);
+      throw new Error(`unknown command ${(request as { command?: unknown }).command}: use summary, routes, announce, withdraw or bfd-peers`);
   }
 }
 
@@ -40,6 +45,7 @@ export class ControlServer {
     private readonly speaker: BgpSpeaker,
     readonly path: string,
     private readonly logger: Logger,
+    private readonly bfd?: BfdService,
   ) {}
 
   async listen(): Promise<void> {
@@ -64,7 +70,7 @@ export class ControlServer {
         buffer = buffer.slice(newline + 1);
         let response: ControlResponse;
         try {
-          response = { ok: true, result: execute(this.speaker, JSON.parse(line) as ControlRequest) };
+          response = { ok: true, result: execute(this.speaker, JSON.parse(line) as ControlRequest, this.bfd) };
         } catch (error) {
           this.logger.warn({ error: (error as Error).message }, 'control request failed');
           response = { ok: false, error: (error as Error).message };

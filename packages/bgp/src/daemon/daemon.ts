@@ -11,6 +11,8 @@ import { ControlServer, DEFAULT_CONTROL_SOCKET } from './control.js';
 
 export interface RunningDaemon {
   speaker: BgpSpeaker;
+  /** BFD sessions of the peers with `bfd: true`, if any (`show bfd peers`). */
+  bfd: BfdService | undefined;
   control: ControlServer;
   stop(message?: string): Promise<void>;
 }
@@ -38,12 +40,13 @@ export async function runDaemon(config: DaemonConfig, logger: Logger): Promise<R
   for (const a of config.announce ?? []) {
     speaker.announce(a.prefix, announcementAttributes(a), { ...(a.aggregate ? { aggregate: true } : {}), ...(a.onlyWithContributors ? { onlyWithContributors: true } : {}) });
   }
-  const control = new ControlServer(speaker, config.control ?? DEFAULT_CONTROL_SOCKET, logger);
+  const control = new ControlServer(speaker, config.control ?? DEFAULT_CONTROL_SOCKET, logger, bfd);
   await control.listen();
   await speaker.start();
   logger.info({ localAs: config.localAs, routerId: config.routerId, peers: config.peers.length, control: control.path }, 'cairn-bgp running');
   return {
     speaker,
+    bfd,
     control,
     async stop(message?: string) {
       await control.close();
