@@ -10,6 +10,7 @@ const alias = {
   '@cairn/ra': here('./packages/ra/src/index.ts'),
   '@cairn/nft': here('./packages/nft/src/index.ts'),
   '@cairn/appliance': here('./packages/appliance/src/index.ts'),
+  '@cairn/sys': here('./packages/sys/src/index.ts'),
 };
 
 export default defineConfig({

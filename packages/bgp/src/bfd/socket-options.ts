@@ -6,13 +6,9 @@
 // GTSM for BFD is a classic BPF socket filter that reads the TTL / hop limit from the network header
 // (SKF_NET_OFF) and drops anything that arrived with less.
 import { type Socket, createSocket } from 'node:dgram';
-import { closeSync, openSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
-import { IPv4, IPv6 } from 'ip-num';
+import { AF_INET, AF_INET6, SyscallError, errno, inNetns, int32, loadLibc, sockaddr } from '@cairn/sys';
 import koffi from 'koffi';
 
-const AF_INET = 2;
-const AF_INET6 = 10;
 const SOCK_DGRAM = 2;
 const SOCK_NONBLOCK = 0x800;
 const SOCK_CLOEXEC = 0x80000;
@@ -22,7 +18,6 @@ const SO_REUSEADDR = 2;
 const IPPROTO_IP = 0;
 const IP_TTL = 2;
 const IPV6_UNICAST_HOPS = 16;
-const CLONE_NEWNET = 0x40000000;
 const EADDRINUSE = 98;
 const SOL_SOCKET = 1;
 const SO_BINDTODEVICE = 25;
@@ -33,89 +28,28 @@ const BPF_LD_B_ABS = 0x30;
 const BPF_JGE_K = 0x35;
 const BPF_RET_K = 0x06;
 
-interface SocketCalls {
+/** setsockopt(SO_ATTACH_FILTER) takes a struct sock_fprog holding a pointer: its own koffi binding. */
+interface FilterCall {
   attachFilter(fd: number, level: number, name: number, program: { len: number; filter: object[] }, size: number): number;
-  setString(fd: number, level: number, name: number, value: string, size: number): number;
-  ifNameToIndex(name: string): number;
-  socket(domain: number, type: number, protocol: number): number;
-  bind(fd: number, address: Buffer, length: number): number;
-  setInt(fd: number, level: number, name: number, value: Int32Array, size: number): number;
-  close(fd: number): number;
-  setns(fd: number, nstype: number): number;
   fprogSize: number;
 }
 
-let calls: SocketCalls | undefined;
+let filterCall: FilterCall | undefined;
 
-function libc(): SocketCalls {
-  if (calls) return calls;
-  const lib = koffi.load('libc.so.6');
+function filterBinding(): FilterCall {
+  if (filterCall) return filterCall;
   const sockFilter = koffi.struct('cairn_bfd_sock_filter', { code: 'uint16', jt: 'uint8', jf: 'uint8', k: 'uint32' });
   const sockFprog = koffi.struct('cairn_bfd_sock_fprog', { len: 'uint16', filter: koffi.pointer(sockFilter) });
-  calls = {
-    attachFilter: lib.func('int setsockopt(int, int, int, const cairn_bfd_sock_fprog *, uint32_t)'),
-    setString: lib.func('int setsockopt(int, int, int, const char *, uint32_t)'),
-    ifNameToIndex: lib.func('unsigned int if_nametoindex(const char *)'),
-    socket: lib.func('int socket(int, int, int)'),
-    bind: lib.func('int bind(int, const void *, uint32_t)'),
-    setInt: lib.func('int setsockopt(int, int, int, const int *, uint32_t)'),
-    close: lib.func('int close(int)'),
-    setns: lib.func('int setns(int, int)'),
+  filterCall = {
+    attachFilter: koffi.load('libc.so.6').func('int setsockopt(int, int, int, const cairn_bfd_sock_fprog *, uint32_t)'),
     fprogSize: koffi.sizeof(sockFprog),
-  } as SocketCalls;
-  return calls;
+  } as FilterCall;
+  return filterCall;
 }
 
-/** A system call on a socket failed; the message says which and what to check. */
-export class BfdSocketError extends Error {
-  override readonly name = 'BfdSocketError';
-  constructor(
-    readonly call: string,
-    readonly errno: number,
-    hint: string,
-  ) {
-    super(`${call} failed (errno ${errno}): ${hint}`);
-  }
-}
-
-/**
- * Runs `body` synchronously with this thread in network namespace `netns` (a name under /run/netns),
- * or where it is when `netns` is undefined. Sockets keep the namespace they were created in.
- */
-export function inNetns<T>(netns: string | undefined, body: () => T): T {
-  if (!netns) return body();
-  const c = libc();
-  const original = openSync('/proc/thread-self/ns/net', 'r');
-  const target = openSync(`/run/netns/${netns}`, 'r');
-  try {
-    if (c.setns(target, CLONE_NEWNET) !== 0) throw new BfdSocketError(`setns(${netns})`, koffi.errno(), 'does the namespace exist, and are we root?');
-    try {
-      return body();
-    } finally {
-      if (c.setns(original, CLONE_NEWNET) !== 0) throw new BfdSocketError('setns(back)', koffi.errno(), 'could not return to the original namespace');
-    }
-  } finally {
-    closeSync(original);
-    closeSync(target);
-  }
-}
-
-/** struct sockaddr_in / sockaddr_in6 for bind(2). */
-function sockaddr(address: string, port: number): Buffer {
-  if (isIPv6(address)) {
-    const buffer = Buffer.alloc(28);
-    buffer.writeUInt16LE(AF_INET6, 0);
-    buffer.writeUInt16BE(port, 2);
-    const value = IPv6.fromString(address).getValue();
-    buffer.writeBigUInt64BE(value >> 64n, 8);
-    buffer.writeBigUInt64BE(value & 0xffffffffffffffffn, 16);
-    return buffer;
-  }
-  const buffer = Buffer.alloc(16);
-  buffer.writeUInt16LE(AF_INET, 0);
-  buffer.writeUInt16BE(port, 2);
-  buffer.writeUInt32BE(Number(IPv4.fromString(address).getValue()), 4);
-  return buffer;
+/** A system call on a BFD socket failed; the message says which and what to check. */
+export class BfdSocketError extends SyscallError {
+  override name = 'BfdSocketError';
 }
 
 export interface UdpSocketSpec {
@@ -141,30 +75,30 @@ export class AddressInUseError extends BfdSocketError {}
  * (so it works for a library whose thread is in another namespace), then handed to Node.
  */
 export async function openUdpSocket(spec: UdpSocketSpec): Promise<Socket> {
-  const c = libc();
+  const c = loadLibc();
   const fd = inNetns(spec.netns, () => {
     const created = c.socket(spec.family === 6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (created < 0) throw new BfdSocketError('socket(SOCK_DGRAM)', koffi.errno(), 'out of file descriptors?');
+    if (created < 0) throw new BfdSocketError('socket(SOCK_DGRAM)', errno(), 'out of file descriptors?');
     return created;
   });
   try {
-    const one = Int32Array.of(1);
-    if (spec.reuseAddress && c.setInt(fd, SOL_SOCKET, SO_REUSEADDR, one, 4) !== 0) throw new BfdSocketError('setsockopt(SO_REUSEADDR)', koffi.errno(), '');
-    if (spec.family === 6 && c.setInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, one, 4) !== 0) throw new BfdSocketError('setsockopt(IPV6_V6ONLY)', koffi.errno(), '');
-    if (spec.device && c.setString(fd, SOL_SOCKET, SO_BINDTODEVICE, spec.device, Buffer.byteLength(spec.device) + 1) !== 0) {
-      throw new BfdSocketError(`setsockopt(SO_BINDTODEVICE, ${spec.device})`, koffi.errno(), 'check that the interface exists in the namespace and that the process has CAP_NET_RAW');
+    const one = int32(1);
+    if (spec.reuseAddress && c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, one, 4) !== 0) throw new BfdSocketError('setsockopt(SO_REUSEADDR)', errno(), '');
+    if (spec.family === 6 && c.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, one, 4) !== 0) throw new BfdSocketError('setsockopt(IPV6_V6ONLY)', errno(), '');
+    if (spec.device && c.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, Buffer.from(`${spec.device}\0`), Buffer.byteLength(spec.device) + 1) !== 0) {
+      throw new BfdSocketError(`setsockopt(SO_BINDTODEVICE, ${spec.device})`, errno(), 'check that the interface exists in the namespace and that the process has CAP_NET_RAW');
     }
     if (spec.sendTtl !== undefined) {
       const [level, name] = spec.family === 6 ? [IPPROTO_IPV6, IPV6_UNICAST_HOPS] : [IPPROTO_IP, IP_TTL];
-      if (c.setInt(fd, level, name, Int32Array.of(spec.sendTtl), 4) !== 0) throw new BfdSocketError('setsockopt(IP_TTL / IPV6_UNICAST_HOPS)', koffi.errno(), '');
+      if (c.setsockopt(fd, level, name, int32(spec.sendTtl), 4) !== 0) throw new BfdSocketError('setsockopt(IP_TTL / IPV6_UNICAST_HOPS)', errno(), '');
     }
     if (spec.minimumTtl !== undefined) requireMinimumTtl(fd, spec.family, spec.minimumTtl);
     const address = sockaddr(spec.address, spec.port);
     if (c.bind(fd, address, address.length) !== 0) {
-      const errno = koffi.errno();
+      const code = errno();
       const where = `bind(${spec.address} port ${spec.port})`;
-      if (errno === EADDRINUSE) throw new AddressInUseError(where, errno, 'the port is in use');
-      throw new BfdSocketError(where, errno, 'is the address configured on an interface of the namespace?');
+      if (code === EADDRINUSE) throw new AddressInUseError(where, code, 'the port is in use');
+      throw new BfdSocketError(where, code, 'is the address configured on an interface of the namespace?');
     }
   } catch (error) {
     c.close(fd);
@@ -187,9 +121,9 @@ export function requireMinimumTtl(fd: number, family: 4 | 6, minimum: number): v
     { code: BPF_RET_K, jt: 0, jf: 0, k: 0xffffffff }, // accept the whole datagram
     { code: BPF_RET_K, jt: 0, jf: 0, k: 0 }, // drop
   ];
-  const c = libc();
+  const c = filterBinding();
   if (c.attachFilter(fd, SOL_SOCKET, SO_ATTACH_FILTER, { len: filter.length, filter }, c.fprogSize) !== 0) {
-    throw new BfdSocketError('setsockopt(SO_ATTACH_FILTER)', koffi.errno(), 'needs Linux with classic BPF socket filters');
+    throw new BfdSocketError('setsockopt(SO_ATTACH_FILTER)', errno(), 'needs Linux with classic BPF socket filters');
   }
 }
 
@@ -199,7 +133,7 @@ export function requireMinimumTtl(fd: number, family: 4 | 6, minimum: number): v
  * namespace the thread is in then.
  */
 export function interfaceIndex(ifname: string, netns?: string): number {
-  const index = inNetns(netns, () => libc().ifNameToIndex(ifname));
-  if (index === 0) throw new BfdSocketError(`if_nametoindex(${ifname})`, koffi.errno(), 'no such interface in this network namespace');
+  const index = inNetns(netns, () => loadLibc().if_nametoindex(ifname));
+  if (index === 0) throw new BfdSocketError(`if_nametoindex(${ifname})`, errno(), 'no such interface in this network namespace');
   return index;
 }

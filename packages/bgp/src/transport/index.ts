@@ -1,4 +1,4 @@
 export * from './types.js';
 export { TcpTransport, type TcpTransportOptions } from './tcp.js';
 export { LinuxTransport, type LinuxTransportOptions } from './linux.js';
-export { SocketCallError } from './libc.js';
+export { SyscallError as SocketCallError } from '@cairn/sys';

@@ -1,11 +1,9 @@
 // The Linux transport: sockets created through libc so that TCP-MD5 (RFC 2385) and GTSM (RFC 5082)
 // can be set before the first SYN, and so that they can live in a given network namespace.
-import { closeSync, openSync } from 'node:fs';
 import { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { PeerTable, whenConnected } from './base.js';
-import { type Libc, check, loadLibc } from './libc.js';
-import { AF_INET, AF_INET6, familyOf, sockaddr, writeSockaddr } from './sockaddr.js';
+import { AF_INET, AF_INET6, type Libc, check, familyOf, inNetns, int32 as int, loadLibc, sockaddr, writeSockaddr } from '@cairn/sys';
 import { BGP_PORT, type BgpTransport, type ConnectionHandler, type TransportPeer, TransportUnsupportedError } from './types.js';
 
 const SOCK_STREAM = 1;
@@ -22,7 +20,6 @@ const IPV6_UNICAST_HOPS = 16;
 const IPV6_V6ONLY = 26;
 const IPV6_MINHOPCOUNT = 73;
 const TCP_MD5SIG = 14;
-const CLONE_NEWNET = 0x40000000;
 
 /** struct tcp_md5sig (linux/tcp.h): sockaddr_storage, flags, prefixlen, keylen at 130, ifindex, key[80] at 136. */
 const TCP_MD5SIG_SIZE = 216;
@@ -40,11 +37,6 @@ export interface LinuxTransportOptions {
   logger?: Logger;
 }
 
-function int(value: number): Buffer {
-  const buffer = Buffer.alloc(4);
-  buffer.writeInt32LE(value);
-  return buffer;
-}
 
 /** Sets (or with an empty key, removes) the RFC 2385 key for `peer` on socket `fd`. */
 function setMd5Key(libc: Libc, fd: number, peer: string, key: string): void {
@@ -95,22 +87,8 @@ export class LinuxTransport extends PeerTable implements BgpTransport {
 
   /** socket(2) in the transport's namespace, non-blocking, close-on-exec. */
   private openSocket(family: number): number {
-    const create = () => check(this.libc.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), 'socket()');
-    if (!this.options.netns) return create();
     // setns(2) moves only this thread; the socket keeps the namespace it was created in.
-    const original = openSync('/proc/thread-self/ns/net', 'r');
-    const target = openSync(`/run/netns/${this.options.netns}`, 'r');
-    try {
-      check(this.libc.setns(target, CLONE_NEWNET), `setns(${this.options.netns})`, 'Does the namespace exist, and are we root?');
-      try {
-        return create();
-      } finally {
-        check(this.libc.setns(original, CLONE_NEWNET), 'setns(back)');
-      }
-    } finally {
-      closeSync(original);
-      closeSync(target);
-    }
+    return inNetns(this.options.netns, () => check(this.libc.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), 'socket()'));
   }
 
   async listen(onConnection: ConnectionHandler): Promise<void> {

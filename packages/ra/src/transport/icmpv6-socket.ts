@@ -1,5 +1,5 @@
 import { ipv6FromBytes, ipv6ToBytes } from '../wire/address.js';
-import { NativeBuffer, RaSocketError, check, errno, loadLibc } from './libc.js';
+import { NativeBuffer, RaSocketError, check, errno, int32 as int, loadLibc } from './libc.js';
 import {
   AF_INET6,
   ICMP6_FILTER,
@@ -56,12 +56,6 @@ const MSGHDR = 56;
 const IOVEC = 16;
 const PACKET = 65536;
 const CONTROL = 256;
-
-function int(value: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(value);
-  return b;
-}
 
 // Parsed destinations: ff02::1 and a few solicitors' addresses are sent to over and over, and parsing
 // text addresses is the most expensive step of a send. Bounded: cleared when it grows past 1024.

@@ -1,0 +1,3 @@
+export { type Libc, SyscallError, type SyscallErrorClass, check, errno, int32, loadLibc } from './libc.js';
+export { enterNetns, inNetns } from './netns.js';
+export { AF_INET, AF_INET6, addressBytes, familyOf, sockaddr, writeSockaddr } from './sockaddr.js';
