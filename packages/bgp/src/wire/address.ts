@@ -1,5 +1,6 @@
 // Textual ⇄ binary addresses and prefixes. Decoding never calls these per prefix (prefixes stay
 // binary); they serve configuration, next hops, logs and tests.
+import { formatIpv6Groups } from '@cairn/sys';
 import { AddressFormatError } from './errors.js';
 import { AFI } from './types.js';
 import type { Afi, Prefix } from './types.js';
@@ -82,25 +83,7 @@ export function formatAddress(bytes: Uint8Array, offset = 0, length = bytes.leng
   if (length !== 16) throw new AddressFormatError(`an address has 4 or 16 bytes, not ${length}`);
   const words: number[] = [];
   for (let i = 0; i < 8; i++) words.push((bytes[offset + 2 * i]! << 8) | bytes[offset + 2 * i + 1]!);
-  // RFC 5952 §4.2: compress the longest run (≥ 2) of zero words, the first one on a tie.
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = (list: number[]) => list.map((w) => w.toString(16)).join(':');
-  if (bestStart < 0) return hex(words);
-  return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLength))}`;
+  return formatIpv6Groups(words);
 }
 
 /** '202.38.80.16/28' → Prefix. Throws AddressFormatError on bad syntax, a length out of range or host bits set. */

@@ -1,3 +1,4 @@
+import { formatIpv6Groups } from '@cairn/sys';
 import { IPv6, Validator } from 'ip-num';
 
 /** Parses an IPv6 address ("2001:db8::1") into its 16 octets; throws `Error` for anything else. */
@@ -22,25 +23,7 @@ export function isIpv6(address: string): boolean {
 export function ipv6FromBytes(bytes: Uint8Array, offset = 0): string {
   const groups: number[] = [];
   for (let i = 0; i < 8; i++) groups.push(((bytes[offset + 2 * i] ?? 0) << 8) | (bytes[offset + 2 * i + 1] ?? 0));
-  // RFC 5952 §4.2: the longest run of two or more zero groups (the first of equal runs) becomes "::".
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return formatIpv6Groups(groups);
 }
 
 /** Canonical text form of an IPv6 address ("2001:DB8:0::1" → "2001:db8::1"). */
