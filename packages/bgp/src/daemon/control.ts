@@ -4,39 +4,12 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import type { Logger } from 'pino';
 import type { BfdService } from '../bfd/service.js';
-import type { OriginateAttributes, OriginateOptions } from '../rib/rib-manager.js';
 import type { BgpSpeaker } from '../speaker/speaker.js';
+import { type ControlRequest, type ControlResponse, executeControlRequest } from './commands.js';
 
-export type ControlRequest =
-  | { command: 'summary' }
-  | { command: 'routes'; prefix?: string }
-  | { command: 'announce'; prefix: string; attributes?: OriginateAttributes; options?: OriginateOptions }
-  | { command: 'withdraw'; prefix: string }
-  | { command: 'bfd-peers' };
-
-export type ControlResponse = { ok: true; result: unknown } | { ok: false; error: string };
+export type { ControlRequest, ControlResponse } from './commands.js';
 
 export const DEFAULT_CONTROL_SOCKET = '/run/cairn-bgp.sock';
-
-function execute(speaker: BgpSpeaker, request: ControlRequest, bfd: BfdService | undefined): unknown {
-  switch (request.command) {
-    case 'summary':
-      return speaker.summary();
-    case 'routes':
-      return speaker.routes(request.prefix);
-    case 'announce':
-      speaker.announce(request.prefix, request.attributes ?? {}, request.options ?? {});
-      return { announced: request.prefix };
-    case 'withdraw':
-      speaker.withdraw(request.prefix);
-      return { withdrawn: request.prefix };
-    case 'bfd-peers':
-      // Rows shaped like FRR's `show bfd peers json`; empty when no peer has `bfd: true`.
-      return bfd?.bfdPeersSnapshot() ?? [];
-    default:
-      throw new Error(`unknown command ${(request as { command?: unknown }).command}: use summary, routes, announce, withdraw or bfd-peers`);
-  }
-}
 
 export class ControlServer {
   private server: Server | undefined;
@@ -70,7 +43,7 @@ export class ControlServer {
         buffer = buffer.slice(newline + 1);
         let response: ControlResponse;
         try {
-          response = { ok: true, result: execute(this.speaker, JSON.parse(line) as ControlRequest, this.bfd) };
+          response = { ok: true, result: executeControlRequest(this.speaker, JSON.parse(line) as ControlRequest, this.bfd) };
         } catch (error) {
           this.logger.warn({ error: (error as Error).message }, 'control request failed');
           response = { ok: false, error: (error as Error).message };
