@@ -2,3 +2,4 @@ export { type Libc, SyscallError, type SyscallErrorClass, check, errno, int32, l
 export { enterNetns, inNetns } from './netns.js';
 export { AF_INET, AF_INET6, addressBytes, familyOf, sockaddr, writeSockaddr } from './sockaddr.js';
 export { formatIpv6Groups } from './address-text.js';
+export * from './config/index.js';
