@@ -6,6 +6,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // Workspace packages resolve to their TypeScript sources in tests, so `npm test` needs no build.
 const alias = {
   '@cairn/harness': here('./test/harness/index.ts'),
+  '@cairn/bfd': here('./packages/bfd/src/index.ts'),
   '@cairn/bgp': here('./packages/bgp/src/index.ts'),
   '@cairn/ra': here('./packages/ra/src/index.ts'),
   '@cairn/nft': here('./packages/nft/src/index.ts'),

@@ -3,7 +3,7 @@
 // alone. Started inside a network namespace; prints "ready" once configured.
 //   node --import tsx bfd-router.ts '<json RouterSpec>'
 import { pino } from 'pino';
-import { BfdService } from '../src/bfd/index.js';
+import { BfdService } from '@cairn/bfd';
 import { ACCEPT_ALL } from '../src/policy/index.js';
 import { BgpSpeaker } from '../src/speaker/index.js';
 import { LinuxTransport } from '../src/transport/index.js';

@@ -5,4 +5,3 @@ export * from './rib/index.js';
 export * from './policy/index.js';
 export * from './transport/index.js';
 export * from './speaker/index.js';
-export * as bfd from './bfd/index.js';

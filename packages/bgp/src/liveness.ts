@@ -1,10 +1,2 @@
-// The liveness hook of a BGP peer (RFC 5882 §4.3, §10.2): an external source such as BFD tells the
-// speaker that a neighbour is down, and the session is torn down at once instead of waiting for the
-// hold timer. The BFD implementation lives elsewhere; the speaker only depends on this interface.
-
-/** An external liveness source for a BGP peer (RFC 5882), e.g. BFD. */
-export interface LivenessSource {
-  /** Watch a neighbour; call onChange('down', reason) when it goes down after having been up, 'up' when it is up.
-   *  A source that never reached up must never report down (RFC 5882 §3.2). Returns a function that stops watching. */
-  watch(target: { peer: string; local?: string; interface?: string }, onChange: (state: 'up' | 'down', reason: string) => void): () => void;
-}
+// A BGP peer's liveness source (RFC 5882), e.g. BFD: the interface is shared with the sources in @cairn/sys.
+export type { LivenessSource } from '@cairn/sys';

@@ -18,10 +18,17 @@ export interface Libc {
 }
 
 let libc: Libc | undefined;
+let library: ReturnType<typeof koffi.load> | undefined;
+
+/** The one koffi handle of libc, for bindings whose prototypes need struct types of their own. */
+export function libcLibrary(): ReturnType<typeof koffi.load> {
+  library ??= koffi.load('libc.so.6');
+  return library;
+}
 
 export function loadLibc(): Libc {
   if (libc) return libc;
-  const lib = koffi.load('libc.so.6');
+  const lib = libcLibrary();
   libc = {
     socket: lib.func('int socket(int, int, int)'),
     setsockopt: lib.func('int setsockopt(int, int, int, const void *, uint32_t)'),

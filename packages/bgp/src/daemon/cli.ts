@@ -9,8 +9,7 @@
 // Client commands take --socket PATH (default /run/cairn-bgp.sock, or the CAIRN_BGP_SOCKET variable).
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { formatBfdPeers } from '../bfd/format.js';
-import type { BfdPeerSnapshot } from '../bfd/snapshot.js';
+import { type BfdPeerSnapshot, formatBfdPeers } from '@cairn/bfd';
 import type { RouteView } from '../speaker/speaker.js';
 import type { Summary } from '../speaker/summary.js';
 import { ConfigError, loadConfig } from './config.js';

@@ -1,6 +1,6 @@
 // What each cairn-bgp control request does: the commands of the control socket, apart from how requests
 // travel (control.ts).
-import type { BfdService } from '../bfd/service.js';
+import type { BfdService } from '@cairn/bfd';
 import type { OriginateAttributes, OriginateOptions } from '../rib/rib-manager.js';
 import type { BgpSpeaker } from '../speaker/speaker.js';
 

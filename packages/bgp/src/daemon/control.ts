@@ -3,7 +3,7 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import type { Logger } from 'pino';
-import type { BfdService } from '../bfd/service.js';
+import type { BfdService } from '@cairn/bfd';
 import type { BgpSpeaker } from '../speaker/speaker.js';
 import { type ControlRequest, type ControlResponse, executeControlRequest } from './commands.js';
 

@@ -1,7 +1,7 @@
 // cairn-bgp as a process: a BgpSpeaker from a configuration file, on the Linux transport (TCP-MD5,
 // GTSM), with a control socket.
 import type { Logger } from 'pino';
-import { BfdService } from '../bfd/service.js';
+import { BfdService } from '@cairn/bfd';
 import type { OriginateAttributes } from '../rib/rib-manager.js';
 import { BgpSpeaker } from '../speaker/speaker.js';
 import { LinuxTransport } from '../transport/linux.js';

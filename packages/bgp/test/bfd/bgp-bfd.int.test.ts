@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrrInstance, Lab, frrNeighborState, waitFor } from '@cairn/harness';
-import { BfdService } from '../../src/bfd/index.js';
+import { BfdService } from '@cairn/bfd';
 import type { BgpSpeaker, SpeakerEvent } from '../../src/speaker/index.js';
 import { CAIRN_V4, CAIRN_V6, UPSTREAM_V4, UPSTREAM_V6, cairnPeers, cairnSpeaker, frrPaths, referenceLab, type ReferenceLab, upstreamConfig } from '../speaker/lab.js';
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrrInstance, Lab, frrNeighborState, waitFor } from '@cairn/harness';
-import type { BfdPeerSnapshot } from '../../src/bfd/index.js';
+import type { BfdPeerSnapshot } from '@cairn/bfd';
 import { CAIRN_V4, UPSTREAM_V4, referenceLab, type ReferenceLab, upstreamConfig } from '../speaker/lab.js';
 
 const CLI = fileURLToPath(new URL('../../src/daemon/cli.ts', import.meta.url));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BfdState } from '../../src/bfd/constants.js';
-import { formatBfdPeers } from '../../src/bfd/format.js';
-import { createSession, detectionTimeUs, stepSession, transmitIntervalUs } from '../../src/bfd/session.js';
-import { peerSnapshot } from '../../src/bfd/snapshot.js';
+import { BfdState } from '../src/constants.js';
+import { formatBfdPeers } from '../src/format.js';
+import { createSession, detectionTimeUs, stepSession, transmitIntervalUs } from '../src/session.js';
+import { peerSnapshot } from '../src/snapshot.js';
 
 describe('show bfd peers (FRR layout)', () => {
   it('prints a session brought Up by a remote packet with FRR field names and Cairn counters', () => {

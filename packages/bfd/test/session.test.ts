@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BFD_SLOW_TX_US, BfdDiagnostic, BfdState } from '../../src/bfd/constants.js';
-import { BfdConfigError } from '../../src/bfd/errors.js';
-import type { ControlPacket } from '../../src/bfd/packet.js';
-import { type BfdSessionParameters, createSession, detectionTimeUs, jitteredIntervalMs, stepSession, transmitIntervalUs } from '../../src/bfd/session.js';
+import { BFD_SLOW_TX_US, BfdDiagnostic, BfdState } from '../src/constants.js';
+import { BfdConfigError } from '../src/errors.js';
+import type { ControlPacket } from '../src/packet.js';
+import { type BfdSessionParameters, createSession, detectionTimeUs, jitteredIntervalMs, stepSession, transmitIntervalUs } from '../src/session.js';
 import { SimulatedLink, seededRandom } from './simulated-link.js';
 
 const fast = (localDiscriminator: number, overrides: Partial<BfdSessionParameters> = {}): BfdSessionParameters => ({

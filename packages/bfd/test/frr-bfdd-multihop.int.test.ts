@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrrInstance, Lab, type Namespace, waitFor } from '@cairn/harness';
-import { BfdService } from '../../src/bfd/index.js';
+import { BfdService } from '../src/index.js';
 
 // RFC 5883 multihop BFD against FRR 8.4 bfdd (`peer X multihop local-address Y`), through a router
 // namespace, so packets really cross a hop (TTL 255 sent, 254 received on both sides).

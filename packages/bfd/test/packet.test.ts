@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BfdAuthType, BfdDiagnostic, BfdState } from '../../src/bfd/constants.js';
-import { BfdConfigError, BfdPacketError } from '../../src/bfd/errors.js';
-import { type ControlPacket, decodeControlPacket, encodeControlPacket } from '../../src/bfd/packet.js';
+import { BfdAuthType, BfdDiagnostic, BfdState } from '../src/constants.js';
+import { BfdConfigError, BfdPacketError } from '../src/errors.js';
+import { type ControlPacket, decodeControlPacket, encodeControlPacket } from '../src/packet.js';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');

@@ -6,8 +6,7 @@
 // GTSM for BFD is a classic BPF socket filter that reads the TTL / hop limit from the network header
 // (SKF_NET_OFF) and drops anything that arrived with less.
 import { type Socket, createSocket } from 'node:dgram';
-import { AF_INET, AF_INET6, SyscallError, errno, inNetns, int32, loadLibc, sockaddr } from '@cairn/sys';
-import koffi from 'koffi';
+import { AF_INET, AF_INET6, SyscallError, attachSocketFilter, errno, inNetns, int32, loadLibc, sockaddr } from '@cairn/sys';
 
 const SOCK_DGRAM = 2;
 const SOCK_NONBLOCK = 0x800;
@@ -21,31 +20,11 @@ const IPV6_UNICAST_HOPS = 16;
 const EADDRINUSE = 98;
 const SOL_SOCKET = 1;
 const SO_BINDTODEVICE = 25;
-const SO_ATTACH_FILTER = 26;
 /** linux/filter.h: negative offsets address the network header in classic BPF loads. */
 const SKF_NET_OFF = -0x100000;
 const BPF_LD_B_ABS = 0x30;
 const BPF_JGE_K = 0x35;
 const BPF_RET_K = 0x06;
-
-/** setsockopt(SO_ATTACH_FILTER) takes a struct sock_fprog holding a pointer: its own koffi binding. */
-interface FilterCall {
-  attachFilter(fd: number, level: number, name: number, program: { len: number; filter: object[] }, size: number): number;
-  fprogSize: number;
-}
-
-let filterCall: FilterCall | undefined;
-
-function filterBinding(): FilterCall {
-  if (filterCall) return filterCall;
-  const sockFilter = koffi.struct('cairn_bfd_sock_filter', { code: 'uint16', jt: 'uint8', jf: 'uint8', k: 'uint32' });
-  const sockFprog = koffi.struct('cairn_bfd_sock_fprog', { len: 'uint16', filter: koffi.pointer(sockFilter) });
-  filterCall = {
-    attachFilter: koffi.load('libc.so.6').func('int setsockopt(int, int, int, const cairn_bfd_sock_fprog *, uint32_t)'),
-    fprogSize: koffi.sizeof(sockFprog),
-  } as FilterCall;
-  return filterCall;
-}
 
 /** A system call on a BFD socket failed; the message says which and what to check. */
 export class BfdSocketError extends SyscallError {
@@ -121,8 +100,7 @@ export function requireMinimumTtl(fd: number, family: 4 | 6, minimum: number): v
     { code: BPF_RET_K, jt: 0, jf: 0, k: 0xffffffff }, // accept the whole datagram
     { code: BPF_RET_K, jt: 0, jf: 0, k: 0 }, // drop
   ];
-  const c = filterBinding();
-  if (c.attachFilter(fd, SOL_SOCKET, SO_ATTACH_FILTER, { len: filter.length, filter }, c.fprogSize) !== 0) {
+  if (attachSocketFilter(fd, filter) !== 0) {
     throw new BfdSocketError('setsockopt(SO_ATTACH_FILTER)', errno(), 'needs Linux with classic BPF socket filters');
   }
 }

@@ -1,4 +1,4 @@
-// @cairn/bgp/bfd — Bidirectional Forwarding Detection (RFC 5880 asynchronous mode, RFC 5881 single hop),
+// @cairn/bfd — Bidirectional Forwarding Detection (RFC 5880 asynchronous mode, RFC 5881 single hop),
 // usable on its own or as the liveness source of BGP peers (RFC 5882).
 export * from './constants.js';
 export * from './errors.js';

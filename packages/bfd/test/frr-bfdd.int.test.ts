@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrrInstance, Lab, type Namespace, waitFor } from '@cairn/harness';
-import { BfdService, BfdSocketError, type BfdStateChange, BfdState, encodeControlPacket } from '../../src/bfd/index.js';
+import { BfdService, BfdSocketError, type BfdStateChange, BfdState, encodeControlPacket } from '../src/index.js';
 
 // Cairn's BFD against FRR 8.4 bfdd, single hop (RFC 5881), IPv4, IPv6 global and IPv6 link-local on
 // one veth pair. FRR's own `show bfd peers json` is the oracle.

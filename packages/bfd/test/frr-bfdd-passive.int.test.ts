@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrrInstance, Lab, waitFor } from '@cairn/harness';
-import { BfdService } from '../../src/bfd/index.js';
+import { BfdService } from '../src/index.js';
 
 // The passive role (RFC 5880 §6.1) against FRR 8.4 bfdd `passive-mode`: one side passive comes Up
 // because the other speaks first; both passive never do.

@@ -4,7 +4,7 @@
 import { isIPv6 } from 'node:net';
 import { IPv6 } from 'ip-num';
 import type { Logger } from 'pino';
-import type { LivenessSource } from '../liveness.js';
+import type { LivenessSource } from '@cairn/sys';
 import { BfdState, type BfdStateName, bfdDiagnosticName, bfdStateName } from './constants.js';
 import { BfdConfigError, BfdPacketError } from './errors.js';
 import { decodeControlPacket, encodeControlPacket } from './packet.js';

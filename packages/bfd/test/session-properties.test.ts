@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BFD_SLOW_TX_US, BfdState } from '../../src/bfd/constants.js';
-import type { ControlPacket } from '../../src/bfd/packet.js';
-import { type BfdSessionEvent, createSession, detectionTimeUs, nextWakeup, stepSession, transmitIntervalUs } from '../../src/bfd/session.js';
+import { BFD_SLOW_TX_US, BfdState } from '../src/constants.js';
+import type { ControlPacket } from '../src/packet.js';
+import { type BfdSessionEvent, createSession, detectionTimeUs, nextWakeup, stepSession, transmitIntervalUs } from '../src/session.js';
 import { SimulatedLink, seededRandom } from './simulated-link.js';
 
 // Random event sequences (remote packets in any state and flag combination, timers, admin changes,
