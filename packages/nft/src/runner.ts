@@ -1,8 +1,7 @@
 // The thin I/O adapter: runs the nft binary (optionally inside a network namespace) through execa.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { execa } from 'execa';
+import { removeOrphanedBatchFiles, writeBatchFile } from './batch-file.js';
 
 export interface NftResult {
   exitCode: number;
@@ -23,22 +22,29 @@ export interface NftBinaryOptions {
   binary?: string;
   /** Run nft inside this named network namespace (`ip netns exec <netns> nft …`). */
   netns?: string;
+  /** Where batch files are written (default the OS temporary directory). */
+  temporaryDirectory?: string;
 }
 
 /**
  * The real nft binary. Input goes through a private temporary file: Node gives a child a socketpair as
- * stdin, and nft's `-f -` opens /dev/stdin, which fails on a socket (ENXIO).
+ * stdin, and nft's `-f -` opens /dev/stdin, which fails on a socket (ENXIO). The first run removes the
+ * batch files of processes that died before removing theirs.
  */
 export function nftBinary(options: NftBinaryOptions = {}): NftRunner {
   const binary = options.binary ?? 'nft';
+  const directory = options.temporaryDirectory ?? tmpdir();
+  let swept = false;
   return {
     async run(args, input) {
-      let dir: string | undefined;
+      if (!swept) {
+        swept = true;
+        removeOrphanedBatchFiles(directory);
+      }
+      let batch: { path: string; remove(): void } | undefined;
       let argv = [...args];
       if (input !== undefined) {
-        dir = mkdtempSync(join(tmpdir(), 'cairn-nft-'));
-        const file = join(dir, 'batch.json');
-        writeFileSync(file, input);
+        const file = (batch = writeBatchFile(directory, input)).path;
         argv = argv.map((arg, i) => (arg === '-' && argv[i - 1] === '-f' ? file : arg));
       }
       try {
@@ -46,7 +52,7 @@ export function nftBinary(options: NftBinaryOptions = {}): NftRunner {
         const result = await execa(command, commandArgs, { reject: false, stdin: 'ignore', maxBuffer: 1024 * 1024 * 1024 });
         return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
       } finally {
-        if (dir) rmSync(dir, { recursive: true, force: true });
+        batch?.remove();
       }
     },
   };
