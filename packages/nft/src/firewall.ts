@@ -9,6 +9,7 @@ import {
   compilePolicy,
   elementCommand,
   fingerprintCommands,
+  listContentDigest,
   fingerprintComments,
   partComment,
   listElements,
@@ -119,8 +120,9 @@ export class Firewall {
 
   private async applyNow(policy: FirewallPolicy): Promise<ApplyResult> {
     const started = this.clock();
-    // nft lists the ruleset while this process compiles (two cores do both at once).
-    const reading = this.readRuleset();
+    // nft lists the ruleset while this process compiles (two cores do both at once). With set elements:
+    // an element added or removed behind Cairn's back must be seen, whatever the fingerprint says.
+    const reading = this.readRuleset({ elements: true });
     reading.catch(() => undefined); // awaited below; a compile error must not leave it unhandled
     const compiled = compilePolicy(policy).tables;
     const observed = await reading;
@@ -183,7 +185,7 @@ export class Firewall {
     if (toAdd.length > 0) this.push(batch, elementCommand(table, list, 'add', toAdd), origin);
     const parts = new Map(compiled.parts);
     parts.set(`list ${list}`, listPart(table, next, nextElements).digest);
-    await this.commitIncremental(batch, ref, nextTable, parts);
+    await this.commitIncremental(batch, ref, nextTable, parts, { list, contents: listContentDigest(nextElements) });
     const state = this.appliedTable(ref).state;
     state.elements = new Map(state.elements ?? []);
     state.elements.set(list, after);
@@ -213,7 +215,7 @@ export class Firewall {
     part.commands.forEach((command, i) => this.push(batch, command, part.origins[i]));
     const parts = new Map(compiled.parts);
     parts.set(`chain ${chain.name}`, part.digest);
-    await this.commitIncremental(batch, ref, nextTable, parts, { name: chain.name, comments: part.comments });
+    await this.commitIncremental(batch, ref, nextTable, parts, { chain: { name: chain.name, comments: part.comments } });
   }
 
   /** The ruleset of one table as nft prints it (`nft list table`), for operators and golden tests. */
@@ -233,7 +235,14 @@ export class Firewall {
   }
 
   /** Commits an incremental batch together with the new fingerprint, then verifies and records the table. */
-  private async commitIncremental(batch: Batch, ref: TableRef, nextTable: Table, parts: Map<string, string>, changedChain?: { name: string; comments: string[] }): Promise<void> {
+  private async commitIncremental(
+    batch: Batch,
+    ref: TableRef,
+    nextTable: Table,
+    parts: Map<string, string>,
+    changed: { chain?: { name: string; comments: string[] }; list?: string; contents?: string },
+  ): Promise<void> {
+    const changedChain = changed.chain;
     const { state } = this.appliedTable(ref);
     const fingerprint = tableFingerprint(parts);
     const fpOrigin: Origin = { kind: 'fingerprint', table: state.key };
@@ -250,7 +259,9 @@ export class Firewall {
       else chains.push(entry);
     }
     chains.push({ name: FINGERPRINT_CHAIN, ruleComments: fingerprintComments(fingerprint, parts) });
-    const next: AppliedState = { ...state, fingerprint, parts, expected: { sets: state.expected.sets, chains } };
+    const setContents = new Map(state.expected.setContents);
+    if (changed.list !== undefined && changed.contents !== undefined) setContents.set(changed.list, changed.contents);
+    const next: AppliedState = { ...state, fingerprint, parts, expected: { sets: state.expected.sets, setContents, chains } };
     if (this.verifyIncremental) await this.verify([next]);
     this.applied.set(state.key, { table: nextTable, state: next });
   }
@@ -295,8 +306,13 @@ export class Firewall {
     }
   }
 
-  private async readRuleset(): Promise<Map<string, ObservedTable>> {
-    return parseRuleset((await this.nft(['-j', '-t', 'list', 'ruleset'])).stdout);
+  /**
+   * The ruleset as nft lists it. Without `elements` the listing is terse (`-t`): listing a
+   * 100,000-element set costs nft 1.0.6 about 1.7 s, a terse listing milliseconds.
+   */
+  private async readRuleset(options: { elements?: boolean } = {}): Promise<Map<string, ObservedTable>> {
+    const args = options.elements ? ['-j', 'list', 'ruleset'] : ['-j', '-t', 'list', 'ruleset'];
+    return parseRuleset((await this.nft(args)).stdout, options);
   }
 
   private async nft(args: string[]): Promise<{ stdout: string }> {
@@ -342,8 +358,14 @@ export function partialUpdate(table: CompiledTable, seen: ObservedTable): { comm
       const observed = seen.chains.get(name);
       if (!same) changedChains.push(name);
       else if (!expected || !observed || !sameBase(expected.base, observed.base) || expected.ruleComments.join('\n') !== observed.ruleComments.join('\n')) return undefined;
-    } else if (!same) changedLists.push(name);
-    else if (!seen.sets.has(name)) return undefined;
+    } else if (!seen.sets.has(name)) {
+      if (same) return undefined;
+      changedLists.push(name);
+    } else if (!same || (seen.setContents && seen.setContents.get(name) !== table.expected.setContents.get(name))) {
+      // A list whose recorded digest matches but whose elements differ was changed behind Cairn's back
+      // (or by an apply that raced this one): it is refilled like a changed list.
+      changedLists.push(name);
+    }
   }
   const removedChains = [...seen.chains.keys()].filter((name) => name !== FINGERPRINT_CHAIN && !expectedChains.has(name));
   const lists = new Set(table.expected.sets);
