@@ -61,3 +61,18 @@ export class NftUnknownTargetError extends Error {
     super(`${what} is not part of the applied policy: apply a policy that contains it first`);
   }
 }
+
+/** Another applier holds the namespace's lock for longer than the configured wait. */
+export class NftLockError extends Error {
+  override readonly name = 'NftLockError';
+  constructor(
+    readonly path: string,
+    readonly timeoutMs: number,
+    readonly holder: number | undefined,
+  ) {
+    super(
+      `another process${holder ? ` (pid ${holder})` : ''} has held the nft lock ${path} for over ${timeoutMs} ms; ` +
+        'nothing was applied — wait for it, or stop it if it hangs, and apply again',
+    );
+  }
+}

@@ -21,7 +21,8 @@ import { NftApplyError, NftCommandError, NftUnknownTargetError, NftVerifyError }
 import type { JsonObject, JsonValue } from './expressions.js';
 import { type BaseChainSpec, type Chain, type FirewallPolicy, type Origin, type Table, type TableFamily, tableKey } from './model.js';
 import { compareTable, parseRuleset, type ObservedTable } from './readback.js';
-import { type NftRunner, nftBinary } from './runner.js';
+import { DEFAULT_LOCK_DIRECTORY, lockNetns } from './netns-lock.js';
+import { CURRENT_NAMESPACE, type NftRunner, nftBinary } from './runner.js';
 import { validateListElements, validatePolicy } from './validate.js';
 
 export interface FirewallOptions {
@@ -41,6 +42,13 @@ export interface FirewallOptions {
    * 10,000-rule table costs far more than the change itself.
    */
   verifyIncremental?: boolean;
+  /**
+   * Directory of the per-network-namespace lock files (default /run/cairn/nft). Every Firewall that
+   * changes a namespace — in this process or another — takes its lock for the whole operation.
+   */
+  lockDirectory?: string;
+  /** How long to wait for another holder of the namespace's lock before NftLockError (default 60 s). */
+  lockTimeoutMs?: number;
 }
 
 export interface ApplyResult {
@@ -77,6 +85,8 @@ export class Firewall {
   private readonly clock: () => number;
   private readonly check: boolean;
   private readonly verifyIncremental: boolean;
+  private readonly lockDirectory: string;
+  private readonly lockTimeoutMs: number;
   /** Operations run one at a time, in call order (each reads, then changes, the kernel state). */
   private queue: Promise<unknown> = Promise.resolve();
   /** The tables last applied, by key, with their compiled form. */
@@ -88,6 +98,8 @@ export class Firewall {
     this.clock = options.clock ?? Date.now;
     this.check = options.check ?? true;
     this.verifyIncremental = options.verifyIncremental ?? true;
+    this.lockDirectory = options.lockDirectory ?? DEFAULT_LOCK_DIRECTORY;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
   }
 
   /**
@@ -112,8 +124,21 @@ export class Firewall {
     return this.serialized(() => this.replaceChainNow(ref, chain));
   }
 
+  /**
+   * Runs `operation` after the earlier ones, holding the namespace's lock: each operation reads the
+   * kernel state, then changes it, and a second applier in between (another process) would make the
+   * change go to a state it was not computed for.
+   */
   private serialized<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(operation, operation);
+    const locked = async () => {
+      const lock = await lockNetns(this.lockDirectory, this.runner.namespacePath?.() ?? CURRENT_NAMESPACE, this.lockTimeoutMs);
+      try {
+        return await operation();
+      } finally {
+        lock.release();
+      }
+    };
+    const run = this.queue.then(locked, locked);
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -15,7 +15,15 @@ export interface NftResult {
  */
 export interface NftRunner {
   run(args: readonly string[], input?: string): Promise<NftResult>;
+  /**
+   * A path naming the network namespace nft acts in (`/run/netns/<name>`), whose inode keys the
+   * Firewall's cross-process lock. Default: the calling thread's namespace, /proc/thread-self/ns/net.
+   */
+  namespacePath?(): string;
 }
+
+/** The calling thread's network namespace (the harness may move the main thread into another one). */
+export const CURRENT_NAMESPACE = '/proc/thread-self/ns/net';
 
 export interface NftBinaryOptions {
   /** Path or name of the nft binary (default `nft`). */
@@ -36,6 +44,7 @@ export function nftBinary(options: NftBinaryOptions = {}): NftRunner {
   const directory = options.temporaryDirectory ?? tmpdir();
   let swept = false;
   return {
+    namespacePath: () => (options.netns ? `/run/netns/${options.netns}` : CURRENT_NAMESPACE),
     async run(args, input) {
       if (!swept) {
         swept = true;

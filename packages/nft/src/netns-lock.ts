@@ -1,0 +1,63 @@
+// One applier at a time per network namespace, across processes: an exclusive flock(2) on a file named
+// by the namespace's identity (the nsfs inode of /run/netns/<name> or /proc/thread-self/ns/net). The
+// kernel drops the lock when its holder dies, however it dies, so a crash never blocks the next apply.
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { SyscallError, errno, loadLibc } from '@cairn/sys';
+import { NftLockError } from './errors.js';
+
+const LOCK_EX = 2;
+const LOCK_NB = 4;
+const EWOULDBLOCK = 11;
+const EINTR = 4;
+
+/** The lock directory when none is configured. */
+export const DEFAULT_LOCK_DIRECTORY = '/run/cairn/nft';
+
+/** The lock file for the namespace `namespacePath` refers to (`netns-<inode>.lock`). */
+export function lockFileFor(directory: string, namespacePath: string): string {
+  return join(directory, `netns-${statSync(namespacePath).ino}.lock`);
+}
+
+/** A held lock: `release` gives it up (closing the file does; so does the holder's death). */
+export interface HeldLock {
+  path: string;
+  release(): void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes the lock of `namespacePath`'s namespace, waiting up to `timeoutMs` for another holder (polling:
+ * a blocking flock would stop the event loop). The holder's pid is written into the file for errors.
+ */
+export async function lockNetns(directory: string, namespacePath: string, timeoutMs: number): Promise<HeldLock> {
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const path = lockFileFor(directory, namespacePath);
+  const fd = openSync(path, 'a+', 0o600);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+      if (loadLibc().flock(fd, LOCK_EX | LOCK_NB) === 0) break;
+      const code = errno();
+      if (code !== EWOULDBLOCK && code !== EINTR) throw new SyscallError(`flock(${path})`, code);
+      if (Date.now() >= deadline) throw new NftLockError(path, timeoutMs, holderOf(path));
+      await sleep(wait);
+    }
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  ftruncateSync(fd, 0);
+  writeSync(fd, `${process.pid}\n`);
+  return { path, release: () => closeSync(fd) };
+}
+
+function holderOf(path: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    return Number.isInteger(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,117 @@
+// Two processes applying different policies to the same table at once, against nft 1.0.6: the
+// per-namespace lock makes one apply wait for the other, so the table ends up holding exactly one of
+// the two policies, never a mix of one's list and the other's chain and fingerprint.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { type ResultPromise, execa } from 'execa';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Lab, type Namespace, requireCommands } from '@cairn/harness';
+import { Firewall, NftLockError, lockFileFor, nftBinary } from '../src/index.js';
+import { RACE_POLICIES } from './fixtures/race-policies.js';
+import { nft } from './support.js';
+
+const CHILD = new URL('./fixtures/apply-on-command.ts', import.meta.url).pathname;
+const ROUNDS = 12;
+
+type Json = { [key: string]: unknown };
+
+/** `nft -j list table inet cairn_race` without handles and counter values, sets and chains by name. */
+async function tableState(ns: Namespace): Promise<string> {
+  const items = (JSON.parse(await nft(ns, '-j', 'list', 'table', 'inet', 'cairn_race')) as { nftables: Json[] }).nftables;
+  const sets: Record<string, unknown> = {};
+  const chains: Record<string, unknown[]> = {};
+  for (const item of items) {
+    if (item.set) {
+      const { handle: _handle, elem, ...set } = item.set as Json;
+      sets[set.name as string] = { ...set, elem: ((elem as unknown[]) ?? []).map((e) => JSON.stringify(e)).sort() };
+    } else if (item.chain) {
+      const { handle: _handle, ...chain } = item.chain as Json;
+      chains[chain.name as string] = [chain];
+    } else if (item.rule) {
+      const { handle: _handle, ...rule } = item.rule as Json;
+      chains[rule.chain as string]!.push(JSON.parse(JSON.stringify(rule).replace(/"counter":\{"packets":\d+,"bytes":\d+\}/g, '"counter":null')));
+    }
+  }
+  const byName = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify({ sets: byName(sets), chains: byName(chains) });
+}
+
+/** A child process applying one policy per line it reads; `apply()` resolves to its answer. */
+function applier(ns: Namespace, which: 'a' | 'b', lockDirectory: string): { child: ResultPromise; apply(): Promise<string> } {
+  const child = execa(process.execPath, ['--import', 'tsx', CHILD, ns.name, which, lockDirectory], { reject: false, stdin: 'pipe' });
+  const answers: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(line);
+    else answers.push(line);
+  });
+  return {
+    child,
+    apply() {
+      child.stdin!.write('apply\n');
+      return new Promise((resolve) => {
+        const ready = answers.shift();
+        if (ready !== undefined) resolve(ready);
+        else waiting.push(resolve);
+      });
+    },
+  };
+}
+
+describe('concurrent appliers', () => {
+  const lab = Lab.create('nft-race');
+  const lockDirectory = mkdtempSync(join(tmpdir(), 'nft-locks-'));
+  const children: ResultPromise[] = [];
+  afterAll(async () => {
+    for (const child of children) child.kill();
+    await lab.destroy();
+    rmSync(lockDirectory, { recursive: true, force: true });
+  });
+  const firewall = (ns: Namespace) => new Firewall({ logger: pino({ level: 'silent' }), runner: nftBinary({ netns: ns.name }), lockDirectory });
+
+  it(`two processes applying different policies at once ${ROUNDS} times: the table always ends up exactly one of them`, async () => {
+    requireCommands({ nft: 'nftables' });
+    const [router, onlyA, onlyB] = (await Promise.all(['router', 'only-a', 'only-b'].map((name) => lab.namespace(name)))) as [Namespace, Namespace, Namespace];
+    await firewall(onlyA).apply(RACE_POLICIES.a);
+    await firewall(onlyB).apply(RACE_POLICIES.b);
+    const states = { a: await tableState(onlyA), b: await tableState(onlyB) };
+    const a = applier(router, 'a', lockDirectory);
+    const b = applier(router, 'b', lockDirectory);
+    children.push(a.child, b.child);
+    // Warm up (tsx compiles the child once) so that the rounds below really start together.
+    await firewall(router).apply(RACE_POLICIES.base);
+    expect(await a.apply()).toMatch(/^done /);
+    expect(await b.apply()).toMatch(/^done /);
+    const outcomes: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      await firewall(router).apply(RACE_POLICIES.base);
+      const answers = await Promise.all([a.apply(), b.apply()]);
+      const state = await tableState(router);
+      const outcome = state === states.a ? 'a' : state === states.b ? 'b' : 'mixed';
+      outcomes.push(outcome);
+      expect({ round, outcome }, answers.join('\n')).not.toEqual({ round, outcome: 'mixed' });
+      expect({ round, answers: answers.map((line) => line.split(' ')[0]) }, answers.join('\n')).toEqual({ round, answers: ['done', 'done'] });
+    }
+    expect(outcomes.every((o) => o === 'a' || o === 'b')).toBe(true);
+  });
+
+  it('waits for a holder of the lock, and gives up with NftLockError naming the lock file', async () => {
+    const ns = await lab.namespace('locked');
+    const path = lockFileFor(lockDirectory, `/run/netns/${ns.name}`);
+    // A real second process holds the lock: flock(1) on the same file, for 2 s.
+    const holder = execa('flock', ['-x', path, 'sleep', '2'], { reject: false });
+    children.push(holder);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const impatient = new Firewall({ logger: pino({ level: 'silent' }), runner: nftBinary({ netns: ns.name }), lockDirectory, lockTimeoutMs: 100 });
+    await expect(impatient.apply(RACE_POLICIES.base)).rejects.toThrow(NftLockError);
+    await expect(impatient.apply(RACE_POLICIES.base)).rejects.toThrow(new RegExp(`nft lock ${path} for over 100 ms; nothing was applied`));
+    expect(await nft(ns, 'list', 'tables')).toBe('');
+    // A patient one applies once the holder is gone.
+    expect(await firewall(ns).apply(RACE_POLICIES.base)).toMatchObject({ replaced: ['inet cairn_race'] });
+    expect((await holder).exitCode).toBe(0);
+  });
+});
