@@ -71,8 +71,8 @@ function prefixElement(p: Prefix): JsonValue {
 export function elementKey(element: JsonValue): string {
   let text: string | undefined;
   if (typeof element === 'string') text = element;
-  else if (element && typeof element === 'object' && !Array.isArray(element) && element.prefix && typeof element.prefix === 'object') {
-    const { addr, len } = element.prefix as { addr?: unknown; len?: unknown };
+  else if (element && typeof element === 'object' && !Array.isArray(element) && typeof element.prefix === 'object') {
+    const { addr, len } = (element.prefix ?? {}) as { addr?: unknown; len?: unknown };
     if (typeof addr === 'string' && typeof len === 'number') text = `${addr}/${len}`;
   }
   if (text !== undefined) {

@@ -131,7 +131,8 @@ export class Firewall {
    */
   private serialized<T>(operation: () => Promise<T>): Promise<T> {
     const locked = async () => {
-      const lock = await lockNetns(this.lockDirectory, this.runner.namespacePath?.() ?? CURRENT_NAMESPACE, this.lockTimeoutMs);
+      const namespace = this.runner.namespacePath?.() ?? CURRENT_NAMESPACE;
+      const lock = await lockNetns(this.lockDirectory, namespace, this.lockTimeoutMs);
       try {
         return await operation();
       } finally {
@@ -240,7 +241,8 @@ export class Firewall {
     part.commands.forEach((command, i) => this.push(batch, command, part.origins[i]));
     const parts = new Map(compiled.parts);
     parts.set(`chain ${chain.name}`, part.digest);
-    await this.commitIncremental(batch, ref, nextTable, parts, { chain: { name: chain.name, comments: part.comments } });
+    const changed = { chain: { name: chain.name, comments: part.comments } };
+    await this.commitIncremental(batch, ref, nextTable, parts, changed);
   }
 
   /** The ruleset of one table as nft prints it (`nft list table`), for operators and golden tests. */
@@ -286,7 +288,8 @@ export class Firewall {
     chains.push({ name: FINGERPRINT_CHAIN, ruleComments: fingerprintComments(fingerprint, parts) });
     const setContents = new Map(state.expected.setContents);
     if (changed.list !== undefined && changed.contents !== undefined) setContents.set(changed.list, changed.contents);
-    const next: AppliedState = { ...state, fingerprint, parts, expected: { sets: state.expected.sets, setContents, chains } };
+    const expected = { sets: state.expected.sets, setContents, chains };
+    const next: AppliedState = { ...state, fingerprint, parts, expected };
     if (this.verifyIncremental) await this.verify([next]);
     this.applied.set(state.key, { table: nextTable, state: next });
   }

@@ -100,7 +100,10 @@ export function parsePrefix(text: string, version?: IpVersion): Prefix {
 
 function hostBitsError(text: string, masked: Prefix): PrefixSyntaxError {
   const host = masked.version === 4 ? 32 : 128;
-  return new PrefixSyntaxError(`"${text}" has host bits set: write the network ${formatPrefix(masked)}, or the address alone for one host (/${host})`);
+  return new PrefixSyntaxError(
+    `"${text}" has host bits set: write the network ${formatPrefix(masked)}, ` +
+      `or the address alone for one host (/${host})`,
+  );
 }
 
 export function lastAddress(prefix: Prefix): bigint {

@@ -36,7 +36,8 @@ export function parseRuleset(json: string, options: ParseOptions = {}): Map<stri
     const key = `${family} ${name}`;
     let t = tables.get(key);
     if (!t) {
-      t = { chains: new Map(), sets: new Set(), setTypes: new Map(), ...(options.elements ? { setContents: new Map() } : {}) };
+      t = { chains: new Map(), sets: new Set(), setTypes: new Map() };
+      if (options.elements) t.setContents = new Map();
       tables.set(key, t);
     }
     return t;

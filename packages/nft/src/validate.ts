@@ -20,7 +20,9 @@ export const MAX_INTERFACE_NAME_BYTES = 15;
 export function interfaceNameProblem(name: string): string | undefined {
   const shown = JSON.stringify(name);
   if (name.length === 0) return 'an interface name cannot be empty';
-  if (Buffer.byteLength(name) > MAX_INTERFACE_NAME_BYTES) return `interface name ${shown} is longer than ${MAX_INTERFACE_NAME_BYTES} bytes (IFNAMSIZ)`;
+  if (Buffer.byteLength(name) > MAX_INTERFACE_NAME_BYTES) {
+    return `interface name ${shown} is longer than ${MAX_INTERFACE_NAME_BYTES} bytes (IFNAMSIZ)`;
+  }
   if (name === '.' || name === '..') return `interface name ${shown} is not allowed`;
   const bad = /[\s/:"'\\\x00-\x1f\x7f]/.exec(name);
   if (bad) return `interface name ${shown} contains ${JSON.stringify(bad[0])}, which no Linux interface name has`;

@@ -17,7 +17,7 @@ describe('nft batch files', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it('a SIGKILLed applier leaves its batch file; the next start removes it, and keeps those of live processes', async () => {
+  it("a SIGKILLed applier's batch file is removed by the next start; a live process's is kept", async () => {
     requireCommands({ nft: 'nftables' });
     const ns = await lab.namespace('router');
     const child = execa(process.execPath, ['--import', 'tsx', CHILD, ns.name, directory], { reject: false });

@@ -16,10 +16,14 @@ describe('prefix parsing and formatting', () => {
   });
 
   it('refuses a prefix with host bits set instead of masking it, naming the network it may have meant', () => {
-    expect(() => parsePrefix('202.38.80.17/28')).toThrow('"202.38.80.17/28" has host bits set: write the network 202.38.80.16/28, or the address alone for one host (/32)');
+    expect(() => parsePrefix('202.38.80.17/28')).toThrow(
+      '"202.38.80.17/28" has host bits set: write the network 202.38.80.16/28, or the address alone for one host (/32)',
+    );
     expect(() => parsePrefix('202.38.80.17/28', 4)).toThrow(/host bits set/);
     expect(() => parsePrefix('10.1.2.3/8')).toThrow(/write the network 10\.0\.0\.0\/8/);
-    expect(() => parsePrefix('2001:db8::1/32')).toThrow('"2001:db8::1/32" has host bits set: write the network 2001:db8::/32, or the address alone for one host (/128)');
+    expect(() => parsePrefix('2001:db8::1/32')).toThrow(
+      '"2001:db8::1/32" has host bits set: write the network 2001:db8::/32, or the address alone for one host (/128)',
+    );
     expect(() => parsePrefix('::ffff:192.0.2.1/96', 6)).toThrow(/host bits set/);
   });
 
