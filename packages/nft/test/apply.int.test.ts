@@ -153,7 +153,11 @@ describe('Firewall against nft 1.0.6', () => {
     await firewallIn(router).apply(oob);
     const clean = strip(await listTables(router, oob));
     await router.exec('nft', ['add', 'element', 'ip6', 'oob_filter', 'management', '{ 2001:db8:dead::/48 }']);
-    expect(await firewallIn(router).apply(oob)).toMatchObject({ replaced: [], updated: ['ip6 oob_filter'], unchanged: ['ip oob_filter'] });
+    // Without the content comparison (terse read-back) the element goes unseen.
+    const terse = await firewallIn(router, { compareListContents: false }).apply(oob);
+    expect(terse).toMatchObject({ updated: [], unchanged: ['ip6 oob_filter', 'ip oob_filter'] });
+    const repaired = await firewallIn(router).apply(oob);
+    expect(repaired).toMatchObject({ replaced: [], updated: ['ip6 oob_filter'], unchanged: ['ip oob_filter'] });
     expect(strip(await listTables(router, oob))).toBe(clean);
     await router.exec('nft', ['delete', 'element', 'ip', 'oob_filter', 'management', '{ 192.0.2.0/24 }']);
     await router.exec('nft', ['add', 'rule', 'ip', 'oob_filter', 'forward', 'accept']);
