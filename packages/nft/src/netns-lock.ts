@@ -32,16 +32,30 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * a blocking flock would stop the event loop). The holder's pid is written into the file for errors.
  */
 export async function lockNetns(directory: string, namespacePath: string, timeoutMs: number): Promise<HeldLock> {
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
-  const path = lockFileFor(directory, namespacePath);
-  const fd = openSync(path, 'a+', 0o600);
+  const fail = (path: string, what: string, error: unknown, hint = ''): NftLockError => {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return new NftLockError(path, `cannot ${what} ${path} (${code})${hint}; nothing was applied`);
+  };
+  let path: string;
+  try {
+    path = lockFileFor(directory, namespacePath);
+  } catch (error) {
+    throw fail(namespacePath, 'find the network namespace', error);
+  }
+  let fd: number;
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    fd = openSync(path, 'a+', 0o600);
+  } catch (error) {
+    throw fail(path, 'open the nft lock file', error, ': set lockDirectory to a writable directory');
+  }
   const deadline = Date.now() + timeoutMs;
   try {
     for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
       if (loadLibc().flock(fd, LOCK_EX | LOCK_NB) === 0) break;
       const code = errno();
       if (code !== EWOULDBLOCK && code !== EINTR) throw new SyscallError(`flock(${path})`, code);
-      if (Date.now() >= deadline) throw new NftLockError(path, timeoutMs, holderOf(path));
+      if (Date.now() >= deadline) throw NftLockError.timedOut(path, timeoutMs, holderOf(path));
       await sleep(wait);
     }
   } catch (error) {

@@ -1,7 +1,7 @@
 // Two processes applying different policies to the same table at once, against nft 1.0.6: the
 // per-namespace lock makes one apply wait for the other, so the table ends up holding exactly one of
 // the two policies, never a mix of one's list and the other's chain and fingerprint.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -128,5 +128,20 @@ describe('concurrent appliers', () => {
     // A patient one applies once the holder is gone.
     expect(await firewall(ns).apply(RACE_POLICIES.base)).toMatchObject({ replaced: ['inet cairn_race'] });
     expect((await holder).exitCode).toBe(0);
+  });
+
+  it('a namespace that does not exist or an unusable lock directory is an NftLockError, not a crash', async () => {
+    const gone = new Firewall({ logger, runner: nftBinary({ netns: 'cairn-no-such-netns' }), lockDirectory });
+    await expect(gone.apply(RACE_POLICIES.base)).rejects.toThrow(
+      'cannot find the network namespace /run/netns/cairn-no-such-netns (ENOENT); nothing was applied',
+    );
+    const ns = await lab.namespace('badlock');
+    const file = join(lockDirectory, 'not-a-directory');
+    writeFileSync(file, '');
+    const unusable = new Firewall({ logger, runner: nftBinary({ netns: ns.name }), lockDirectory: join(file, 'locks') });
+    await expect(unusable.apply(RACE_POLICIES.base)).rejects.toThrow(NftLockError);
+    const message = /cannot open the nft lock file .*not-a-directory\/locks\/netns-\d+\.lock \(ENOTDIR\): set lockDirectory/;
+    await expect(unusable.apply(RACE_POLICIES.base)).rejects.toThrow(message);
+    expect(await nft(ns, 'list', 'tables')).toBe('');
   });
 });
