@@ -138,9 +138,10 @@ describe('concurrent appliers', () => {
     const ns = await lab.namespace('badlock');
     const file = join(lockDirectory, 'not-a-directory');
     writeFileSync(file, '');
-    const unusable = new Firewall({ logger, runner: nftBinary({ netns: ns.name }), lockDirectory: join(file, 'locks') });
+    const runner = nftBinary({ netns: ns.name });
+    const unusable = new Firewall({ logger, runner, lockDirectory: join(file, 'locks') });
     await expect(unusable.apply(RACE_POLICIES.base)).rejects.toThrow(NftLockError);
-    const message = /cannot open the nft lock file .*not-a-directory\/locks\/netns-\d+\.lock \(ENOTDIR\): set lockDirectory/;
+    const message = /cannot open the nft lock file .*not-a-directory\/locks\/netns-\d+\.lock \(ENOTDIR\): set lock/;
     await expect(unusable.apply(RACE_POLICIES.base)).rejects.toThrow(message);
     expect(await nft(ns, 'list', 'tables')).toBe('');
   });
