@@ -94,6 +94,8 @@ export class Firewall {
   private readonly lockDirectory: string;
   private readonly lockTimeoutMs: number;
   private readonly compareListContents: boolean;
+  /** The descriptor of the namespace lock while an operation holds it (handed to `nft -f`). */
+  private lockFd: number | undefined;
   /** Operations run one at a time, in call order (each reads, then changes, the kernel state). */
   private queue: Promise<unknown> = Promise.resolve();
   /** The tables last applied, by key, with their compiled form. */
@@ -141,9 +143,11 @@ export class Firewall {
     const locked = async () => {
       const namespace = this.runner.namespacePath?.() ?? CURRENT_NAMESPACE;
       const lock = await lockNetns(this.lockDirectory, namespace, this.lockTimeoutMs);
+      this.lockFd = lock.fd;
       try {
         return await operation();
       } finally {
+        this.lockFd = undefined;
         lock.release();
       }
     };
@@ -308,7 +312,8 @@ export class Firewall {
       const checked = await this.runner.run(['-c', '-j', '-f', '-'], input);
       if (checked.exitCode !== 0) throw await this.locate(batch, checked.stderr);
     }
-    const applied = await this.runner.run(['-j', '-f', '-'], input);
+    const inherit = this.lockFd === undefined ? [] : [this.lockFd];
+    const applied = await this.runner.run(['-j', '-f', '-'], input, { inherit });
     if (applied.exitCode !== 0) throw await this.locate(batch, applied.stderr);
   }
 

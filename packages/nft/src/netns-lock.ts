@@ -22,6 +22,8 @@ export function lockFileFor(directory: string, namespacePath: string): string {
 /** A held lock: `release` gives it up (closing the file does; so does the holder's death). */
 export interface HeldLock {
   path: string;
+  /** The locked file's descriptor: a child that inherits it holds the lock too, until it exits. */
+  fd: number;
   release(): void;
 }
 
@@ -64,7 +66,7 @@ export async function lockNetns(directory: string, namespacePath: string, timeou
   }
   ftruncateSync(fd, 0);
   writeSync(fd, `${process.pid}\n`);
-  return { path, release: () => closeSync(fd) };
+  return { path, fd, release: () => closeSync(fd) };
 }
 
 function holderOf(path: string): number | undefined {

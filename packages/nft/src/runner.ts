@@ -13,8 +13,16 @@ export interface NftResult {
  * Runs `nft <args>`. With `input`, the argument pair `-f -` reads that text. Implementations must not
  * throw on a non-zero exit.
  */
+export interface NftRunOptions {
+  /**
+   * Open file descriptors nft inherits (as fd 3, 4, …). The Firewall passes its namespace lock, so an
+   * `nft -f` that outlives a killed Firewall keeps the next applier waiting until it has committed.
+   */
+  inherit?: readonly number[];
+}
+
 export interface NftRunner {
-  run(args: readonly string[], input?: string): Promise<NftResult>;
+  run(args: readonly string[], input?: string, options?: NftRunOptions): Promise<NftResult>;
   /**
    * A path naming the network namespace nft acts in (`/run/netns/<name>`), whose inode keys the
    * Firewall's cross-process lock. Default: the calling thread's namespace, /proc/thread-self/ns/net.
@@ -45,7 +53,7 @@ export function nftBinary(options: NftBinaryOptions = {}): NftRunner {
   let swept = false;
   return {
     namespacePath: () => (options.netns ? `/run/netns/${options.netns}` : CURRENT_NAMESPACE),
-    async run(args, input) {
+    async run(args, input, runOptions = {}) {
       if (!swept) {
         swept = true;
         removeOrphanedBatchFiles(directory);
@@ -58,7 +66,10 @@ export function nftBinary(options: NftBinaryOptions = {}): NftRunner {
       }
       try {
         const [command, commandArgs] = options.netns ? ['ip', ['netns', 'exec', options.netns, binary, ...argv]] : [binary, argv];
-        const result = await execa(command, commandArgs, { reject: false, stdin: 'ignore', maxBuffer: 1024 * 1024 * 1024 });
+        // execa's types omit descriptor numbers past fd 2; Node's spawn, which gets them, takes them.
+        const inherited = runOptions.inherit ?? [];
+        const stdio = ['ignore', 'pipe', 'pipe', ...inherited] as unknown as ['ignore', 'pipe', 'pipe'];
+        const result = await execa(command, commandArgs, { reject: false, stdio, maxBuffer: 1024 * 1024 * 1024 });
         return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
       } finally {
         batch?.remove();

@@ -1,19 +1,20 @@
 // Two processes applying different policies to the same table at once, against nft 1.0.6: the
 // per-namespace lock makes one apply wait for the other, so the table ends up holding exactly one of
 // the two policies, never a mix of one's list and the other's chain and fingerprint.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type ResultPromise, execa } from 'execa';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Lab, type Namespace, requireCommands } from '@cairn/harness';
+import { Lab, type Namespace, requireCommands, waitFor } from '@cairn/harness';
 import { Firewall, NftLockError, lockFileFor, nftBinary } from '../src/index.js';
 import { RACE_POLICIES } from './fixtures/race-policies.js';
 import { nft } from './support.js';
 
 const CHILD = new URL('./fixtures/apply-on-command.ts', import.meta.url).pathname;
+const LARGE = new URL('./fixtures/apply-large-forever.ts', import.meta.url).pathname;
 const ROUNDS = 12;
 
 type Json = { [key: string]: unknown };
@@ -128,6 +129,38 @@ describe('concurrent appliers', () => {
     // A patient one applies once the holder is gone.
     expect(await firewall(ns).apply(RACE_POLICIES.base)).toMatchObject({ replaced: ['inet cairn_race'] });
     expect((await holder).exitCode).toBe(0);
+  });
+
+  it('an nft -f that outlives its SIGKILLed applier keeps the lock until it exits', async () => {
+    const ns = await lab.namespace('orphan');
+    const batches = mkdtempSync(join(tmpdir(), 'nft-orphan-'));
+    const args = ['--import', 'tsx', LARGE, ns.name, lockDirectory, batches];
+    const child = execa(process.execPath, args, { reject: false });
+    children.push(child);
+    // The applier's `nft -j -f <batch>` (first `ip netns exec`, then nft itself), found by its batch path.
+    const nftApplying = () =>
+      readdirSync('/proc')
+        .filter((pid) => /^\d+$/.test(pid))
+        .find((pid) => {
+          try {
+            const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+            return argv.includes('-f') && argv.some((arg) => arg.startsWith(batches));
+          } catch {
+            return false;
+          }
+        });
+    try {
+      await waitFor(nftApplying, { what: 'the child to run nft -f', timeoutMs: 60_000 });
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect((await child).signal).toBe('SIGKILL');
+    const orphan = nftApplying();
+    expect(orphan, 'the orphaned nft -f is still running').toBeDefined();
+    await expect(firewall(ns, 100).apply(RACE_POLICIES.base)).rejects.toThrow(NftLockError);
+    await waitFor(() => !existsSync(`/proc/${orphan}`), { what: 'the orphaned nft to exit', timeoutMs: 60_000 });
+    expect(await firewall(ns, 100).apply(RACE_POLICIES.base)).toMatchObject({ replaced: ['inet cairn_race'] });
+    rmSync(batches, { recursive: true, force: true });
   });
 
   it('a namespace that does not exist or an unusable lock directory is an NftLockError, not a crash', async () => {
