@@ -76,10 +76,11 @@ describe('concurrent appliers', () => {
   const lab = Lab.create('nft-race');
   const lockDirectory = mkdtempSync(join(tmpdir(), 'nft-locks-'));
   const children: ResultPromise[] = [];
+  const directories = [lockDirectory];
   afterAll(async () => {
     for (const child of children) child.kill();
     await lab.destroy();
-    rmSync(lockDirectory, { recursive: true, force: true });
+    for (const directory of directories) rmSync(directory, { recursive: true, force: true });
   });
   const logger = pino({ level: 'silent' });
   const firewall = (ns: Namespace, lockTimeoutMs = 60_000) =>
@@ -134,6 +135,7 @@ describe('concurrent appliers', () => {
   it('an nft -f that outlives its SIGKILLed applier keeps the lock until it exits', async () => {
     const ns = await lab.namespace('orphan');
     const batches = mkdtempSync(join(tmpdir(), 'nft-orphan-'));
+    directories.push(batches);
     const args = ['--import', 'tsx', LARGE, ns.name, lockDirectory, batches];
     const child = execa(process.execPath, args, { reject: false });
     children.push(child);
@@ -160,7 +162,6 @@ describe('concurrent appliers', () => {
     await expect(firewall(ns, 100).apply(RACE_POLICIES.base)).rejects.toThrow(NftLockError);
     await waitFor(() => !existsSync(`/proc/${orphan}`), { what: 'the orphaned nft to exit', timeoutMs: 60_000 });
     expect(await firewall(ns, 100).apply(RACE_POLICIES.base)).toMatchObject({ replaced: ['inet cairn_race'] });
-    rmSync(batches, { recursive: true, force: true });
   });
 
   it('a namespace that does not exist or an unusable lock directory is an NftLockError, not a crash', async () => {
