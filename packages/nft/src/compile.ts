@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { type JsonObject, type JsonValue, compileMatch, compileStatement } from './expressions.js';
 import type { AddressList, BaseChainSpec, Chain, FirewallPolicy, Origin, Table } from './model.js';
 import { tableKey } from './model.js';
-import { collapsePrefixes, formatAddress, parsePrefix } from './prefix.js';
+import { type Prefix, collapsePrefixes, formatAddress, parsePrefix } from './prefix.js';
 import { ruleId, validatePolicy } from './validate.js';
 
 /**
@@ -16,10 +16,12 @@ import { ruleId, validatePolicy } from './validate.js';
 export const FINGERPRINT_CHAIN = 'cairn_fingerprint';
 const FINGERPRINT_PREFIX = 'cairn sha256 ';
 
-/** What a table should look like when read back (`nft -j -t list table`). */
+/** What a table should look like when read back (`nft -j list table`). */
 export interface ExpectedTable {
   chains: { name: string; base?: BaseChainSpec; ruleComments: string[] }[];
   sets: string[];
+  /** Digest of each set's elements (listContentDigest), compared with a read-back that lists them. */
+  setContents: Map<string, string>;
 }
 
 export interface CompiledTable {
@@ -53,11 +55,40 @@ export function parseFingerprintComment(comment: string | undefined): string | u
 
 /** Elements of an address list as nft JSON, overlapping entries merged. */
 export function listElements(list: Pick<AddressList, 'version' | 'elements'>): JsonValue[] {
-  const width = list.version === 4 ? 32 : 128;
-  return collapsePrefixes(list.elements.map((e) => parsePrefix(e, list.version))).map((p) => {
-    const addr = formatAddress(p.network, p.version);
-    return p.length === width ? addr : { prefix: { addr, len: p.length } };
-  });
+  return collapsePrefixes(list.elements.map((e) => parsePrefix(e, list.version))).map(prefixElement);
+}
+
+function prefixElement(p: Prefix): JsonValue {
+  const addr = formatAddress(p.network, p.version);
+  return p.length === (p.version === 4 ? 32 : 128) ? addr : { prefix: { addr, len: p.length } };
+}
+
+/**
+ * A set element (nft JSON, as sent or as listed) in one canonical text, whatever the address notation:
+ * `<version>:<network as an integer>/<length>`; anything but an address or prefix (a range added by
+ * hand, an element with a timeout) keeps its JSON, so it never equals an element Cairn writes.
+ */
+export function elementKey(element: JsonValue): string {
+  let text: string | undefined;
+  if (typeof element === 'string') text = element;
+  else if (element && typeof element === 'object' && !Array.isArray(element) && typeof element.prefix === 'object') {
+    const { addr, len } = (element.prefix ?? {}) as { addr?: unknown; len?: unknown };
+    if (typeof addr === 'string' && typeof len === 'number') text = `${addr}/${len}`;
+  }
+  if (text !== undefined) {
+    try {
+      const p = parsePrefix(text);
+      return `${p.version}:${p.network}/${p.length}`;
+    } catch {
+      // not an address: falls through to its JSON
+    }
+  }
+  return `json:${JSON.stringify(element)}`;
+}
+
+/** Digest of a set's elements, independent of their order and notation (see elementKey). */
+export function listContentDigest(elements: readonly JsonValue[]): string {
+  return createHash('sha256').update(elements.map(elementKey).sort().join('\n')).digest('hex').slice(0, 32);
 }
 
 export function chainCommand(table: Pick<Table, 'family' | 'name'>, chain: Pick<Chain, 'name' | 'base'>): JsonObject {
@@ -136,17 +167,19 @@ export function compileTable(table: Table): CompiledTable {
   const key = tableKey(table);
   const commands: JsonObject[] = [];
   const origins: Origin[] = [];
-  const expected: ExpectedTable = { chains: [], sets: [] };
+  const expected: ExpectedTable = { chains: [], sets: [], setContents: new Map() };
   const parts = new Map<string, string>();
   const partCommands = new Map<string, { commands: JsonObject[]; origins: Origin[] }>();
   for (const list of table.addressLists ?? []) {
-    const part = listPart(table, list);
+    const elements = listElements(list);
+    const part = listPart(table, list, elements);
     const listOrigins = part.commands.map((): Origin => ({ kind: 'address-list', table: key, list: list.name }));
     commands.push(...part.commands);
     origins.push(...listOrigins);
     parts.set(`list ${list.name}`, part.digest);
     partCommands.set(`list ${list.name}`, { commands: part.commands, origins: listOrigins });
     expected.sets.push(list.name);
+    expected.setContents.set(list.name, listContentDigest(elements));
   }
   // All chains first, so rules can jump forward to chains defined later.
   for (const chain of table.chains) {

@@ -61,3 +61,26 @@ export class NftUnknownTargetError extends Error {
     super(`${what} is not part of the applied policy: apply a policy that contains it first`);
   }
 }
+
+/**
+ * The namespace's lock could not be taken: another applier held it for longer than the configured
+ * wait, or the lock file or the namespace cannot be opened. Nothing was applied.
+ */
+export class NftLockError extends Error {
+  override readonly name = 'NftLockError';
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static timedOut(path: string, timeoutMs: number, holder: number | undefined): NftLockError {
+    const who = `another process${holder ? ` (pid ${holder})` : ''}`;
+    return new NftLockError(
+      path,
+      `${who} has held the nft lock ${path} for over ${timeoutMs} ms; ` +
+        'nothing was applied — wait for it, or stop it if it hangs, and apply again',
+    );
+  }
+}

@@ -4,7 +4,15 @@ export { compilePolicy, compileTable, replacementBatch, FINGERPRINT_CHAIN, type 
 export type { JsonValue, JsonObject } from './expressions.js';
 export { parsePrefix, formatPrefix, collapsePrefixes, type Prefix } from './prefix.js';
 export { Firewall, cleanNftError, type FirewallOptions, type ApplyResult, type TableRef } from './firewall.js';
-export { nftBinary, type NftRunner, type NftResult, type NftBinaryOptions } from './runner.js';
+export {
+  nftBinary,
+  CURRENT_NAMESPACE,
+  type NftRunner,
+  type NftRunOptions,
+  type NftResult,
+  type NftBinaryOptions,
+} from './runner.js';
+export { DEFAULT_LOCK_DIRECTORY, lockFileFor } from './netns-lock.js';
 export { parseRuleset, compareTable, type ObservedTable } from './readback.js';
 export { oobSiteRouterPolicy, REFERENCE_OOB_INPUT, type OobSiteRouterInput, type OobAddressLists } from './presets/oob-site-router.js';
 export {

@@ -64,7 +64,11 @@ function bits(version: IpVersion): number {
   return version === 4 ? 32 : 128;
 }
 
-/** Parses `10.0.0.0/8`, `2001:db8::/32` or a bare address (a /32 or /128); clears host bits. */
+/**
+ * Parses `10.0.0.0/8`, `2001:db8::/32` or a bare address (a /32 or /128). A prefix with host bits set
+ * (`202.38.80.17/28`) is refused, not masked: it is either a typo or a host address, and a firewall
+ * must not guess which one the operator meant.
+ */
 export function parsePrefix(text: string, version?: IpVersion): Prefix {
   const slash = text.indexOf('/');
   if (version !== 6) {
@@ -74,6 +78,7 @@ export function parsePrefix(text: string, version?: IpVersion): Prefix {
     const length = /^\d{1,2}$/.test(lengthText) ? Number(lengthText) : -1;
     if (value >= 0 && length >= 0 && length <= 32) {
       const network = length === 0 ? 0 : (value - (value % 2 ** (32 - length)));
+      if (network !== value) throw hostBitsError(text, { version: 4, network: BigInt(network), length });
       return { version: 4, network: BigInt(network), length };
     }
   }
@@ -88,7 +93,17 @@ export function parsePrefix(text: string, version?: IpVersion): Prefix {
   }
   const raw = detected === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
   const hostBits = BigInt(width - length);
-  return { version: detected, network: (raw >> hostBits) << hostBits, length };
+  const prefix: Prefix = { version: detected, network: (raw >> hostBits) << hostBits, length };
+  if (prefix.network !== raw) throw hostBitsError(text, prefix);
+  return prefix;
+}
+
+function hostBitsError(text: string, masked: Prefix): PrefixSyntaxError {
+  const host = masked.version === 4 ? 32 : 128;
+  return new PrefixSyntaxError(
+    `"${text}" has host bits set: write the network ${formatPrefix(masked)}, ` +
+      `or the address alone for one host (/${host})`,
+  );
 }
 
 export function lastAddress(prefix: Prefix): bigint {

@@ -1,6 +1,7 @@
-// Reads tables back from the kernel (`nft -j -t list ruleset`, terse: no set elements) and compares
-// them with what was compiled.
-import { type ExpectedTable, FINGERPRINT_CHAIN, parseFingerprintComment } from './compile.js';
+// Reads tables back from the kernel (`nft -j list ruleset`, or `-t`: terse, without set elements) and
+// compares them with what was compiled.
+import { type ExpectedTable, FINGERPRINT_CHAIN, listContentDigest, parseFingerprintComment } from './compile.js';
+import type { JsonValue } from './expressions.js';
 import type { BaseChainSpec, ChainType, Hook, Verdict } from './model.js';
 
 export interface ObservedTable {
@@ -8,20 +9,27 @@ export interface ObservedTable {
   sets: Set<string>;
   /** Key type of each set (`ipv4_addr`). */
   setTypes: Map<string, string>;
+  /** Digest of each set's elements (listContentDigest); absent when read tersely. */
+  setContents?: Map<string, string>;
   /** The digest kept in the fingerprint chain, if the table has one. */
   fingerprint?: string;
+}
+
+export interface ParseOptions {
+  /** The listing holds set elements (not `-t`): record each set's content digest. */
+  elements?: boolean;
 }
 
 interface NftListItem {
   table?: { family: string; name: string };
   chain?: { family: string; table: string; name: string; type?: string; hook?: string; prio?: number; policy?: string };
   rule?: { family: string; table: string; chain: string; comment?: string };
-  set?: { family: string; table: string; name: string; type?: string };
+  set?: { family: string; table: string; name: string; type?: string; elem?: JsonValue[] };
   map?: { family: string; table: string; name: string };
 }
 
 /** Parses `nft -j list ruleset` (or `list table`) output into per-table summaries keyed `family name`. */
-export function parseRuleset(json: string): Map<string, ObservedTable> {
+export function parseRuleset(json: string, options: ParseOptions = {}): Map<string, ObservedTable> {
   const tables = new Map<string, ObservedTable>();
   const doc = JSON.parse(json) as { nftables?: NftListItem[] };
   const tableOf = (family: string, name: string): ObservedTable => {
@@ -29,6 +37,7 @@ export function parseRuleset(json: string): Map<string, ObservedTable> {
     let t = tables.get(key);
     if (!t) {
       t = { chains: new Map(), sets: new Set(), setTypes: new Map() };
+      if (options.elements) t.setContents = new Map();
       tables.set(key, t);
     }
     return t;
@@ -55,6 +64,7 @@ export function parseRuleset(json: string): Map<string, ObservedTable> {
       const t = tableOf(item.set.family, item.set.table);
       t.sets.add(item.set.name);
       if (typeof item.set.type === 'string') t.setTypes.set(item.set.name, item.set.type);
+      t.setContents?.set(item.set.name, listContentDigest(item.set.elem ?? []));
     }
     else if (item.map) tableOf(item.map.family, item.map.table).sets.add(item.map.name);
   }
@@ -84,6 +94,11 @@ export function compareTable(expected: ExpectedTable, observed: ObservedTable | 
   }
   const expectedSets = new Set(expected.sets);
   for (const name of observed.sets) if (!expectedSets.has(name)) differences.push(`unexpected set ${name}`);
-  for (const name of expected.sets) if (!observed.sets.has(name)) differences.push(`set ${name} is missing`);
+  for (const name of expected.sets) {
+    if (!observed.sets.has(name)) differences.push(`set ${name} is missing`);
+    else if (observed.setContents && observed.setContents.get(name) !== expected.setContents.get(name)) {
+      differences.push(`set ${name} holds other elements than the policy`);
+    }
+  }
   return differences;
 }

@@ -9,6 +9,25 @@ export const MAX_COMMENT_BYTES = 128;
 /** The log prefix must fit NF_LOG_PREFIXLEN (128) with its NUL; nft 1.0.6 aborts on longer ones in JSON. */
 export const MAX_LOG_PREFIX_BYTES = 127;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.\-]{0,255}$/;
+/** IFNAMSIZ (16) with its NUL: the longest interface name Linux accepts (include/uapi/linux/if.h). */
+export const MAX_INTERFACE_NAME_BYTES = 15;
+
+/**
+ * Why `name` cannot be an interface name, or undefined. Linux's dev_valid_name() refuses empty names,
+ * `.` and `..`, `/`, `:` and whitespace; quotes, backslashes and control characters are refused too,
+ * as they would end or escape the string in nft's own syntax (`nft list` prints `iifname "…"`).
+ */
+export function interfaceNameProblem(name: string): string | undefined {
+  const shown = JSON.stringify(name);
+  if (name.length === 0) return 'an interface name cannot be empty';
+  if (Buffer.byteLength(name) > MAX_INTERFACE_NAME_BYTES) {
+    return `interface name ${shown} is longer than ${MAX_INTERFACE_NAME_BYTES} bytes (IFNAMSIZ)`;
+  }
+  if (name === '.' || name === '..') return `interface name ${shown} is not allowed`;
+  const bad = /[\s/:"'\\\x00-\x1f\x7f]/.exec(name);
+  if (bad) return `interface name ${shown} contains ${JSON.stringify(bad[0])}, which no Linux interface name has`;
+  return undefined;
+}
 
 export function ruleId(chain: string, index: number, id: string | undefined): string {
   return id ?? `${chain}#${index}`;
@@ -91,7 +110,13 @@ function validateTable(table: Table, options: ValidateOptions): void {
           }
         }
         if (m.kind === 'port' && m.ports.length === 0) fail('a port match needs at least one port');
-        if (m.kind === 'interface' && m.names.length === 0) fail('an interface match needs at least one name');
+        if (m.kind === 'interface') {
+          if (m.names.length === 0) fail('an interface match needs at least one name');
+          for (const name of m.names) {
+            const problem = interfaceNameProblem(name);
+            if (problem) fail(problem);
+          }
+        }
       }
       for (const s of rule.then) {
         const targets = s.kind === 'jump' || s.kind === 'goto' ? [s.chain] : s.kind === 'dispatch' ? s.entries.flatMap((e) => (typeof e.verdict === 'string' ? [] : ['jump' in e.verdict ? e.verdict.jump : e.verdict.goto])) : [];

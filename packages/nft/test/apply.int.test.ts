@@ -148,6 +148,25 @@ describe('Firewall against nft 1.0.6', () => {
     expect(await nft(router, 'list', 'ruleset')).toBe(before);
   });
 
+  it('an element or a rule added by hand to an owned table is seen by the next apply and repaired', async () => {
+    const strip = (text: string) => text.replace(/counter packets \d+ bytes \d+/g, 'counter');
+    await firewallIn(router).apply(oob);
+    const clean = strip(await listTables(router, oob));
+    await router.exec('nft', ['add', 'element', 'ip6', 'oob_filter', 'management', '{ 2001:db8:dead::/48 }']);
+    // Without the content comparison (terse read-back) the element goes unseen.
+    const terse = await firewallIn(router, { compareListContents: false }).apply(oob);
+    expect(terse).toMatchObject({ updated: [], unchanged: ['ip6 oob_filter', 'ip oob_filter'] });
+    const repaired = await firewallIn(router).apply(oob);
+    expect(repaired).toMatchObject({ replaced: [], updated: ['ip6 oob_filter'], unchanged: ['ip oob_filter'] });
+    expect(strip(await listTables(router, oob))).toBe(clean);
+    await router.exec('nft', ['delete', 'element', 'ip', 'oob_filter', 'management', '{ 192.0.2.0/24 }']);
+    await router.exec('nft', ['add', 'rule', 'ip', 'oob_filter', 'forward', 'accept']);
+    expect(await firewallIn(router).apply(oob)).toMatchObject({ replaced: ['ip oob_filter'], updated: [], unchanged: ['ip6 oob_filter'] });
+    expect(strip(await listTables(router, oob))).toBe(clean);
+    expect(await firewallIn(router).apply(oob)).toMatchObject({ updated: [], unchanged: ['ip6 oob_filter', 'ip oob_filter'] });
+    await foreignSurvives();
+  });
+
   it('a missing address list fails before nft runs, naming the rule; nothing changes', async () => {
     const before = await nft(router, 'list', 'ruleset');
     const broken = withForwardRule(oob, 'ip6', { id: 'uses-missing', match: [{ kind: 'address', direction: 'source', version: 6, list: 'nosuch' }], then: [{ kind: 'accept' }] });

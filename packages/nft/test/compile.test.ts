@@ -106,8 +106,39 @@ describe('compiler', () => {
     ['a list of the wrong version', withRule(small, 'lan', { id: 'v4-on-v6', match: [{ kind: 'address', direction: 'source', version: 4, list: 'trusted' }], then: [{ kind: 'accept' }] }), /holds IPv6 prefixes, the match is IPv4/],
     ['a malformed prefix', withRule(small, 'lan', { id: 'typo', match: [{ kind: 'address', direction: 'destination', version: 4, prefixes: ['10.0.0.0/40'] }], then: [{ kind: 'accept' }] }), /rule "typo".*invalid prefix length/],
     ['a malformed list element', { tables: [{ ...small, addressLists: [{ name: 'trusted', version: 6, elements: ['2001:db8::/129'] }] }] } as FirewallPolicy, /address list "trusted" of table inet cairn_test: .*invalid prefix length/],
+    [
+      'a list element with host bits set',
+      { tables: [{ ...small, addressLists: [{ name: 'trusted', version: 6, elements: ['2001:db8::/32', '2001:db8:1::1/48'] }] }] } as FirewallPolicy,
+      'address list "trusted" of table inet cairn_test: "2001:db8:1::1/48" has host bits set: write the network 2001:db8:1::/48, or the address alone for one host (/128)',
+    ],
+    [
+      'a matched prefix with host bits set',
+      withRule(small, 'lan', { id: 'guests', match: [{ kind: 'address', direction: 'destination', version: 4, prefixes: ['202.38.80.17/28'] }], then: [{ kind: 'accept' }] }),
+      'rule "guests" (chain lan, rule #1) of table inet cairn_test: "202.38.80.17/28" has host bits set: write the network 202.38.80.16/28',
+    ],
+    [
+      'a dispatch key with host bits set',
+      withRule(small, 'lan', { id: 'vmap', then: [{ kind: 'dispatch', direction: 'source', version: 4, entries: [{ prefix: '10.0.0.1/8', verdict: 'accept' }] }] }),
+      /rule "vmap".*"10\.0\.0\.1\/8" has host bits set/,
+    ],
+    ...(
+      [
+        ['eth0"', '"eth0\\""', 'contains "\\""'],
+        ["eth0'", '"eth0\'"', 'contains "\'"'],
+        ['eth 0', '"eth 0"', 'contains " "'],
+        ['eth0\nx', '"eth0\\nx"', 'contains "\\n"'],
+        ['veth/0', '"veth/0"', 'contains "/"'],
+        ['eth0:1', '"eth0:1"', 'contains ":"'],
+        ['a-very-long-name', '"a-very-long-name"', 'is longer than 15 bytes (IFNAMSIZ)'],
+        ['', '', 'an interface name cannot be empty'],
+      ] as const
+    ).map(([name, shown, problem]): [string, FirewallPolicy, string] => [
+      `the interface name ${JSON.stringify(name)}`,
+      withRule(small, 'lan', { id: 'iface', match: [{ kind: 'interface', direction: 'in', names: ['eth1', name] }], then: [{ kind: 'accept' }] }),
+      `rule "iface" (chain lan, rule #1) of table inet cairn_test: ${shown ? `interface name ${shown} ` : ''}${problem}`,
+    ]),
     ['an IPv4 list in an ip6 table', { tables: [{ family: 'ip6', name: 't', addressLists: [{ name: 'l', version: 4, elements: [] }], chains: [] }] } as FirewallPolicy, /IPv4 list cannot live in an ip6 table/],
-  ])('rejects %s with an error naming it', (_what, policy, message) => {
+  ] as [string, FirewallPolicy, string | RegExp][])('rejects %s with an error naming it', (_what, policy, message) => {
     expect(() => compilePolicy(policy)).toThrow(NftPolicyError);
     expect(() => compilePolicy(policy)).toThrow(message);
   });

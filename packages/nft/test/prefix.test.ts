@@ -1,17 +1,30 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collapsePrefixes, formatPrefix, parsePrefix } from '../src/prefix.js';
+import { type Prefix, collapsePrefixes, formatPrefix, parsePrefix } from '../src/prefix.js';
 import { formatAddress } from '../src/prefix.js';
 import { SocketAddress } from 'node:net';
 
 describe('prefix parsing and formatting', () => {
-  it('parses IPv4 and IPv6 prefixes and clears host bits', () => {
-    expect(formatPrefix(parsePrefix('10.1.2.3/8'))).toBe('10.0.0.0/8');
-    expect(formatPrefix(parsePrefix('2001:db8::1/32'))).toBe('2001:db8::/32');
+  it('parses IPv4 and IPv6 prefixes and bare addresses', () => {
+    expect(formatPrefix(parsePrefix('10.0.0.0/8'))).toBe('10.0.0.0/8');
+    expect(formatPrefix(parsePrefix('2001:db8::/32'))).toBe('2001:db8::/32');
+    expect(formatPrefix(parsePrefix('202.38.80.17'))).toBe('202.38.80.17/32');
     expect(formatPrefix(parsePrefix('2001:5ad0:0:2::1'))).toBe('2001:5ad0:0:2::1/128');
     expect(formatPrefix(parsePrefix('::ffff:192.0.2.1/128'))).toBe('::ffff:c000:201/128');
     expect(formatPrefix(parsePrefix('0.0.0.0/0'))).toBe('0.0.0.0/0');
     expect(formatPrefix(parsePrefix('::/0'))).toBe('::/0');
+  });
+
+  it('refuses a prefix with host bits set instead of masking it, naming the network it may have meant', () => {
+    expect(() => parsePrefix('202.38.80.17/28')).toThrow(
+      '"202.38.80.17/28" has host bits set: write the network 202.38.80.16/28, or the address alone for one host (/32)',
+    );
+    expect(() => parsePrefix('202.38.80.17/28', 4)).toThrow(/host bits set/);
+    expect(() => parsePrefix('10.1.2.3/8')).toThrow(/write the network 10\.0\.0\.0\/8/);
+    expect(() => parsePrefix('2001:db8::1/32')).toThrow(
+      '"2001:db8::1/32" has host bits set: write the network 2001:db8::/32, or the address alone for one host (/128)',
+    );
+    expect(() => parsePrefix('::ffff:192.0.2.1/96', 6)).toThrow(/host bits set/);
   });
 
   it('rejects malformed input with a message naming it', () => {
@@ -27,8 +40,19 @@ describe('prefix parsing and formatting', () => {
   it('agrees with the generic path on IPv4 (the fast path is only an optimisation)', () => {
     fc.assert(
       fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), (address, length) => {
-        const fast = parsePrefix(`${address}/${length}`, 4);
-        const generic = parsePrefix(`::ffff:${address}/${96 + length}`, 6);
+        const outcome = (text: string, version: 4 | 6) => {
+          try {
+            return parsePrefix(text, version);
+          } catch (error) {
+            return (error as Error).message.includes('host bits set') ? 'host bits' : (error as Error).message;
+          }
+        };
+        const fast = outcome(`${address}/${length}`, 4);
+        const generic = outcome(`::ffff:${address}/${96 + length}`, 6);
+        if (typeof fast === 'string' || typeof generic === 'string') {
+          expect(fast).toBe(generic);
+          return;
+        }
         expect(fast.network).toBe(generic.network - 0xffff00000000n);
         expect(parsePrefix(formatPrefix(fast))).toEqual(fast);
       }),
@@ -54,7 +78,11 @@ describe('prefix parsing and formatting', () => {
   });
 
   it('never leaves overlapping prefixes and never drops an address (property)', () => {
-    const prefix = fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 16, max: 32 })).map(([hi, len]) => parsePrefix(`10.${hi >> 8}.${hi & 255}.0/${len}`));
+    const prefix = fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 16, max: 32 })).map(([hi, len]): Prefix => {
+      const value = BigInt(0x0a000000 + hi * 256);
+      const hostBits = BigInt(32 - len);
+      return { version: 4, network: (value >> hostBits) << hostBits, length: len };
+    });
     fc.assert(
       fc.property(fc.array(prefix, { maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 0xffffff }), { maxLength: 20 }), (prefixes, probes) => {
         const out = collapsePrefixes(prefixes);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Table, compareTable, compilePolicy, parseRuleset } from '../src/index.js';
+import { listContentDigest } from '../src/compile.js';
 
 const table: Table = {
   family: 'ip',
@@ -48,5 +49,31 @@ describe('read-back comparison', () => {
   ])('reports %s', (_what, edit, message) => {
     const observed = parseRuleset(listing(compiled, edit)).get('ip t');
     expect(compareTable(compiled.expected, observed).join('; ')).toMatch(message);
+  });
+
+  const withElements = (elem: unknown[]) => (items: object[]) => Object.assign((items[2] as { set: object }).set, { elem });
+  const v6List = { name: 'l', version: 6 as const, elements: ['2001:db8::/32', '::ffff:192.0.2.1'] };
+  const v6: Table = { family: 'ip6', name: 't', addressLists: [v6List], chains: [] };
+
+  it('compares set elements when the listing holds them, whatever their order and address notation', () => {
+    const listed = (elem: unknown[]) =>
+      parseRuleset(listing(compiled, withElements(elem)), { elements: true }).get('ip t');
+    expect(compareTable(compiled.expected, listed(['192.0.2.1']))).toEqual([]);
+    expect(compareTable(compiled.expected, listed([{ prefix: { addr: '192.0.2.1', len: 32 } }]))).toEqual([]);
+    const others = [[], ['192.0.2.1', '198.51.100.7'], [{ range: ['192.0.2.1', '192.0.2.1'] }], [{ prefix: { addr: '192.0.2.0', len: 31 } }]];
+    for (const elem of others) {
+      expect(compareTable(compiled.expected, listed(elem)), JSON.stringify(elem)).toEqual([
+        'set peers holds other elements than the policy',
+      ]);
+    }
+    const expected = compilePolicy({ tables: [v6] }).tables[0]!.expected;
+    const digest = expected.setContents.get('l');
+    expect(listContentDigest(['::ffff:192.0.2.1', { prefix: { addr: '2001:db8::', len: 32 } }])).toBe(digest);
+    expect(listContentDigest(['::ffff:c000:201', { prefix: { addr: '2001:0db8::', len: 32 } }])).toBe(digest);
+  });
+
+  it('does not compare set elements in a terse listing', () => {
+    expect(parseRuleset(listing()).get('ip t')!.setContents).toBeUndefined();
+    expect(compareTable(compiled.expected, parseRuleset(listing()).get('ip t'))).toEqual([]);
   });
 });

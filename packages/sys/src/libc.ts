@@ -13,6 +13,8 @@ export interface Libc {
   recvmsg(fd: number, message: unknown, flags: number): number;
   /** fcntl(2), variadic: `fcntl(fd, F_GETFL)` or `fcntl(fd, F_SETFL, 'int', flags)`. */
   fcntl(fd: number, command: number, ...rest: unknown[]): number;
+  /** flock(2): `LOCK_EX | LOCK_NB` (2 | 4) to take an advisory lock without blocking, `LOCK_UN` (8). */
+  flock(fd: number, operation: number): number;
   if_nametoindex(name: string): number;
   strerror(errnum: number): string;
 }
@@ -39,6 +41,7 @@ export function loadLibc(): Libc {
     sendto: lib.func('long sendto(int, const void *, size_t, int, const void *, uint32_t)'),
     recvmsg: lib.func('long recvmsg(int, void *, int)'),
     fcntl: lib.func('int fcntl(int, int, ...)'),
+    flock: lib.func('int flock(int, int)'),
     if_nametoindex: lib.func('uint32_t if_nametoindex(const char *)'),
     strerror: lib.func('const char *strerror(int)'),
   } as Libc;
