@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { type InterfaceConfig, type ResolvedInterfaceConfig, RaConfigError, resolveConfig } from './advertiser/config.js';
+import { formatPath } from '@cairn/sys';
+import { configWarnings } from './advertiser/config-warnings.js';
+import { type InterfaceConfig, type ResolvedInterfaceConfig, resolveConfig } from './advertiser/config.js';
 import { type InterfaceAction, type InterfaceEvent, type InterfaceState, type Random, initialState, nextWakeAt, step } from './advertiser/machine.js';
 import { type Clock, systemClock } from './clock.js';
 import { Icmpv6Socket, type ReceivedPacket } from './transport/icmpv6-socket.js';
@@ -46,6 +48,8 @@ interface InterfaceRecord {
   link: LinkState | undefined;
   /** What identifies the link as we last saw it usable (ifindex, MAC, link-local addresses). */
   identity: string | undefined;
+  /** Whether the interface existed at the last link snapshot (undefined before the first one). */
+  exists: boolean | undefined;
   counters: InterfaceCounters;
 }
 
@@ -92,11 +96,23 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.groupsPerSocket = options.groupsPerSocket ?? 100;
-    for (const config of resolveConfig(options.interfaces)) this.records.set(config.name, this.newRecord(config));
+    const resolved = resolveConfig(options.interfaces);
+    this.warnAbout(resolved);
+    for (const config of resolved) this.records.set(config.name, this.newRecord(config));
+  }
+
+  /** What radvd would load with a complaint is logged, one line per warning (see config-warnings.ts). */
+  private warnAbout(interfaces: ResolvedInterfaceConfig[]): void {
+    interfaces.forEach((config, index) => {
+      for (const warning of configWarnings(config)) {
+        const path = formatPath(['interfaces', index, ...warning.path]);
+        this.logger.warn({ interface: config.name, path }, `${path}: ${warning.message}`);
+      }
+    });
   }
 
   private newRecord(config: ResolvedInterfaceConfig): InterfaceRecord {
-    return { state: initialState(config), timer: undefined, link: undefined, identity: undefined, counters: newCounters() };
+    return { state: initialState(config), timer: undefined, link: undefined, identity: undefined, exists: undefined, counters: newCounters() };
   }
 
   /** Opens the sockets in the caller's network namespace and starts advertising on the links that are up. */
@@ -128,11 +144,12 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   /**
    * Applies a new configuration. Interfaces that left get final RAs (RFC 4861 §6.2.5); removed prefixes,
    * routes and DNS entries are withdrawn with zero lifetimes; an unchanged interface sends nothing extra.
-   * Throws `RaConfigError` (and changes nothing) when the configuration is invalid. Call it from the
+   * Throws `ConfigError` (and changes nothing) when the configuration is invalid. Call it from the
    * advertiser's network namespace when it adds interfaces (new membership sockets may be needed).
    */
   reconfigure(interfaces: InterfaceConfig[]): void {
     const resolved = resolveConfig(interfaces);
+    this.warnAbout(resolved);
     const names = new Set(resolved.map((c) => c.name));
     for (const [name, record] of this.records) {
       if (names.has(name)) continue;
@@ -187,6 +204,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     if (!this.running) return;
     for (const [name, record] of this.records) {
       const link = links.get(name);
+      this.noticeExistence(name, record, link !== undefined);
       const usable = link !== undefined && link.up && link.linkLocal.length > 0;
       const identity = usable ? `${link.ifindex} ${link.linkLayerAddress} ${link.linkLocal.join(',')}` : undefined;
       if (identity === record.identity) continue;
@@ -202,6 +220,18 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
         this.logger.info({ interface: name }, 'interface down or without link-local address: not advertising');
       }
     }
+  }
+
+  /**
+   * Like radvd, an interface that does not exist is not an error (it may be created later: a VLAN, a VXLAN),
+   * but it is never silent: a warning when it is missing, a line when it appears and advertising starts.
+   */
+  private noticeExistence(name: string, record: InterfaceRecord, exists: boolean): void {
+    if (record.exists === exists) return;
+    const before = record.exists;
+    record.exists = exists;
+    if (!exists) this.logger.warn({ interface: name }, `interface ${name} does not exist; advertising starts when it appears`);
+    else if (before === false) this.logger.info({ interface: name }, `interface ${name} appeared`);
   }
 
   /** Joins ff02::2 on the interface so solicitations reach us even when forwarding is off there. */
@@ -324,4 +354,3 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   }
 }
 
-export { RaConfigError };
