@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { formatPath } from '@cairn/sys';
+import { RepeatedErrorLog, SyscallError, formatPath } from '@cairn/sys';
 import { configWarnings } from './advertiser/config-warnings.js';
 import { type InterfaceConfig, type ResolvedInterfaceConfig, resolveConfig } from './advertiser/config.js';
-import { type InterfaceAction, type InterfaceEvent, type InterfaceState, type Random, initialState, nextWakeAt, step } from './advertiser/machine.js';
+import { UNICAST_REFUSED_HOLDOFF } from './advertiser/constants.js';
+import { ALL_NODES, type InterfaceAction, type InterfaceEvent, type InterfaceState, type Random, initialState, nextWakeAt, step } from './advertiser/machine.js';
 import { type Clock, systemClock } from './clock.js';
+import { AllNodesNeighbours } from './transport/all-nodes-neighbour.js';
 import { Icmpv6Socket, type ReceivedPacket } from './transport/icmpv6-socket.js';
 import { type LinkState, LinkWatcher } from './transport/links.js';
 import { NdDecodeError } from './wire/errors.js';
@@ -45,6 +47,8 @@ export interface AdvertiserEvents {
 interface InterfaceRecord {
   state: InterfaceState;
   timer: unknown;
+  /** When `timer` fires (so an unchanged wake-up keeps its timer). */
+  timerAt: number | undefined;
   link: LinkState | undefined;
   /** What identifies the link as we last saw it usable (ifindex, MAC, link-local addresses). */
   identity: string | undefined;
@@ -85,10 +89,13 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   /** ifindex → the membership socket that joined ff02::2 there. */
   private readonly memberships = new Map<number, { socket: Icmpv6Socket; groups: number }>();
   private watcher: LinkWatcher | undefined;
+  private neighbours: AllNodesNeighbours | undefined;
   private links = new Map<string, LinkState>();
   private byIndex = new Map<number, string>();
   private running = false;
   private readonly encoded = new WeakMap<RouterAdvertisement, Uint8Array>();
+  /** Send failures repeat under a flood: one line per kind and interval, with a count, no stack. */
+  private readonly sendFailures: RepeatedErrorLog;
 
   constructor(options: RaAdvertiserOptions) {
     super();
@@ -96,6 +103,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.groupsPerSocket = options.groupsPerSocket ?? 100;
+    this.sendFailures = new RepeatedErrorLog(this.logger);
     const resolved = resolveConfig(options.interfaces);
     this.warnAbout(resolved);
     for (const config of resolved) this.records.set(config.name, this.newRecord(config));
@@ -112,7 +120,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   }
 
   private newRecord(config: ResolvedInterfaceConfig): InterfaceRecord {
-    return { state: initialState(config), timer: undefined, link: undefined, identity: undefined, exists: undefined, counters: newCounters() };
+    return { state: initialState(config), timer: undefined, timerAt: undefined, link: undefined, identity: undefined, exists: undefined, counters: newCounters() };
   }
 
   /** Opens the sockets in the caller's network namespace and starts advertising on the links that are up. */
@@ -123,6 +131,9 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       this.socket.receive((packet) => this.onPacket(packet));
       // Sockets belong to the namespace of the thread that creates them: make the membership shards now.
       for (let i = 0; i < Math.max(1, Math.ceil(this.records.size / this.groupsPerSocket)); i++) this.addMembershipShard();
+      this.neighbours = new AllNodesNeighbours((ifindex, error) => {
+        this.logger.warn({ ifindex, error: (error as Error).message }, 'could not pin the ff02::1 neighbour entry; multicast RAs may fail while the neighbour table is full');
+      });
     } catch (error) {
       await this.closeSockets();
       throw error;
@@ -156,7 +167,10 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       this.apply(name, record, { type: 'shutdown' });
       this.clock.clearTimeout(record.timer);
       this.records.delete(name);
-      if (record.link) this.leave(record.link.ifindex);
+      if (record.link) {
+        this.leave(record.link.ifindex);
+        this.neighbours?.release(record.link.ifindex);
+      }
     }
     for (const config of resolved) {
       const record = this.records.get(config.name);
@@ -172,8 +186,10 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       this.apply(name, record, { type: 'shutdown' });
       this.clock.clearTimeout(record.timer);
       record.timer = undefined;
+      record.timerAt = undefined;
       record.identity = undefined;
     }
+    this.sendFailures.flush();
     this.running = false;
     await this.watcher?.close();
     this.watcher = undefined;
@@ -182,6 +198,8 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   }
 
   private async closeSockets(): Promise<void> {
+    await this.neighbours?.close();
+    this.neighbours = undefined;
     await Promise.all([this.socket?.close(), ...this.membershipSockets.map((m) => m.socket.close())]);
     this.socket = undefined;
     this.membershipSockets.length = 0;
@@ -212,6 +230,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       record.identity = identity;
       if (usable) {
         this.join(link.ifindex);
+        if (link.linkLayerAddress !== undefined) this.neighbours?.pin(link.ifindex);
         // RFC 4861 §6.2.4: becoming an advertising interface (or a new link-local address) starts afresh.
         this.apply(name, record, { type: 'link-up', linkLayerAddress: link.linkLayerAddress });
         this.logger.debug({ interface: name, ifindex: link.ifindex, linkLocal: link.linkLocal }, 'interface advertising');
@@ -298,38 +317,53 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       const now = this.clock.now();
       const { state, actions } = step(record.state, next, now, this.random);
       record.state = state;
-      for (const action of actions) this.perform(name, record, action);
+      let refused: string | undefined;
+      for (const action of actions) {
+        if (!this.perform(name, record, action) && action.type === 'send' && action.destination !== ALL_NODES) refused = action.destination;
+      }
       const wake = nextWakeAt(state);
-      next = this.running && wake !== undefined && wake <= now ? { type: 'timer' } : undefined;
+      if (refused !== undefined) next = { type: 'unicast-refused', destination: refused };
+      else next = this.running && wake !== undefined && wake <= now ? { type: 'timer' } : undefined;
     }
     this.schedule(name, record);
   }
 
-  private perform(name: string, record: InterfaceRecord, action: InterfaceAction): void {
+  /** Carries out one action of the machine; false when the kernel refused to send. */
+  private perform(name: string, record: InterfaceRecord, action: InterfaceAction): boolean {
     switch (action.type) {
       case 'send': {
         const ifindex = record.link?.ifindex;
-        if (!this.socket || ifindex === undefined) return;
+        if (!this.socket || ifindex === undefined) return true;
         try {
           this.socket.send(this.encode(action.message), action.destination, ifindex);
-          record.counters.sent[action.reason]++;
-          this.emit('sent', { interface: name, destination: action.destination, reason: action.reason });
         } catch (error) {
           record.counters.sendErrors++;
-          this.logger.warn({ interface: name, destination: action.destination, err: error }, 'sending RA failed');
+          this.reportSendFailure(name, action, error);
+          return false;
         }
-        return;
+        record.counters.sent[action.reason]++;
+        this.emit('sent', { interface: name, destination: action.destination, reason: action.reason });
+        return true;
       }
       case 'discard':
         record.counters.discarded++;
         this.logger.debug({ interface: name, source: action.source, reason: action.reason }, `discarded ${action.what}`);
-        return;
+        return true;
       case 'inconsistent':
         record.counters.inconsistencies++;
         this.logger.warn({ interface: name, source: action.source, field: action.field, ours: action.ours, theirs: action.theirs }, 'another router advertises inconsistent information (RFC 4861 §6.2.7)');
         this.emit('inconsistent', { interface: name, source: action.source, field: action.field, ours: action.ours, theirs: action.theirs });
-        return;
+        return true;
     }
+  }
+
+  private reportSendFailure(name: string, action: Extract<InterfaceAction, { type: 'send' }>, error: unknown): void {
+    const unicast = action.destination !== ALL_NODES;
+    const code = error instanceof SyscallError ? error.errno : 'other';
+    const message = unicast
+      ? `sending a unicast RA failed; answering solicitations by multicast for ${UNICAST_REFUSED_HOLDOFF / 1000} s`
+      : 'sending RA failed';
+    this.sendFailures.report(`${name} ${unicast ? 'unicast' : 'multicast'} ${code}`, message, error, { interface: name, destination: action.destination });
   }
 
   /** Encodes an RA once: the machine hands out the same message object while nothing changes. */
@@ -343,14 +377,17 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   }
 
   private schedule(name: string, record: InterfaceRecord): void {
+    const wake = this.running ? nextWakeAt(record.state) : undefined;
+    // A flood of solicitations leaves the wake-up time as it was most of the time: keep that timer.
+    if (wake === record.timerAt && (wake === undefined || record.timer !== undefined)) return;
     this.clock.clearTimeout(record.timer);
     record.timer = undefined;
-    const wake = nextWakeAt(record.state);
-    if (wake === undefined || !this.running) return;
+    record.timerAt = wake;
+    if (wake === undefined) return;
     record.timer = this.clock.setTimeout(() => {
       record.timer = undefined;
+      record.timerAt = undefined;
       if (this.records.get(name) === record) this.apply(name, record, { type: 'timer' });
     }, Math.max(0, wake - this.clock.now()));
   }
 }
-
