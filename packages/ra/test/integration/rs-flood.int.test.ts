@@ -70,4 +70,11 @@ describe('RaAdvertiser under a Router Solicitation flood from 4,096 sources', ()
     // one line says so, and answers go by multicast from then on; multicast RAs keep going out.
     for (const line of warnings) expect(line.msg).toMatch(/^sending a unicast RA failed; answering solicitations by multicast for 10 s: sendto/);
   });
+
+  it('pins ff02::1 as a permanent neighbour entry while advertising, and removes it on stop', async () => {
+    const entry = async () => (await router.exec('ip', ['-6', 'neigh', 'show', 'to', 'ff02::1', 'dev', 'eth0'])).stdout.trim();
+    expect(await entry()).toBe('ff02::1 lladdr 33:33:00:00:00:01 PERMANENT');
+    await advertiser.stop();
+    expect(await entry()).toBe('');
+  });
 });
