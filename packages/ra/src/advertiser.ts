@@ -94,8 +94,8 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   private byIndex = new Map<number, string>();
   private running = false;
   private readonly encoded = new WeakMap<RouterAdvertisement, Uint8Array>();
-  /** Send failures repeat under a flood: one line per kind and interval, with a count, no stack. */
-  private readonly sendFailures: RepeatedErrorLog;
+  /** Failures repeat under a flood: one line per kind and interval, with a count, no stack. */
+  private readonly repeatedErrors: RepeatedErrorLog;
 
   constructor(options: RaAdvertiserOptions) {
     super();
@@ -103,7 +103,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.groupsPerSocket = options.groupsPerSocket ?? 100;
-    this.sendFailures = new RepeatedErrorLog(this.logger);
+    this.repeatedErrors = new RepeatedErrorLog(this.logger);
     const resolved = resolveConfig(options.interfaces);
     this.warnAbout(resolved);
     for (const config of resolved) this.records.set(config.name, this.newRecord(config));
@@ -189,7 +189,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       record.timerAt = undefined;
       record.identity = undefined;
     }
-    this.sendFailures.flush();
+    this.repeatedErrors.flush();
     this.running = false;
     await this.watcher?.close();
     this.watcher = undefined;
@@ -295,8 +295,13 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     try {
       message = decodeMessage(packet.bytes);
     } catch (error) {
-      if (!(error instanceof NdDecodeError)) throw error;
       record.counters.discarded++;
+      // Only NdDecodeError is expected (fuzz-tested); anything else is a bug, reported, never thrown out of
+      // the receive signal handler, where it would end the process.
+      if (!(error instanceof NdDecodeError)) {
+        this.repeatedErrors.report(`${name} decode`, 'decoding a received packet failed (a bug in the codec)', error, { interface: name });
+        return;
+      }
       this.logger.debug({ interface: name, source: packet.source, reason: error.reason, err: error.message }, 'discarded malformed packet');
       return;
     }
@@ -363,7 +368,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     const message = unicast
       ? `sending a unicast RA failed; answering solicitations by multicast for ${UNICAST_REFUSED_HOLDOFF / 1000} s`
       : 'sending RA failed';
-    this.sendFailures.report(`${name} ${unicast ? 'unicast' : 'multicast'} ${code}`, message, error, { interface: name, destination: action.destination });
+    this.repeatedErrors.report(`${name} ${unicast ? 'unicast' : 'multicast'} ${code}`, message, error, { interface: name, destination: action.destination });
   }
 
   /** Encodes an RA once: the machine hands out the same message object while nothing changes. */
