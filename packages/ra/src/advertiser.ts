@@ -4,7 +4,16 @@ import { RepeatedErrorLog, SyscallError, formatPath } from '@cairn/sys';
 import { configWarnings } from './advertiser/config-warnings.js';
 import { type InterfaceConfig, type ResolvedInterfaceConfig, resolveConfig } from './advertiser/config.js';
 import { UNICAST_REFUSED_HOLDOFF } from './advertiser/constants.js';
-import { ALL_NODES, type InterfaceAction, type InterfaceEvent, type InterfaceState, type Random, initialState, nextWakeAt, step } from './advertiser/machine.js';
+import {
+  ALL_NODES,
+  type InterfaceAction,
+  type InterfaceEvent,
+  type InterfaceState,
+  type Random,
+  initialState,
+  nextWakeAt,
+  step,
+} from './advertiser/machine.js';
 import { type Clock, systemClock } from './clock.js';
 import { AllNodesNeighbours } from './transport/all-nodes-neighbour.js';
 import { Icmpv6Socket, type ReceivedPacket } from './transport/icmpv6-socket.js';
@@ -120,7 +129,15 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   }
 
   private newRecord(config: ResolvedInterfaceConfig): InterfaceRecord {
-    return { state: initialState(config), timer: undefined, timerAt: undefined, link: undefined, identity: undefined, exists: undefined, counters: newCounters() };
+    return {
+      state: initialState(config),
+      timer: undefined,
+      timerAt: undefined,
+      link: undefined,
+      identity: undefined,
+      exists: undefined,
+      counters: newCounters(),
+    };
   }
 
   /** Opens the sockets in the caller's network namespace and starts advertising on the links that are up. */
@@ -132,7 +149,8 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       // Sockets belong to the namespace of the thread that creates them: make the membership shards now.
       for (let i = 0; i < Math.max(1, Math.ceil(this.records.size / this.groupsPerSocket)); i++) this.addMembershipShard();
       this.neighbours = new AllNodesNeighbours((ifindex, error) => {
-        this.logger.warn({ ifindex, error: (error as Error).message }, 'could not pin the ff02::1 neighbour entry; multicast RAs may fail while the neighbour table is full');
+        const text = 'could not pin the ff02::1 neighbour entry; multicast RAs may fail while the neighbour table is full';
+        this.logger.warn({ ifindex, error: (error as Error).message }, text);
       });
     } catch (error) {
       await this.closeSockets();
@@ -249,7 +267,9 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     if (record.exists === exists) return;
     const before = record.exists;
     record.exists = exists;
-    if (!exists) this.logger.warn({ interface: name }, `interface ${name} does not exist; advertising starts when it appears`);
+    if (!exists) {
+      this.logger.warn({ interface: name }, `interface ${name} does not exist; advertising starts when it appears`);
+    }
     else if (before === false) this.logger.info({ interface: name }, `interface ${name} appeared`);
   }
 
@@ -299,7 +319,8 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       // Only NdDecodeError is expected (fuzz-tested); anything else is a bug, reported, never thrown out of
       // the receive signal handler, where it would end the process.
       if (!(error instanceof NdDecodeError)) {
-        this.repeatedErrors.report(`${name} decode`, 'decoding a received packet failed (a bug in the codec)', error, { interface: name });
+        const text = 'decoding a received packet failed (a bug in the codec)';
+        this.repeatedErrors.report(`${name} decode`, text, error, { interface: name });
         return;
       }
       this.logger.debug({ interface: name, source: packet.source, reason: error.reason, err: error.message }, 'discarded malformed packet');
@@ -324,7 +345,8 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       record.state = state;
       let refused: string | undefined;
       for (const action of actions) {
-        if (!this.perform(name, record, action) && action.type === 'send' && action.destination !== ALL_NODES) refused = action.destination;
+        const done = this.perform(name, record, action);
+        if (!done && action.type === 'send' && action.destination !== ALL_NODES) refused = action.destination;
       }
       const wake = nextWakeAt(state);
       if (refused !== undefined) next = { type: 'unicast-refused', destination: refused };
@@ -368,7 +390,8 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     const message = unicast
       ? `sending a unicast RA failed; answering solicitations by multicast for ${UNICAST_REFUSED_HOLDOFF / 1000} s`
       : 'sending RA failed';
-    this.repeatedErrors.report(`${name} ${unicast ? 'unicast' : 'multicast'} ${code}`, message, error, { interface: name, destination: action.destination });
+    const fields = { interface: name, destination: action.destination };
+    this.repeatedErrors.report(`${name} ${unicast ? 'unicast' : 'multicast'} ${code}`, message, error, fields);
   }
 
   /** Encodes an RA once: the machine hands out the same message object while nothing changes. */

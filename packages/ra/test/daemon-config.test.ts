@@ -46,17 +46,28 @@ describe('readDaemonConfig (the cairn-ra run --config file)', () => {
   });
 
   it('names the field and line of a bad value and of a relation between fields', () => {
-    const text = 'interfaces:\n  - name: eth0\n    maxInterval: 10\n    minInterval: 8\n    prefixes:\n      - prefix: 2001:db8::1/64\n';
+    const text =
+      'interfaces:\n  - name: eth0\n    maxInterval: 10\n    minInterval: 8\n    prefixes:\n      - prefix: 2001:db8::1/64\n';
     const problems = problemsOf(text);
-    expect(problems).toContainEqual({ path: ['interfaces', 0, 'prefixes', 0, 'prefix'], line: 6, message: 'host bits are set: did you mean 2001:db8::/64?' });
+    expect(problems).toContainEqual({
+      path: ['interfaces', 0, 'prefixes', 0, 'prefix'],
+      line: 6,
+      message: 'host bits are set: did you mean 2001:db8::/64?',
+    });
     // Relations are checked once every field is valid on its own.
     expect(problemsOf(text.replace('2001:db8::1/64', '2001:db8::/64'))).toEqual([
-      { path: ['interfaces', 0, 'minInterval'], line: 4, message: '8 must be at most 0.75 × maxInterval (7.5) (RFC 4861 §6.2.1)' },
+      {
+        path: ['interfaces', 0, 'minInterval'],
+        line: 4,
+        message: '8 must be at most 0.75 × maxInterval (7.5) (RFC 4861 §6.2.1)',
+      },
     ]);
   });
 
   it('requires the interfaces list and refuses an interface configured twice', () => {
-    expect(problemsOf('groupsPerSocket: 10\n')).toEqual([{ path: ['interfaces'], line: 1, message: 'missing: this key is required' }]);
+    expect(problemsOf('groupsPerSocket: 10\n')).toEqual([
+      { path: ['interfaces'], line: 1, message: 'missing: this key is required' },
+    ]);
     expect(problemsOf('interfaces:\n  - name: eth0\n  - name: eth0\n')).toEqual([
       { path: ['interfaces', 1, 'name'], line: 3, message: 'eth0 is configured twice' },
     ]);
@@ -64,9 +75,16 @@ describe('readDaemonConfig (the cairn-ra run --config file)', () => {
 
   it('returns the configuration with the defaults filled in', () => {
     const file = join(dir, 'good.yaml');
-    writeFileSync(file, 'interfaces:\n  - name: eth0\n    prefixes:\n      - prefix: 2001:DB8:1::/64\ngroupsPerSocket: 50\n');
+    writeFileSync(
+      file,
+      'interfaces:\n  - name: eth0\n    prefixes:\n      - prefix: 2001:DB8:1::/64\ngroupsPerSocket: 50\n',
+    );
     const config = readDaemonConfig(file);
     expect(config.groupsPerSocket).toBe(50);
-    expect(config.interfaces[0]).toMatchObject({ name: 'eth0', maxInterval: 600, prefixes: [{ prefix: '2001:db8:1::/64', preferredLifetime: 604800 }] });
+    expect(config.interfaces[0]).toMatchObject({
+      name: 'eth0',
+      maxInterval: 600,
+      prefixes: [{ prefix: '2001:db8:1::/64', preferredLifetime: 604800 }],
+    });
   });
 });

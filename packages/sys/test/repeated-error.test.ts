@@ -23,7 +23,12 @@ describe('RepeatedErrorLog', () => {
       'sending RA failed: sendto(fe80::1%2) failed: EINVAL',
       'sending RA failed: sendto(fe80::1%2) failed: EINVAL (33289 more in 10 s)',
     ]);
-    expect(lines[1]?.fields).toEqual({ interface: 'eth0', error: 'sendto(fe80::1%2) failed: EINVAL', repeats: 33289, intervalSeconds: 10 });
+    expect(lines[1]?.fields).toEqual({
+      interface: 'eth0',
+      error: 'sendto(fe80::1%2) failed: EINVAL',
+      repeats: 33289,
+      intervalSeconds: 10,
+    });
     // No Error object reaches the logger, so no stack trace can.
     expect(JSON.stringify(lines)).not.toContain('    at ');
   });
@@ -35,7 +40,12 @@ describe('RepeatedErrorLog', () => {
       vi.advanceTimersByTime(1000);
     }
     vi.advanceTimersByTime(5000);
-    expect(lines.map((l) => l.message)).toEqual(['failed: EAGAIN', 'failed: EAGAIN (99 more in 1 s)', 'failed: EAGAIN (100 more in 1 s)', 'failed: EAGAIN (100 more in 1 s)']);
+    expect(lines.map((l) => l.message)).toEqual([
+      'failed: EAGAIN',
+      'failed: EAGAIN (99 more in 1 s)',
+      'failed: EAGAIN (100 more in 1 s)',
+      'failed: EAGAIN (100 more in 1 s)',
+    ]);
     log.report('k', 'failed', 'EAGAIN');
     expect(lines.at(-1)?.message).toBe('failed: EAGAIN');
   });
@@ -44,7 +54,11 @@ describe('RepeatedErrorLog', () => {
     const log = new RepeatedErrorLog(logger, { intervalMs: 1000, maxKinds: 2 });
     for (let i = 0; i < 1000; i++) log.report(`kind ${i}`, 'failed', `error ${i}`);
     log.flush();
-    expect(lines.map((l) => l.message)).toEqual(['failed: error 0', 'failed: error 1', 'failed: error 999 (998 more in 1 s)']);
+    expect(lines.map((l) => l.message)).toEqual([
+      'failed: error 0',
+      'failed: error 1',
+      'failed: error 999 (998 more in 1 s)',
+    ]);
   });
 
   it('flush writes what is still counted, once', () => {

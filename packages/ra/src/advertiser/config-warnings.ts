@@ -29,7 +29,10 @@ export function configWarnings(config: ResolvedInterfaceConfig): ConfigWarning[]
   });
   // RFC 8106 §5.1/§5.2: the lifetime SHOULD be at least 3 × MaxRtrAdvInterval. radvd 2.19 logs "must be at
   // least MaxRtrAdvInterval" below that bound and loads the file anyway; the same bound here, as a warning.
-  for (const [kind, entries] of [['rdnss', config.rdnss], ['dnssl', config.dnssl]] as const) {
+  for (const [kind, entries] of [
+    ['rdnss', config.rdnss],
+    ['dnssl', config.dnssl],
+  ] as const) {
     entries.forEach(({ lifetime }, index) => {
       if (lifetime === 0 || lifetime >= config.maxInterval) return;
       warnings.push({

@@ -73,12 +73,13 @@ export const rdnssConfigSchema = z.strictObject({
 });
 
 /** RFC 1035 §2.3.1 labels (underscores allowed, as in service names), 1..63 octets each. */
-const domainName = z
-  .string({ error: 'must be a DNS name' })
-  .refine((domain) => {
+const domainName = z.string({ error: 'must be a DNS name' }).refine(
+  (domain) => {
     const labels = domain.replace(/\.$/, '').split('.');
     return labels.every((label) => /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label));
-  }, { error: 'not a DNS name of letters, digits and hyphens (labels of 1..63)' });
+  },
+  { error: 'not a DNS name of letters, digits and hyphens (labels of 1..63)' },
+);
 
 export const dnsslConfigSchema = z.strictObject({
   domains: z
@@ -113,7 +114,9 @@ const interfaceFields = z.strictObject({
     .number({ error: 'must be a number' })
     .min(3, { error: 'must be at least 3 s (RFC 4861 §6.2.1)' })
     .optional()
-    .meta({ description: 'seconds, 3..0.75 × maxInterval (default maxInterval/3 when maxInterval ≥ 9, else maxInterval)' }),
+    .meta({
+      description: 'seconds, 3..0.75 × maxInterval (default maxInterval/3 when maxInterval ≥ 9, else maxInterval)',
+    }),
   managed: flag().default(false).meta({ description: 'M flag: addresses from DHCPv6 (RFC 4861 §4.2)' }),
   otherConfig: flag().default(false).meta({ description: 'O flag: other configuration from DHCPv6 (RFC 4861 §4.2)' }),
   linkMtu: integer(0, 0xffffffff)
@@ -134,7 +137,9 @@ const interfaceFields = z.strictObject({
   sourceLinkLayerAddress: flag().default(true).meta({ description: 'include the Source Link-Layer Address option' }),
   maxReplyDelay: integer(0, 500, ' ms')
     .default(500)
-    .meta({ description: 'milliseconds: the random delay before answering (RFC 4861 §10 MAX_RA_DELAY_TIME); 0 for tests' }),
+    .meta({
+      description: 'milliseconds: the random delay before answering (RFC 4861 §10 MAX_RA_DELAY_TIME); 0 for tests',
+    }),
   prefixes: z.array(prefixConfigSchema).default([]).meta({ description: 'Prefix Information options' }),
   routes: z.array(routeConfigSchema).default([]).meta({ description: 'Route Information options (RFC 4191)' }),
   rdnss: z.array(rdnssConfigSchema).default([]).meta({ description: 'RDNSS options (RFC 8106 §5.1)' }),
@@ -154,10 +159,16 @@ function checkRelations(config: InterfaceFields, context: z.RefinementCtx): void
   const problem = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });
   const { maxInterval, minInterval, defaultLifetime, linkMtu } = config;
   if (minInterval !== undefined && minInterval > 0.75 * maxInterval) {
-    problem('minInterval', `${minInterval} must be at most 0.75 × maxInterval (${0.75 * maxInterval}) (RFC 4861 §6.2.1)`);
+    problem(
+      'minInterval',
+      `${minInterval} must be at most 0.75 × maxInterval (${0.75 * maxInterval}) (RFC 4861 §6.2.1)`,
+    );
   }
   if (defaultLifetime !== undefined && defaultLifetime !== 0 && defaultLifetime < maxInterval) {
-    problem('defaultLifetime', `${defaultLifetime} must be 0 or at least maxInterval (${maxInterval}) (RFC 4861 §6.2.1)`);
+    problem(
+      'defaultLifetime',
+      `${defaultLifetime} must be 0 or at least maxInterval (${maxInterval}) (RFC 4861 §6.2.1)`,
+    );
   }
   if (linkMtu !== 0 && linkMtu < 1280) {
     problem('linkMtu', `${linkMtu} is below the IPv6 minimum 1280 (RFC 8200 §5); use 0 to leave the option out`);
@@ -190,7 +201,8 @@ export const interfaceConfigSchema = interfaceFields
 export const interfacesSchema = z.array(interfaceConfigSchema).superRefine((interfaces, context) => {
   const seen = new Set<string>();
   interfaces.forEach((config, index) => {
-    if (seen.has(config.name)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `${config.name} is configured twice` });
+    if (seen.has(config.name))
+      context.addIssue({ code: 'custom', path: [index, 'name'], message: `${config.name} is configured twice` });
     seen.add(config.name);
   });
 });
@@ -212,7 +224,8 @@ export function resolveInterfaceConfig(config: InterfaceConfig): ResolvedInterfa
 
 /** Resolves a whole set of interfaces (names unique); throws ConfigError with paths like `interfaces[0].name`. */
 export function resolveConfig(interfaces: InterfaceConfig[]): ResolvedInterfaceConfig[] {
-  return validateConfig(z.strictObject({ interfaces: interfacesSchema }), { interfaces }, 'RA configuration').interfaces;
+  return validateConfig(z.strictObject({ interfaces: interfacesSchema }), { interfaces }, 'RA configuration')
+    .interfaces;
 }
 
 export { ConfigError };

@@ -155,7 +155,11 @@ export function step(state: InterfaceState, event: InterfaceEvent, now: number, 
     case 'unicast-refused':
       // The host still gets its answer, by multicast; so do the others waiting for a unicast one.
       return {
-        state: { ...scheduleMulticastAnswer(state, now, random), unicastReplies: [], unicastRefusedUntil: now + UNICAST_REFUSED_HOLDOFF },
+        state: {
+          ...scheduleMulticastAnswer(state, now, random),
+          unicastReplies: [],
+          unicastRefusedUntil: now + UNICAST_REFUSED_HOLDOFF,
+        },
         actions: [],
       };
     case 'shutdown': {
@@ -217,7 +221,8 @@ function onSolicitation(
     if (state.unicastReplies.some((r) => r.destination === event.source)) return { state, actions: [] };
     // RFC 4861 §6.2.6: answer after a random delay in [0, MAX_RA_DELAY_TIME].
     const at = now + random() * state.config.maxReplyDelay;
-    return { state: { ...state, unicastReplies: [...state.unicastReplies, { destination: event.source, at }] }, actions: [] };
+    const unicastReplies = [...state.unicastReplies, { destination: event.source, at }];
+    return { state: { ...state, unicastReplies }, actions: [] };
   }
   return { state: scheduleMulticastAnswer(state, now, random), actions: [] };
 }

@@ -30,14 +30,20 @@ export class AllNodesNeighbours {
   /** Pins ff02::1 on `ifindex` (again, after the link went down: the kernel flushes entries then). */
   pin(ifindex: number): void {
     this.pinned.add(ifindex);
-    this.enqueue(ifindex, () => this.socket.newNeighbor(this.header(ifindex), this.attrs(), { flags: NLM_F_CREATE | NLM_F_REPLACE }));
+    this.enqueue(ifindex, () =>
+      this.socket.newNeighbor(this.header(ifindex), this.attrs(), { flags: NLM_F_CREATE | NLM_F_REPLACE }),
+    );
   }
 
   /** Removes the entry pinned on `ifindex` (the interface left the configuration). */
   release(ifindex: number): void {
     if (!this.pinned.delete(ifindex)) return;
     // An interface that is gone took its entries with it: nothing to report then.
-    this.enqueue(ifindex, () => this.socket.delNeighbor(this.header(ifindex), { dst: Buffer.from(ipv6ToBytes(ALL_NODES)) }).catch(() => undefined));
+    this.enqueue(ifindex, () =>
+      this.socket
+        .delNeighbor(this.header(ifindex), { dst: Buffer.from(ipv6ToBytes(ALL_NODES)) })
+        .catch(() => undefined),
+    );
   }
 
   async close(): Promise<void> {

@@ -4,9 +4,15 @@ import { ConfigError, RaAdvertiser, type InterfaceConfig } from '@cairn/ra';
 
 describe('RaAdvertiser.reconfigure with a bad configuration (what a SIGHUP with a bad file does)', () => {
   it('throws ConfigError naming every problem and keeps the running configuration', () => {
-    const advertiser = new RaAdvertiser({ logger: pino({ level: 'silent' }), interfaces: [{ name: 'eth0', prefixes: [{ prefix: '2001:db8:1::/64' }] }] });
+    const advertiser = new RaAdvertiser({
+      logger: pino({ level: 'silent' }),
+      interfaces: [{ name: 'eth0', prefixes: [{ prefix: '2001:db8:1::/64' }] }],
+    });
     const before = advertiser.interfaceState('eth0');
-    const bad = [{ name: 'eth0', prefixs: [{ prefix: '2001:db8:2::/64' }] }, { name: 'eth1', maxInterval: 2 }] as unknown as InterfaceConfig[];
+    const bad = [
+      { name: 'eth0', prefixs: [{ prefix: '2001:db8:2::/64' }] },
+      { name: 'eth1', maxInterval: 2 },
+    ] as unknown as InterfaceConfig[];
     expect(() => advertiser.reconfigure(bad)).toThrow(ConfigError);
     try {
       advertiser.reconfigure(bad);

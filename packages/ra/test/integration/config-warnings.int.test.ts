@@ -24,7 +24,12 @@ describe('RaAdvertiser: what radvd loads with a complaint is advertised, and nev
     advertiser = new RaAdvertiser({
       logger: log.logger,
       interfaces: [
-        { name: 'eth0', maxInterval: 600, prefixes: [{ prefix: '2001:db8::/48' }], rdnss: [{ servers: ['2001:db8::53'], lifetime: 300 }] },
+        {
+          name: 'eth0',
+          maxInterval: 600,
+          prefixes: [{ prefix: '2001:db8::/48' }],
+          rdnss: [{ servers: ['2001:db8::53'], lifetime: 300 }],
+        },
         { name: 'late0', maxReplyDelay: 0, prefixes: [{ prefix: '2001:db8:1::/64' }] },
       ],
     });
@@ -38,19 +43,36 @@ describe('RaAdvertiser: what radvd loads with a complaint is advertised, and nev
 
   it('warns of the autonomous /48 and of the short RDNSS lifetime, one line each, naming the field', () => {
     const warnings = log.lines.filter((line) => line.level === WARN && typeof line.path === 'string');
-    expect(warnings.map((line) => line.path)).toEqual(['interfaces[0].prefixes[0].autonomous', 'interfaces[0].rdnss[0].lifetime']);
-    expect(warnings[0]?.msg).toMatch(/^interfaces\[0\]\.prefixes\[0\]\.autonomous: hosts ignore the autonomous flag of a \/48/);
+    expect(warnings.map((line) => line.path)).toEqual([
+      'interfaces[0].prefixes[0].autonomous',
+      'interfaces[0].rdnss[0].lifetime',
+    ]);
+    expect(warnings[0]?.msg).toMatch(
+      /^interfaces\[0\]\.prefixes\[0\]\.autonomous: hosts ignore the autonomous flag of a \/48/,
+    );
     expect(warnings[1]?.msg).toMatch(/300 s is shorter than maxInterval \(600 s\)/);
   });
 
   it('warns that late0 does not exist, then advertises on it once it appears', async () => {
-    expect(log.lines).toContainEqual(expect.objectContaining({ level: WARN, interface: 'late0', msg: 'interface late0 does not exist; advertising starts when it appears' }));
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({
+        level: WARN,
+        interface: 'late0',
+        msg: 'interface late0 does not exist; advertising starts when it appears',
+      }),
+    );
     await lab.link(router, 'late0', client, 'late0');
-    await waitFor(() => log.lines.some((line) => line.interface === 'late0' && line.msg === 'interface late0 appeared'), { what: 'the appeared line' });
-    const { stdout } = await waitFor(async () => {
-      const result = await client.exec('rdisc6', ['-1', '-w', '2000', 'late0'], { allowFailure: true });
-      return result.exitCode === 0 && result;
-    }, { what: 'an RA on late0', timeoutMs: 30_000 });
+    await waitFor(
+      () => log.lines.some((line) => line.interface === 'late0' && line.msg === 'interface late0 appeared'),
+      { what: 'the appeared line' },
+    );
+    const { stdout } = await waitFor(
+      async () => {
+        const result = await client.exec('rdisc6', ['-1', '-w', '2000', 'late0'], { allowFailure: true });
+        return result.exitCode === 0 && result;
+      },
+      { what: 'an RA on late0', timeoutMs: 30_000 },
+    );
     expect(stdout).toMatch(/Prefix\s*:\s*2001:db8:1::\/64/);
   });
 

@@ -15,13 +15,24 @@ const seconds = Number(process.argv[3] ?? 5);
 
 async function snmp(ns: Namespace): Promise<Record<string, number>> {
   const { stdout } = await ns.exec('cat', ['/proc/net/snmp6']);
-  return Object.fromEntries(stdout.trim().split('\n').map((line) => line.split(/\s+/)).map(([k, v]) => [k!, Number(v)]));
+  return Object.fromEntries(
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/))
+      .map(([k, v]) => [k!, Number(v)]),
+  );
 }
 
 /** The drops column of the raw ICMPv6 sockets with a receive queue (the advertiser's one). */
 async function rawDrops(ns: Namespace): Promise<number> {
   const { stdout } = await ns.exec('cat', ['/proc/net/raw6']);
-  return stdout.trim().split('\n').slice(1).map((line) => Number(line.trim().split(/\s+/).at(-1))).reduce((a, b) => a + b, 0);
+  return stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => Number(line.trim().split(/\s+/).at(-1)))
+    .reduce((a, b) => a + b, 0);
 }
 
 function cpuTicks(pid: number): number {
@@ -37,7 +48,10 @@ async function main(): Promise<void> {
     await lab.link(router, 'eth0', client, 'eth0');
     const dir = mkdtempSync(join(tmpdir(), 'cairn-ra-flood-'));
     const file = join(dir, 'ra.yaml');
-    writeFileSync(file, 'interfaces:\n  - name: eth0\n    unicastSolicitedReplies: true\n    prefixes:\n      - prefix: 2001:db8:1::/64\n');
+    writeFileSync(
+      file,
+      'interfaces:\n  - name: eth0\n    unicastSolicitedReplies: true\n    prefixes:\n      - prefix: 2001:db8:1::/64\n',
+    );
     const daemon = router.node(cli, ['run', '--config', file]);
     let lines = 0;
     let stackLines = 0;
@@ -46,13 +60,23 @@ async function main(): Promise<void> {
       lines += text.split('\n').length - 1;
       stackLines += text.split('\\n    at ').length - 1;
     });
-    await waitFor(async () => (await snmp(router)).Icmp6OutRouterAdvertisements! > 0, { what: 'the first RA', timeoutMs: 30_000 });
+    await waitFor(async () => (await snmp(router)).Icmp6OutRouterAdvertisements! > 0, {
+      what: 'the first RA',
+      timeoutMs: 30_000,
+    });
     const before = await snmp(router);
     const dropsBefore = await rawDrops(router);
     const linesBefore = lines;
     const ticksBefore = cpuTicks(daemon.pid!);
     const started = performance.now();
-    const { stdout } = await client.exec(process.execPath, ['--import', 'tsx', flood, 'eth0', String(rate), String(seconds)]);
+    const { stdout } = await client.exec(process.execPath, [
+      '--import',
+      'tsx',
+      flood,
+      'eth0',
+      String(rate),
+      String(seconds),
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const elapsed = (performance.now() - started) / 1000;
     const cpu = (cpuTicks(daemon.pid!) - ticksBefore) / 100 / elapsed;

@@ -9,7 +9,9 @@ const SECONDS = 5;
 
 /** rdisc6 as a normal host on the link: `tries` solicitations `waitMs` apart, until the first RA comes back. */
 async function solicit(client: Namespace, tries: number, waitMs: number): Promise<string> {
-  const { stdout, exitCode } = await client.exec('rdisc6', ['-1', '-w', String(waitMs), '-r', String(tries), 'eth0'], { allowFailure: true });
+  const { stdout, exitCode } = await client.exec('rdisc6', ['-1', '-w', String(waitMs), '-r', String(tries), 'eth0'], {
+    allowFailure: true,
+  });
   return exitCode === 0 ? stdout : `rdisc6 exited ${exitCode}: no RA`;
 }
 
@@ -30,7 +32,10 @@ describe('RaAdvertiser under a Router Solicitation flood from 4,096 sources', ()
     router = await lab.namespace('router');
     client = await lab.namespace('client', { forwarding: false });
     await lab.link(router, 'eth0', client, 'eth0');
-    advertiser = new RaAdvertiser({ logger: log.logger, interfaces: [{ name: 'eth0', unicastSolicitedReplies: true, prefixes: [{ prefix: '2001:db8:1::/64' }] }] });
+    advertiser = new RaAdvertiser({
+      logger: log.logger,
+      interfaces: [{ name: 'eth0', unicastSolicitedReplies: true, prefixes: [{ prefix: '2001:db8:1::/64' }] }],
+    });
     await router.enter(() => advertiser.start());
     const flooding = client.exec(process.execPath, ['--import', 'tsx', flood, 'eth0', String(RATE), String(SECONDS)]);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -68,11 +73,13 @@ describe('RaAdvertiser under a Router Solicitation flood from 4,096 sources', ()
     expect(log.text()).not.toMatch(/\\n\s+at /);
     // The kernel refuses unicast answers (no route back to spoofed global sources, no neighbour entry left):
     // one line says so, and answers go by multicast from then on; multicast RAs keep going out.
-    for (const line of warnings) expect(line.msg).toMatch(/^sending a unicast RA failed; answering solicitations by multicast for 10 s: sendto/);
+    for (const line of warnings)
+      expect(line.msg).toMatch(/^sending a unicast RA failed; answering solicitations by multicast for 10 s: sendto/);
   });
 
   it('pins ff02::1 as a permanent neighbour entry while advertising, and removes it on stop', async () => {
-    const entry = async () => (await router.exec('ip', ['-6', 'neigh', 'show', 'to', 'ff02::1', 'dev', 'eth0'])).stdout.trim();
+    const entry = async () =>
+      (await router.exec('ip', ['-6', 'neigh', 'show', 'to', 'ff02::1', 'dev', 'eth0'])).stdout.trim();
     expect(await entry()).toBe('ff02::1 lladdr 33:33:00:00:00:01 PERMANENT');
     await advertiser.stop();
     expect(await entry()).toBe('');

@@ -85,7 +85,13 @@ export class RepeatedErrorLog {
 
   private write(last: Kind['last'], repeats: number): void {
     const seconds = this.intervalMs / 1000;
-    const text = repeats === 0 ? `${last.message}: ${last.error}` : `${last.message}: ${last.error} (${repeats} more in ${seconds} s)`;
-    this.logger.warn({ ...last.fields, error: last.error, ...(repeats > 0 ? { repeats, intervalSeconds: seconds } : {}) }, text);
+    const text =
+      repeats === 0
+        ? `${last.message}: ${last.error}`
+        : `${last.message}: ${last.error} (${repeats} more in ${seconds} s)`;
+    this.logger.warn(
+      { ...last.fields, error: last.error, ...(repeats > 0 ? { repeats, intervalSeconds: seconds } : {}) },
+      text,
+    );
   }
 }
