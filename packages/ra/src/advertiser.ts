@@ -1,8 +1,21 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { type InterfaceConfig, type ResolvedInterfaceConfig, RaConfigError, resolveConfig } from './advertiser/config.js';
-import { type InterfaceAction, type InterfaceEvent, type InterfaceState, type Random, initialState, nextWakeAt, step } from './advertiser/machine.js';
+import { RepeatedErrorLog, SyscallError, formatPath } from '@cairn/sys';
+import { configWarnings } from './advertiser/config-warnings.js';
+import { type InterfaceConfig, type ResolvedInterfaceConfig, resolveConfig } from './advertiser/config.js';
+import { UNICAST_REFUSED_HOLDOFF } from './advertiser/constants.js';
+import {
+  ALL_NODES,
+  type InterfaceAction,
+  type InterfaceEvent,
+  type InterfaceState,
+  type Random,
+  initialState,
+  nextWakeAt,
+  step,
+} from './advertiser/machine.js';
 import { type Clock, systemClock } from './clock.js';
+import { AllNodesNeighbours } from './transport/all-nodes-neighbour.js';
 import { Icmpv6Socket, type ReceivedPacket } from './transport/icmpv6-socket.js';
 import { type LinkState, LinkWatcher } from './transport/links.js';
 import { NdDecodeError } from './wire/errors.js';
@@ -43,9 +56,13 @@ export interface AdvertiserEvents {
 interface InterfaceRecord {
   state: InterfaceState;
   timer: unknown;
+  /** When `timer` fires (so an unchanged wake-up keeps its timer). */
+  timerAt: number | undefined;
   link: LinkState | undefined;
   /** What identifies the link as we last saw it usable (ifindex, MAC, link-local addresses). */
   identity: string | undefined;
+  /** Whether the interface existed at the last link snapshot (undefined before the first one). */
+  exists: boolean | undefined;
   counters: InterfaceCounters;
 }
 
@@ -81,10 +98,13 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   /** ifindex → the membership socket that joined ff02::2 there. */
   private readonly memberships = new Map<number, { socket: Icmpv6Socket; groups: number }>();
   private watcher: LinkWatcher | undefined;
+  private neighbours: AllNodesNeighbours | undefined;
   private links = new Map<string, LinkState>();
   private byIndex = new Map<number, string>();
   private running = false;
   private readonly encoded = new WeakMap<RouterAdvertisement, Uint8Array>();
+  /** Failures repeat under a flood: one line per kind and interval, with a count, no stack. */
+  private readonly repeatedErrors: RepeatedErrorLog;
 
   constructor(options: RaAdvertiserOptions) {
     super();
@@ -92,11 +112,32 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.groupsPerSocket = options.groupsPerSocket ?? 100;
-    for (const config of resolveConfig(options.interfaces)) this.records.set(config.name, this.newRecord(config));
+    this.repeatedErrors = new RepeatedErrorLog(this.logger);
+    const resolved = resolveConfig(options.interfaces);
+    this.warnAbout(resolved);
+    for (const config of resolved) this.records.set(config.name, this.newRecord(config));
+  }
+
+  /** What radvd would load with a complaint is logged, one line per warning (see config-warnings.ts). */
+  private warnAbout(interfaces: ResolvedInterfaceConfig[]): void {
+    interfaces.forEach((config, index) => {
+      for (const warning of configWarnings(config)) {
+        const path = formatPath(['interfaces', index, ...warning.path]);
+        this.logger.warn({ interface: config.name, path }, `${path}: ${warning.message}`);
+      }
+    });
   }
 
   private newRecord(config: ResolvedInterfaceConfig): InterfaceRecord {
-    return { state: initialState(config), timer: undefined, link: undefined, identity: undefined, counters: newCounters() };
+    return {
+      state: initialState(config),
+      timer: undefined,
+      timerAt: undefined,
+      link: undefined,
+      identity: undefined,
+      exists: undefined,
+      counters: newCounters(),
+    };
   }
 
   /** Opens the sockets in the caller's network namespace and starts advertising on the links that are up. */
@@ -107,6 +148,10 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       this.socket.receive((packet) => this.onPacket(packet));
       // Sockets belong to the namespace of the thread that creates them: make the membership shards now.
       for (let i = 0; i < Math.max(1, Math.ceil(this.records.size / this.groupsPerSocket)); i++) this.addMembershipShard();
+      this.neighbours = new AllNodesNeighbours((ifindex, error) => {
+        const text = 'could not pin the ff02::1 neighbour entry; multicast RAs may fail while the neighbour table is full';
+        this.logger.warn({ ifindex, error: (error as Error).message }, text);
+      });
     } catch (error) {
       await this.closeSockets();
       throw error;
@@ -128,18 +173,22 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   /**
    * Applies a new configuration. Interfaces that left get final RAs (RFC 4861 §6.2.5); removed prefixes,
    * routes and DNS entries are withdrawn with zero lifetimes; an unchanged interface sends nothing extra.
-   * Throws `RaConfigError` (and changes nothing) when the configuration is invalid. Call it from the
+   * Throws `ConfigError` (and changes nothing) when the configuration is invalid. Call it from the
    * advertiser's network namespace when it adds interfaces (new membership sockets may be needed).
    */
   reconfigure(interfaces: InterfaceConfig[]): void {
     const resolved = resolveConfig(interfaces);
+    this.warnAbout(resolved);
     const names = new Set(resolved.map((c) => c.name));
     for (const [name, record] of this.records) {
       if (names.has(name)) continue;
       this.apply(name, record, { type: 'shutdown' });
       this.clock.clearTimeout(record.timer);
       this.records.delete(name);
-      if (record.link) this.leave(record.link.ifindex);
+      if (record.link) {
+        this.leave(record.link.ifindex);
+        this.neighbours?.release(record.link.ifindex);
+      }
     }
     for (const config of resolved) {
       const record = this.records.get(config.name);
@@ -155,8 +204,10 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       this.apply(name, record, { type: 'shutdown' });
       this.clock.clearTimeout(record.timer);
       record.timer = undefined;
+      record.timerAt = undefined;
       record.identity = undefined;
     }
+    this.repeatedErrors.flush();
     this.running = false;
     await this.watcher?.close();
     this.watcher = undefined;
@@ -165,6 +216,8 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   }
 
   private async closeSockets(): Promise<void> {
+    await this.neighbours?.close();
+    this.neighbours = undefined;
     await Promise.all([this.socket?.close(), ...this.membershipSockets.map((m) => m.socket.close())]);
     this.socket = undefined;
     this.membershipSockets.length = 0;
@@ -187,6 +240,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     if (!this.running) return;
     for (const [name, record] of this.records) {
       const link = links.get(name);
+      this.noticeExistence(name, record, link !== undefined);
       const usable = link !== undefined && link.up && link.linkLocal.length > 0;
       const identity = usable ? `${link.ifindex} ${link.linkLayerAddress} ${link.linkLocal.join(',')}` : undefined;
       if (identity === record.identity) continue;
@@ -194,6 +248,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       record.identity = identity;
       if (usable) {
         this.join(link.ifindex);
+        if (link.linkLayerAddress !== undefined) this.neighbours?.pin(link.ifindex);
         // RFC 4861 §6.2.4: becoming an advertising interface (or a new link-local address) starts afresh.
         this.apply(name, record, { type: 'link-up', linkLayerAddress: link.linkLayerAddress });
         this.logger.debug({ interface: name, ifindex: link.ifindex, linkLocal: link.linkLocal }, 'interface advertising');
@@ -202,6 +257,20 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
         this.logger.info({ interface: name }, 'interface down or without link-local address: not advertising');
       }
     }
+  }
+
+  /**
+   * Like radvd, an interface that does not exist is not an error (it may be created later: a VLAN, a VXLAN),
+   * but it is never silent: a warning when it is missing, a line when it appears and advertising starts.
+   */
+  private noticeExistence(name: string, record: InterfaceRecord, exists: boolean): void {
+    if (record.exists === exists) return;
+    const before = record.exists;
+    record.exists = exists;
+    if (!exists) {
+      this.logger.warn({ interface: name }, `interface ${name} does not exist; advertising starts when it appears`);
+    }
+    else if (before === false) this.logger.info({ interface: name }, `interface ${name} appeared`);
   }
 
   /** Joins ff02::2 on the interface so solicitations reach us even when forwarding is off there. */
@@ -246,8 +315,14 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     try {
       message = decodeMessage(packet.bytes);
     } catch (error) {
-      if (!(error instanceof NdDecodeError)) throw error;
       record.counters.discarded++;
+      // Only NdDecodeError is expected (fuzz-tested); anything else is a bug, reported, never thrown out of
+      // the receive signal handler, where it would end the process.
+      if (!(error instanceof NdDecodeError)) {
+        const text = 'decoding a received packet failed (a bug in the codec)';
+        this.repeatedErrors.report(`${name} decode`, text, error, { interface: name });
+        return;
+      }
       this.logger.debug({ interface: name, source: packet.source, reason: error.reason, err: error.message }, 'discarded malformed packet');
       return;
     }
@@ -268,38 +343,55 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       const now = this.clock.now();
       const { state, actions } = step(record.state, next, now, this.random);
       record.state = state;
-      for (const action of actions) this.perform(name, record, action);
+      let refused: string | undefined;
+      for (const action of actions) {
+        const done = this.perform(name, record, action);
+        if (!done && action.type === 'send' && action.destination !== ALL_NODES) refused = action.destination;
+      }
       const wake = nextWakeAt(state);
-      next = this.running && wake !== undefined && wake <= now ? { type: 'timer' } : undefined;
+      if (refused !== undefined) next = { type: 'unicast-refused', destination: refused };
+      else next = this.running && wake !== undefined && wake <= now ? { type: 'timer' } : undefined;
     }
     this.schedule(name, record);
   }
 
-  private perform(name: string, record: InterfaceRecord, action: InterfaceAction): void {
+  /** Carries out one action of the machine; false when the kernel refused to send. */
+  private perform(name: string, record: InterfaceRecord, action: InterfaceAction): boolean {
     switch (action.type) {
       case 'send': {
         const ifindex = record.link?.ifindex;
-        if (!this.socket || ifindex === undefined) return;
+        if (!this.socket || ifindex === undefined) return true;
         try {
           this.socket.send(this.encode(action.message), action.destination, ifindex);
-          record.counters.sent[action.reason]++;
-          this.emit('sent', { interface: name, destination: action.destination, reason: action.reason });
         } catch (error) {
           record.counters.sendErrors++;
-          this.logger.warn({ interface: name, destination: action.destination, err: error }, 'sending RA failed');
+          this.reportSendFailure(name, action, error);
+          return false;
         }
-        return;
+        record.counters.sent[action.reason]++;
+        this.emit('sent', { interface: name, destination: action.destination, reason: action.reason });
+        return true;
       }
       case 'discard':
         record.counters.discarded++;
         this.logger.debug({ interface: name, source: action.source, reason: action.reason }, `discarded ${action.what}`);
-        return;
+        return true;
       case 'inconsistent':
         record.counters.inconsistencies++;
         this.logger.warn({ interface: name, source: action.source, field: action.field, ours: action.ours, theirs: action.theirs }, 'another router advertises inconsistent information (RFC 4861 §6.2.7)');
         this.emit('inconsistent', { interface: name, source: action.source, field: action.field, ours: action.ours, theirs: action.theirs });
-        return;
+        return true;
     }
+  }
+
+  private reportSendFailure(name: string, action: Extract<InterfaceAction, { type: 'send' }>, error: unknown): void {
+    const unicast = action.destination !== ALL_NODES;
+    const code = error instanceof SyscallError ? error.errno : 'other';
+    const message = unicast
+      ? `sending a unicast RA failed; answering solicitations by multicast for ${UNICAST_REFUSED_HOLDOFF / 1000} s`
+      : 'sending RA failed';
+    const fields = { interface: name, destination: action.destination };
+    this.repeatedErrors.report(`${name} ${unicast ? 'unicast' : 'multicast'} ${code}`, message, error, fields);
   }
 
   /** Encodes an RA once: the machine hands out the same message object while nothing changes. */
@@ -313,15 +405,17 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
   }
 
   private schedule(name: string, record: InterfaceRecord): void {
+    const wake = this.running ? nextWakeAt(record.state) : undefined;
+    // A flood of solicitations leaves the wake-up time as it was most of the time: keep that timer.
+    if (wake === record.timerAt && (wake === undefined || record.timer !== undefined)) return;
     this.clock.clearTimeout(record.timer);
     record.timer = undefined;
-    const wake = nextWakeAt(record.state);
-    if (wake === undefined || !this.running) return;
+    record.timerAt = wake;
+    if (wake === undefined) return;
     record.timer = this.clock.setTimeout(() => {
       record.timer = undefined;
+      record.timerAt = undefined;
       if (this.records.get(name) === record) this.apply(name, record, { type: 'timer' });
     }, Math.max(0, wake - this.clock.now()));
   }
 }
-
-export { RaConfigError };

@@ -2,7 +2,14 @@ export * from './wire/index.js';
 export {
   resolveInterfaceConfig,
   resolveConfig,
-  RaConfigError,
+  interfaceConfigSchema,
+  interfacesSchema,
+  prefixConfigSchema,
+  routeConfigSchema,
+  rdnssConfigSchema,
+  dnsslConfigSchema,
+  pref64ConfigSchema,
+  ConfigError,
   INFINITE_LIFETIME,
   type InterfaceConfig,
   type ResolvedInterfaceConfig,
@@ -12,6 +19,8 @@ export {
   type DnsslConfig,
   type Pref64Config,
 } from './advertiser/config.js';
+export { configWarnings, type ConfigWarning } from './advertiser/config-warnings.js';
+export { daemonConfigSchema, readDaemonConfig, type DaemonConfig } from './daemon-config.js';
 export {
   step,
   initialState,

@@ -5,3 +5,4 @@ export { formatIpv6Groups } from './address-text.js';
 export * from './config/index.js';
 export type { LivenessSource } from './liveness.js';
 export { type SocketFilterInstruction, attachSocketFilter } from './socket-filter.js';
+export * from './log/index.js';

@@ -1,267 +1,231 @@
-import { IPv6CidrRange, Validator } from 'ip-num';
-import { canonicalIpv6, isIpv6 } from '../wire/address.js';
-import type { RoutePreference } from '../wire/options.js';
+// The RA interface configuration as one zod schema: its TypeScript types (`InterfaceConfig` as written,
+// `ResolvedInterfaceConfig` with every default filled in), its validation (errors with the path and, from a
+// file, the line) and, per field, a description and default for the generated reference. Field names follow
+// radvd / VyOS `router-advert`. What radvd 2.19 accepts with a complaint is a warning here (config-warnings.ts).
+import { ConfigError, ipv6Address, ipv6Prefix, validateConfig } from '@cairn/sys';
+import { z } from 'zod';
+import { canonicalIpv6 } from '../wire/address.js';
 
 /** 0xffffffff: an infinite lifetime (RFC 4861 §4.6.2). */
 export const INFINITE_LIFETIME = 0xffffffff;
 
-export interface PrefixConfig {
-  /** "2a00:f10:114:1000::/64". */
-  prefix: string;
-  /** L flag (default true). */
-  onLink?: boolean;
-  /** A flag (default true): hosts form SLAAC addresses (RFC 4862). */
-  autonomous?: boolean;
-  /** Seconds (default 2592000 = 30 days, RFC 4861 §6.2.1 AdvValidLifetime). */
-  validLifetime?: number;
-  /** Seconds (default 604800 = 7 days, RFC 4861 §6.2.1 AdvPreferredLifetime). */
-  preferredLifetime?: number;
-}
+const integer = (min: number, max: number, unit = '') =>
+  z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be ${min}..${max}${unit}` })
+    .max(max, { error: `must be ${min}..${max}${unit}` });
 
-export interface RouteConfig {
-  prefix: string;
-  /** RFC 4191 §2.3 Route Preference (default medium). */
-  preference?: 'high' | 'medium' | 'low';
-  /** Seconds (default 3 × maxInterval, like radvd). */
-  lifetime?: number;
-}
+const lifetime = () => integer(0, INFINITE_LIFETIME, ' s (4294967295 = infinite)');
+const flag = () => z.boolean({ error: 'must be true or false' });
+const preference = () => z.enum(['high', 'medium', 'low'], { error: 'must be high, medium or low' });
 
-export interface RdnssConfig {
-  servers: string[];
-  /** Seconds (default 3 × maxInterval, RFC 8106 §5.1). */
-  lifetime?: number;
-}
+/** An IPv6 prefix, host bits clear, in canonical RFC 5952 text ("2001:DB8:0::/64" → "2001:db8::/64"). */
+const canonicalPrefix = ipv6Prefix.transform((text) => {
+  const [address, length] = text.split('/') as [string, string];
+  return `${canonicalIpv6(address)}/${Number(length)}`;
+});
 
-export interface DnsslConfig {
-  domains: string[];
-  /** Seconds (default 3 × maxInterval, RFC 8106 §5.2). */
-  lifetime?: number;
-}
+/** Lifetimes whose default is 3 × MaxRtrAdvInterval are filled in by the interface schema, which knows it. */
+const dependentLifetime = (rfc: string) =>
+  lifetime()
+    .optional()
+    .meta({ description: `seconds; default 3 × maxInterval (${rfc})` });
 
-export interface Pref64Config {
-  /** "64:ff9b::/96"; lengths 32, 40, 48, 56, 64, 96 (RFC 8781 §4). */
-  prefix: string;
-  /** Seconds (default 3 × maxInterval capped at 65528, RFC 8781 §4.1). */
-  lifetime?: number;
-}
-
-/** How one interface advertises; field names follow radvd / VyOS `router-advert`. */
-export interface InterfaceConfig {
-  /** Interface name ("eth0", "eth5.300", "vxlan1000"). */
-  name: string;
-  /** Seconds, 4..1800 (default 600, RFC 4861 §6.2.1 MaxRtrAdvInterval). */
-  maxInterval?: number;
-  /** Seconds, 3..0.75 × maxInterval (default maxInterval/3 when maxInterval ≥ 9, else maxInterval). */
-  minInterval?: number;
-  managed?: boolean;
-  otherConfig?: boolean;
-  /** Octets; 0 = no MTU option (default 0). At least 1280 otherwise (RFC 8200 §5). */
-  linkMtu?: number;
-  /** Milliseconds, 0..3600000 (default 0 = unspecified). */
-  reachableTime?: number;
-  /** Milliseconds (default 0 = unspecified). */
-  retransTimer?: number;
-  /** 0..255 (default 64, the IANA default hop limit). */
-  curHopLimit?: number;
-  /** Seconds: 0 (not a default router) or maxInterval..9000 (default 3 × maxInterval, RFC 4861 §6.2.1). */
-  defaultLifetime?: number;
-  /** RFC 4191 §2.2 (default medium). */
-  defaultPreference?: 'high' | 'medium' | 'low';
-  /** Answer solicitations by unicast to the soliciting host instead of multicast (default false). */
-  unicastSolicitedReplies?: boolean;
-  /** Include the Source Link-Layer Address option (default true). */
-  sourceLinkLayerAddress?: boolean;
-  /**
-   * Milliseconds, 0..500: the upper bound of the random delay before answering a solicitation
-   * (default 500, RFC 4861 §10 MAX_RA_DELAY_TIME). 0 is for latency measurements only.
-   */
-  maxReplyDelay?: number;
-  prefixes?: PrefixConfig[];
-  routes?: RouteConfig[];
-  rdnss?: RdnssConfig[];
-  dnssl?: DnsslConfig[];
-  pref64?: Pref64Config;
-  /** RFC 8910 captive-portal API URI. */
-  captivePortal?: string;
-}
-
-/** An `InterfaceConfig` with every default filled in and every address in canonical form. */
-export interface ResolvedInterfaceConfig {
-  name: string;
-  maxInterval: number;
-  minInterval: number;
-  managed: boolean;
-  otherConfig: boolean;
-  linkMtu: number;
-  reachableTime: number;
-  retransTimer: number;
-  curHopLimit: number;
-  defaultLifetime: number;
-  defaultPreference: RoutePreference;
-  unicastSolicitedReplies: boolean;
-  sourceLinkLayerAddress: boolean;
-  maxReplyDelay: number;
-  prefixes: Required<PrefixConfig>[];
-  routes: Required<RouteConfig>[];
-  rdnss: Required<RdnssConfig>[];
-  dnssl: Required<DnsslConfig>[];
-  pref64: Required<Pref64Config> | undefined;
-  captivePortal: string | undefined;
-}
-
-/** A configuration value that cannot be advertised. `interface` and `field` say exactly where. */
-export class RaConfigError extends Error {
-  override readonly name = 'RaConfigError';
-  constructor(
-    readonly interfaceName: string,
-    readonly field: string,
-    problem: string,
-  ) {
-    super(`interface ${interfaceName}: ${field}: ${problem}`);
-  }
-}
-
-/**
- * Checks one interface's configuration and fills in the defaults of RFC 4861 §6.2.1, RFC 8106 §5 and
- * RFC 8781 §4.1. Throws `RaConfigError` naming the interface and the field.
- */
-export function resolveInterfaceConfig(config: InterfaceConfig): ResolvedInterfaceConfig {
-  const name = typeof config.name === 'string' ? config.name : '';
-  if (!/^[^\s/]{1,15}$/.test(name)) throw new RaConfigError(String(config.name), 'name', 'must be a Linux interface name (1..15 characters, no spaces or "/")');
-  const fail = (field: string, problem: string): never => {
-    throw new RaConfigError(name, field, problem);
-  };
-  const integer = (field: string, value: unknown, fallback: number, min: number, max: number): number => {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(field, `${JSON.stringify(value)} is not an integer in ${min}..${max}`);
-    return value as number;
-  };
-  const flag = (field: string, value: unknown, fallback: boolean): boolean => {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'boolean') fail(field, `${JSON.stringify(value)} is not true or false`);
-    return value as boolean;
-  };
-  const preference = (field: string, value: unknown): RoutePreference => {
-    if (value === undefined) return 'medium';
-    if (value !== 'high' && value !== 'medium' && value !== 'low') fail(field, `${JSON.stringify(value)} is not high, medium or low`);
-    return value as RoutePreference;
-  };
-  const list = <T>(field: string, value: T[] | undefined): T[] => {
-    if (value === undefined) return [];
-    if (!Array.isArray(value)) fail(field, 'must be a list');
-    return value;
-  };
-  const cidr = (field: string, value: unknown, lengths?: readonly number[]): { prefix: string; length: number } => {
-    if (typeof value !== 'string' || !Validator.isValidIPv6CidrNotation(value)[0]) fail(field, `${JSON.stringify(value)} is not an IPv6 prefix like 2001:db8:1::/64`);
-    const [address, length] = (value as string).split('/') as [string, string];
-    const prefixLength = Number(length);
-    if (lengths && !lengths.includes(prefixLength)) fail(field, `prefix length /${prefixLength} is not one of ${lengths.join(', ')}`);
-    const network = IPv6CidrRange.fromCidr(value as string).getFirst().toString();
-    if (canonicalIpv6(network) !== canonicalIpv6(address)) fail(field, `${value as string} has host bits set; did you mean ${canonicalIpv6(network)}/${prefixLength}?`);
-    return { prefix: `${canonicalIpv6(network)}/${prefixLength}`, length: prefixLength };
-  };
-
-  // RFC 4861 §6.2.1: MaxRtrAdvInterval 4..1800 s, MinRtrAdvInterval 3..0.75 × Max.
-  const maxInterval = integer('maxInterval', config.maxInterval, 600, 4, 1800);
-  const minDefault = maxInterval >= 9 ? Math.floor(maxInterval / 3) : maxInterval;
-  let minInterval: number;
-  if (config.minInterval === undefined) minInterval = minDefault;
-  else {
-    if (typeof config.minInterval !== 'number' || config.minInterval < 3 || config.minInterval > 0.75 * maxInterval) {
-      fail('minInterval', `${JSON.stringify(config.minInterval)} must be between 3 and 0.75 × maxInterval (${0.75 * maxInterval})`);
+export const prefixConfigSchema = z
+  .strictObject({
+    prefix: canonicalPrefix.meta({ description: 'the on-link prefix, like 2a00:f10:114:1000::/64' }),
+    onLink: flag().default(true).meta({ description: 'L flag: the prefix is on-link (RFC 4861 §4.6.2)' }),
+    autonomous: flag()
+      .default(true)
+      .meta({ description: 'A flag: hosts form SLAAC addresses (RFC 4862 §5.5.3); only /64s work on Ethernet' }),
+    validLifetime: lifetime()
+      .default(2592000)
+      .meta({ description: 'seconds (RFC 4861 §6.2.1 AdvValidLifetime, default 30 days)' }),
+    preferredLifetime: lifetime()
+      .optional()
+      .meta({ description: 'seconds, at most validLifetime (AdvPreferredLifetime, default 7 days or validLifetime)' }),
+  })
+  .transform((p) => ({ ...p, preferredLifetime: p.preferredLifetime ?? Math.min(604800, p.validLifetime) }))
+  .superRefine((p, context) => {
+    // RFC 4862 §5.5.3 c): hosts ignore a prefix whose preferred lifetime exceeds its valid lifetime.
+    if (p.preferredLifetime > p.validLifetime) {
+      context.addIssue({
+        code: 'custom',
+        path: ['preferredLifetime'],
+        message: `${p.preferredLifetime} exceeds validLifetime ${p.validLifetime} (RFC 4862 §5.5.3 c)`,
+      });
     }
-    minInterval = config.minInterval;
+  });
+
+export const routeConfigSchema = z.strictObject({
+  prefix: canonicalPrefix.meta({ description: 'a prefix reachable through this router (RFC 4191 Route Information)' }),
+  preference: preference().default('medium').meta({ description: 'RFC 4191 §2.3 Route Preference' }),
+  lifetime: dependentLifetime('like radvd'),
+});
+
+export const rdnssConfigSchema = z.strictObject({
+  servers: z
+    .array(ipv6Address.transform(canonicalIpv6))
+    .min(1, { error: 'needs at least one address (RFC 8106 §5.1)' })
+    .meta({ description: 'recursive DNS server addresses' }),
+  lifetime: dependentLifetime('RFC 8106 §5.1'),
+});
+
+/** RFC 1035 §2.3.1 labels (underscores allowed, as in service names), 1..63 octets each. */
+const domainName = z.string({ error: 'must be a DNS name' }).refine(
+  (domain) => {
+    const labels = domain.replace(/\.$/, '').split('.');
+    return labels.every((label) => /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label));
+  },
+  { error: 'not a DNS name of letters, digits and hyphens (labels of 1..63)' },
+);
+
+export const dnsslConfigSchema = z.strictObject({
+  domains: z
+    .array(domainName)
+    .min(1, { error: 'needs at least one domain (RFC 8106 §5.2)' })
+    .meta({ description: 'DNS search list' }),
+  lifetime: dependentLifetime('RFC 8106 §5.2'),
+});
+
+const PREF64_LENGTHS = [32, 40, 48, 56, 64, 96];
+
+export const pref64ConfigSchema = z.strictObject({
+  prefix: canonicalPrefix
+    .refine((text) => PREF64_LENGTHS.includes(Number(text.split('/')[1])), {
+      error: `the prefix length must be one of ${PREF64_LENGTHS.join(', ')} (RFC 8781 §4)`,
+    })
+    .meta({ description: 'NAT64 prefix, like 64:ff9b::/96' }),
+  lifetime: integer(0, 65528, ' s (RFC 8781 §4)')
+    .optional()
+    .meta({ description: 'seconds; default 3 × maxInterval capped at 65528 (RFC 8781 §4.1)' }),
+});
+
+const interfaceFields = z.strictObject({
+  name: z
+    .string({ error: 'must be an interface name' })
+    .regex(/^[^\s/]{1,15}$/, { error: 'must be a Linux interface name (1..15 characters, no spaces or "/")' })
+    .meta({ description: 'interface name ("eth0", "eth5.300", "vxlan1000")' }),
+  maxInterval: integer(4, 1800, ' s (RFC 4861 §6.2.1)')
+    .default(600)
+    .meta({ description: 'seconds (RFC 4861 §6.2.1 MaxRtrAdvInterval)' }),
+  minInterval: z
+    .number({ error: 'must be a number' })
+    .min(3, { error: 'must be at least 3 s (RFC 4861 §6.2.1)' })
+    .optional()
+    .meta({
+      description: 'seconds, 3..0.75 × maxInterval (default maxInterval/3 when maxInterval ≥ 9, else maxInterval)',
+    }),
+  managed: flag().default(false).meta({ description: 'M flag: addresses from DHCPv6 (RFC 4861 §4.2)' }),
+  otherConfig: flag().default(false).meta({ description: 'O flag: other configuration from DHCPv6 (RFC 4861 §4.2)' }),
+  linkMtu: integer(0, 0xffffffff)
+    .default(0)
+    .meta({ description: 'octets; 0 = no MTU option, else at least 1280 (RFC 8200 §5)' }),
+  reachableTime: integer(0, 3_600_000, ' ms')
+    .default(0)
+    .meta({ description: 'milliseconds; 0 = unspecified (RFC 4861 §6.2.1)' }),
+  retransTimer: integer(0, 0xffffffff, ' ms').default(0).meta({ description: 'milliseconds; 0 = unspecified' }),
+  curHopLimit: integer(0, 255).default(64).meta({ description: 'hop limit for hosts; 0 = unspecified' }),
+  defaultLifetime: integer(0, 9000, ' s (RFC 4861 §6.2.1)')
+    .optional()
+    .meta({ description: 'seconds: 0 (not a default router) or maxInterval..9000; default 3 × maxInterval' }),
+  defaultPreference: preference().default('medium').meta({ description: 'RFC 4191 §2.2 default router preference' }),
+  unicastSolicitedReplies: flag()
+    .default(false)
+    .meta({ description: 'answer solicitations by unicast (RFC 4861 §6.2.6 allows it; multicast under load)' }),
+  sourceLinkLayerAddress: flag().default(true).meta({ description: 'include the Source Link-Layer Address option' }),
+  maxReplyDelay: integer(0, 500, ' ms')
+    .default(500)
+    .meta({
+      description: 'milliseconds: the random delay before answering (RFC 4861 §10 MAX_RA_DELAY_TIME); 0 for tests',
+    }),
+  prefixes: z.array(prefixConfigSchema).default([]).meta({ description: 'Prefix Information options' }),
+  routes: z.array(routeConfigSchema).default([]).meta({ description: 'Route Information options (RFC 4191)' }),
+  rdnss: z.array(rdnssConfigSchema).default([]).meta({ description: 'RDNSS options (RFC 8106 §5.1)' }),
+  dnssl: z.array(dnsslConfigSchema).default([]).meta({ description: 'DNSSL options (RFC 8106 §5.2)' }),
+  pref64: pref64ConfigSchema.optional().meta({ description: 'PREF64 option (RFC 8781)' }),
+  captivePortal: z
+    .string({ error: 'must be a URI' })
+    .refine((uri) => URL.canParse(uri), { error: 'not a URI' })
+    .optional()
+    .meta({ description: 'RFC 8910 captive-portal API URI' }),
+});
+
+type InterfaceFields = z.output<typeof interfaceFields>;
+
+/** RFC 4861 §6.2.1 relations between fields. */
+function checkRelations(config: InterfaceFields, context: z.RefinementCtx): void {
+  const problem = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });
+  const { maxInterval, minInterval, defaultLifetime, linkMtu } = config;
+  if (minInterval !== undefined && minInterval > 0.75 * maxInterval) {
+    problem(
+      'minInterval',
+      `${minInterval} must be at most 0.75 × maxInterval (${0.75 * maxInterval}) (RFC 4861 §6.2.1)`,
+    );
   }
-  // RFC 4861 §6.2.1: AdvDefaultLifetime 0 or MaxRtrAdvInterval..9000.
-  const defaultLifetime = integer('defaultLifetime', config.defaultLifetime, Math.min(3 * maxInterval, 9000), 0, 9000);
-  if (defaultLifetime !== 0 && defaultLifetime < maxInterval) fail('defaultLifetime', `${defaultLifetime} must be 0 or at least maxInterval (${maxInterval})`);
-  const linkMtu = integer('linkMtu', config.linkMtu, 0, 0, 0xffffffff);
-  if (linkMtu !== 0 && linkMtu < 1280) fail('linkMtu', `${linkMtu} is below the IPv6 minimum 1280 (RFC 8200 §5); use 0 to leave it out`);
+  if (defaultLifetime !== undefined && defaultLifetime !== 0 && defaultLifetime < maxInterval) {
+    problem(
+      'defaultLifetime',
+      `${defaultLifetime} must be 0 or at least maxInterval (${maxInterval}) (RFC 4861 §6.2.1)`,
+    );
+  }
+  if (linkMtu !== 0 && linkMtu < 1280) {
+    problem('linkMtu', `${linkMtu} is below the IPv6 minimum 1280 (RFC 8200 §5); use 0 to leave the option out`);
+  }
+}
+
+/** Fills in the defaults that depend on maxInterval (RFC 4861 §6.2.1, RFC 8106 §5, RFC 8781 §4.1). */
+function withDependentDefaults(config: InterfaceFields) {
+  const { maxInterval } = config;
   const lifetimeDefault = 3 * maxInterval;
-
-  const prefixes = list('prefixes', config.prefixes).map((p, i) => {
-    const field = `prefixes[${i}]`;
-    const { prefix } = cidr(`${field}.prefix`, p?.prefix);
-    const validLifetime = integer(`${field}.validLifetime`, p.validLifetime, 2592000, 0, INFINITE_LIFETIME);
-    const preferredLifetime = integer(`${field}.preferredLifetime`, p.preferredLifetime, Math.min(604800, validLifetime), 0, INFINITE_LIFETIME);
-    // RFC 4861 §6.2.1 / RFC 4862 §5.5.3 c): a preferred lifetime longer than the valid one is ignored by hosts.
-    if (preferredLifetime > validLifetime) fail(`${field}.preferredLifetime`, `${preferredLifetime} exceeds validLifetime ${validLifetime}`);
-    return {
-      prefix,
-      onLink: flag(`${field}.onLink`, p.onLink, true),
-      autonomous: flag(`${field}.autonomous`, p.autonomous, true),
-      validLifetime,
-      preferredLifetime,
-    };
-  });
-  const routes = list('routes', config.routes).map((r, i) => ({
-    prefix: cidr(`routes[${i}].prefix`, r?.prefix).prefix,
-    preference: preference(`routes[${i}].preference`, r.preference) as 'high' | 'medium' | 'low',
-    lifetime: integer(`routes[${i}].lifetime`, r.lifetime, lifetimeDefault, 0, INFINITE_LIFETIME),
-  }));
-  const rdnss = list('rdnss', config.rdnss).map((r, i) => {
-    const servers = list(`rdnss[${i}].servers`, r?.servers);
-    if (servers.length === 0) fail(`rdnss[${i}].servers`, 'needs at least one address (RFC 8106 §5.1)');
-    return {
-      servers: servers.map((s, j) => (typeof s === 'string' && isIpv6(s) ? canonicalIpv6(s) : fail(`rdnss[${i}].servers[${j}]`, `${JSON.stringify(s)} is not an IPv6 address`))),
-      lifetime: integer(`rdnss[${i}].lifetime`, r.lifetime, lifetimeDefault, 0, INFINITE_LIFETIME),
-    };
-  });
-  const dnssl = list('dnssl', config.dnssl).map((d, i) => {
-    const domains = list(`dnssl[${i}].domains`, d?.domains);
-    if (domains.length === 0) fail(`dnssl[${i}].domains`, 'needs at least one domain (RFC 8106 §5.2)');
-    domains.forEach((domain, j) => {
-      const labels = typeof domain === 'string' ? domain.replace(/\.$/, '').split('.') : [];
-      if (labels.length === 0 || labels.some((l) => !/^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(l))) {
-        fail(`dnssl[${i}].domains[${j}]`, `${JSON.stringify(domain)} is not a DNS name of letters, digits and hyphens (labels of 1..63)`);
-      }
-    });
-    return { domains, lifetime: integer(`dnssl[${i}].lifetime`, d.lifetime, lifetimeDefault, 0, INFINITE_LIFETIME) };
-  });
-  let pref64: Required<Pref64Config> | undefined;
-  if (config.pref64 !== undefined) {
-    pref64 = {
-      prefix: cidr('pref64.prefix', config.pref64.prefix, [32, 40, 48, 56, 64, 96]).prefix,
-      lifetime: integer('pref64.lifetime', config.pref64.lifetime, Math.min(lifetimeDefault, 65528), 0, 65528),
-    };
-  }
-  let captivePortal: string | undefined;
-  if (config.captivePortal !== undefined) {
-    if (typeof config.captivePortal !== 'string' || !URL.canParse(config.captivePortal)) fail('captivePortal', `${JSON.stringify(config.captivePortal)} is not a URI`);
-    captivePortal = config.captivePortal;
-  }
-
   return {
-    name,
-    maxInterval,
-    minInterval,
-    managed: flag('managed', config.managed, false),
-    otherConfig: flag('otherConfig', config.otherConfig, false),
-    linkMtu,
-    reachableTime: integer('reachableTime', config.reachableTime, 0, 0, 3_600_000),
-    retransTimer: integer('retransTimer', config.retransTimer, 0, 0, 0xffffffff),
-    curHopLimit: integer('curHopLimit', config.curHopLimit, 64, 0, 255),
-    defaultLifetime,
-    defaultPreference: preference('defaultPreference', config.defaultPreference),
-    unicastSolicitedReplies: flag('unicastSolicitedReplies', config.unicastSolicitedReplies, false),
-    sourceLinkLayerAddress: flag('sourceLinkLayerAddress', config.sourceLinkLayerAddress, true),
-    maxReplyDelay: integer('maxReplyDelay', config.maxReplyDelay, 500, 0, 500),
-    prefixes,
-    routes,
-    rdnss,
-    dnssl,
-    pref64,
-    captivePortal,
+    ...config,
+    minInterval: config.minInterval ?? (maxInterval >= 9 ? Math.floor(maxInterval / 3) : maxInterval),
+    defaultLifetime: config.defaultLifetime ?? Math.min(lifetimeDefault, 9000),
+    routes: config.routes.map((r) => ({ ...r, lifetime: r.lifetime ?? lifetimeDefault })),
+    rdnss: config.rdnss.map((r) => ({ ...r, lifetime: r.lifetime ?? lifetimeDefault })),
+    dnssl: config.dnssl.map((d) => ({ ...d, lifetime: d.lifetime ?? lifetimeDefault })),
+    pref64: config.pref64 && { ...config.pref64, lifetime: config.pref64.lifetime ?? Math.min(lifetimeDefault, 65528) },
+    captivePortal: config.captivePortal,
   };
 }
 
-/** Resolves a whole set of interfaces; names must be unique. */
-export function resolveConfig(interfaces: InterfaceConfig[]): ResolvedInterfaceConfig[] {
+/** How one interface advertises. */
+export const interfaceConfigSchema = interfaceFields
+  .superRefine(checkRelations)
+  .transform(withDependentDefaults)
+  .meta({ description: 'Router Advertisements on one interface (RFC 4861 §6.2)' });
+
+/** A list of interfaces, each named once. */
+export const interfacesSchema = z.array(interfaceConfigSchema).superRefine((interfaces, context) => {
   const seen = new Set<string>();
-  return interfaces.map((config) => {
-    const resolved = resolveInterfaceConfig(config);
-    if (seen.has(resolved.name)) throw new RaConfigError(resolved.name, 'name', 'is configured twice');
-    seen.add(resolved.name);
-    return resolved;
+  interfaces.forEach((config, index) => {
+    if (seen.has(config.name))
+      context.addIssue({ code: 'custom', path: [index, 'name'], message: `${config.name} is configured twice` });
+    seen.add(config.name);
   });
+});
+
+/** How one interface advertises, as written (every field but `name` optional). */
+export type InterfaceConfig = z.input<typeof interfaceConfigSchema>;
+export type PrefixConfig = z.input<typeof prefixConfigSchema>;
+export type RouteConfig = z.input<typeof routeConfigSchema>;
+export type RdnssConfig = z.input<typeof rdnssConfigSchema>;
+export type DnsslConfig = z.input<typeof dnsslConfigSchema>;
+export type Pref64Config = z.input<typeof pref64ConfigSchema>;
+/** An `InterfaceConfig` with every default filled in and every address in canonical form. */
+export type ResolvedInterfaceConfig = z.output<typeof interfaceConfigSchema>;
+
+/** Checks one interface's configuration and fills in its defaults; throws ConfigError naming the field. */
+export function resolveInterfaceConfig(config: InterfaceConfig): ResolvedInterfaceConfig {
+  return validateConfig(interfaceConfigSchema, config, `interface ${String((config as { name?: unknown })?.name)}`);
 }
+
+/** Resolves a whole set of interfaces (names unique); throws ConfigError with paths like `interfaces[0].name`. */
+export function resolveConfig(interfaces: InterfaceConfig[]): ResolvedInterfaceConfig[] {
+  return validateConfig(z.strictObject({ interfaces: interfacesSchema }), { interfaces }, 'RA configuration')
+    .interfaces;
+}
+
+export { ConfigError };

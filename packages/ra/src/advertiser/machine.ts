@@ -5,7 +5,9 @@ import type { ResolvedInterfaceConfig } from './config.js';
 import {
   MAX_INITIAL_RTR_ADVERT_INTERVAL,
   MAX_INITIAL_RTR_ADVERTISEMENTS,
+  MAX_PENDING_UNICAST_REPLIES,
   MIN_DELAY_BETWEEN_RAS,
+  UNICAST_REFUSED_HOLDOFF,
   WITHDRAWAL_ADVERTISEMENTS,
 } from './constants.js';
 
@@ -30,8 +32,10 @@ export interface InterfaceState {
   readonly lastMulticastAt: number | undefined;
   /** A multicast answer to solicitations, when scheduled (RFC 4861 §6.2.6). */
   readonly solicitedMulticastAt: number | undefined;
-  /** Unicast answers (the `unicastSolicitedReplies` option). */
+  /** Unicast answers (the `unicastSolicitedReplies` option), at most MAX_PENDING_UNICAST_REPLIES. */
   readonly unicastReplies: readonly { destination: string; at: number }[];
+  /** Until when solicitations are answered by multicast because the kernel refused a unicast answer. */
+  readonly unicastRefusedUntil: number | undefined;
   readonly withdrawals: readonly Withdrawal[];
 }
 
@@ -45,6 +49,8 @@ export type InterfaceEvent =
   | { type: 'solicitation'; source: string; hopLimit: number; message: RouterSolicitation }
   | { type: 'advertisement'; source: string; hopLimit: number; message: RouterAdvertisement }
   | { type: 'reconfigure'; config: ResolvedInterfaceConfig }
+  /** The kernel refused a unicast answer to `destination` (a full neighbour table, no route to it). */
+  | { type: 'unicast-refused'; destination: string }
   /** The advertiser stops or the interface leaves the configuration (RFC 4861 §6.2.5). */
   | { type: 'shutdown' };
 
@@ -74,6 +80,7 @@ export function initialState(config: ResolvedInterfaceConfig): InterfaceState {
     lastMulticastAt: undefined,
     solicitedMulticastAt: undefined,
     unicastReplies: [],
+    unicastRefusedUntil: undefined,
     withdrawals: [],
   };
 }
@@ -145,6 +152,16 @@ export function step(state: InterfaceState, event: InterfaceEvent, now: number, 
       return { state, actions: checkConsistency(state, event) };
     case 'reconfigure':
       return onReconfigure(state, event.config, now);
+    case 'unicast-refused':
+      // The host still gets its answer, by multicast; so do the others waiting for a unicast one.
+      return {
+        state: {
+          ...scheduleMulticastAnswer(state, now, random),
+          unicastReplies: [],
+          unicastRefusedUntil: now + UNICAST_REFUSED_HOLDOFF,
+        },
+        actions: [],
+      };
     case 'shutdown': {
       const actions: InterfaceAction[] = state.advertising
         ? [{ type: 'send', destination: ALL_NODES, message: currentAdvertisement(state, true), reason: 'final' }]
@@ -200,14 +217,29 @@ function onSolicitation(
   }
   if (!state.advertising) return { state, actions: [] };
 
-  // RFC 4861 §6.2.6: answer after a random delay in [0, MAX_RA_DELAY_TIME].
-  const delay = random() * state.config.maxReplyDelay;
-  if (state.config.unicastSolicitedReplies && !unspecified) {
+  if (state.config.unicastSolicitedReplies && !unspecified && unicastAllowed(state, now)) {
     if (state.unicastReplies.some((r) => r.destination === event.source)) return { state, actions: [] };
-    return { state: { ...state, unicastReplies: [...state.unicastReplies, { destination: event.source, at: now + delay }] }, actions: [] };
+    // RFC 4861 §6.2.6: answer after a random delay in [0, MAX_RA_DELAY_TIME].
+    const at = now + random() * state.config.maxReplyDelay;
+    const unicastReplies = [...state.unicastReplies, { destination: event.source, at }];
+    return { state: { ...state, unicastReplies }, actions: [] };
   }
-  // Multicast answers: at most one per MIN_DELAY_BETWEEN_RAS; "MIN_DELAY_BETWEEN_RAS plus the random
-  // value after the previous advertisement" when one went out recently.
+  return { state: scheduleMulticastAnswer(state, now, random), actions: [] };
+}
+
+/** Unicast answers are off while the kernel refuses them, and past MAX_PENDING_UNICAST_REPLIES waiting. */
+function unicastAllowed(state: InterfaceState, now: number): boolean {
+  if (state.unicastRefusedUntil !== undefined && now < state.unicastRefusedUntil) return false;
+  return state.unicastReplies.length < MAX_PENDING_UNICAST_REPLIES;
+}
+
+/**
+ * RFC 4861 §6.2.6: a multicast answer after a random delay in [0, MAX_RA_DELAY_TIME], at most one per
+ * MIN_DELAY_BETWEEN_RAS ("MIN_DELAY_BETWEEN_RAS plus the random value after the previous advertisement"
+ * when one went out recently); nothing new when an RA is already due by then.
+ */
+function scheduleMulticastAnswer(state: InterfaceState, now: number, random: Random): InterfaceState {
+  const delay = random() * state.config.maxReplyDelay;
   const at =
     state.lastMulticastAt !== undefined && now - state.lastMulticastAt < MIN_DELAY_BETWEEN_RAS
       ? state.lastMulticastAt + MIN_DELAY_BETWEEN_RAS + delay
@@ -215,8 +247,7 @@ function onSolicitation(
   const alreadyCovered =
     (state.solicitedMulticastAt !== undefined && state.solicitedMulticastAt <= at) ||
     (state.nextUnsolicitedAt !== undefined && state.nextUnsolicitedAt <= at);
-  if (alreadyCovered) return { state, actions: [] };
-  return { state: { ...state, solicitedMulticastAt: at }, actions: [] };
+  return alreadyCovered ? state : { ...state, solicitedMulticastAt: at };
 }
 
 /** RFC 4861 §6.2.7: compares another router's RA with ours; differences are reported, never acted on. */

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { RaConfigError, resolveConfig, resolveInterfaceConfig } from '@cairn/ra';
+import { ConfigError, configWarnings, resolveConfig, resolveInterfaceConfig } from '@cairn/ra';
 
 describe('interface configuration', () => {
   it('fills the RFC 4861 §6.2.1 and RFC 8106 defaults', () => {
-    const config = resolveInterfaceConfig({ name: 'eth0', prefixes: [{ prefix: '2001:db8:1::/64' }], rdnss: [{ servers: ['2001:DB8::53'] }] });
+    const config = resolveInterfaceConfig({
+      name: 'eth0',
+      prefixes: [{ prefix: '2001:db8:1::/64' }],
+      rdnss: [{ servers: ['2001:DB8::53'] }],
+    });
     expect(config).toMatchObject({
       maxInterval: 600,
       minInterval: 200,
@@ -16,14 +20,24 @@ describe('interface configuration', () => {
       otherConfig: false,
       defaultPreference: 'medium',
       maxReplyDelay: 500,
-      prefixes: [{ prefix: '2001:db8:1::/64', onLink: true, autonomous: true, validLifetime: 2592000, preferredLifetime: 604800 }],
+      prefixes: [
+        {
+          prefix: '2001:db8:1::/64',
+          onLink: true,
+          autonomous: true,
+          validLifetime: 2592000,
+          preferredLifetime: 604800,
+        },
+      ],
       rdnss: [{ servers: ['2001:db8::53'], lifetime: 1800 }],
     });
   });
 
   it('takes MinRtrAdvInterval = MaxRtrAdvInterval below 9 s and caps PREF64 lifetimes', () => {
     expect(resolveInterfaceConfig({ name: 'eth0', maxInterval: 6 }).minInterval).toBe(6);
-    expect(resolveInterfaceConfig({ name: 'eth0', maxInterval: 1800, pref64: { prefix: '64:ff9b::/96' } }).pref64).toEqual({ prefix: '64:ff9b::/96', lifetime: 5400 });
+    expect(
+      resolveInterfaceConfig({ name: 'eth0', maxInterval: 1800, pref64: { prefix: '64:ff9b::/96' } }).pref64,
+    ).toEqual({ prefix: '64:ff9b::/96', lifetime: 5400 });
   });
 
   it('accepts the VyOS router-advert of the reference (vxlan1000)', () => {
@@ -51,7 +65,10 @@ describe('interface configuration', () => {
     [{ name: 'eth0', reachableTime: 3_600_001 }, 'reachableTime'],
     [{ name: 'eth0', prefixes: [{ prefix: '2001:db8::1/64' }] }, 'prefixes[0].prefix'],
     [{ name: 'eth0', prefixes: [{ prefix: '10.0.0.0/24' }] }, 'prefixes[0].prefix'],
-    [{ name: 'eth0', prefixes: [{ prefix: '2001:db8::/64', validLifetime: 10, preferredLifetime: 20 }] }, 'prefixes[0].preferredLifetime'],
+    [
+      { name: 'eth0', prefixes: [{ prefix: '2001:db8::/64', validLifetime: 10, preferredLifetime: 20 }] },
+      'prefixes[0].preferredLifetime',
+    ],
     [{ name: 'eth0', routes: [{ prefix: '2001:db8::/48', preference: 'urgent' as 'high' }] }, 'routes[0].preference'],
     [{ name: 'eth0', rdnss: [{ servers: [] }] }, 'rdnss[0].servers'],
     [{ name: 'eth0', rdnss: [{ servers: ['2001:db8::53', 'dns.example'] }] }, 'rdnss[0].servers[1]'],
@@ -61,19 +78,86 @@ describe('interface configuration', () => {
     [{ name: 'eth0', captivePortal: 'not a uri' }, 'captivePortal'],
     [{ name: 'eth0', managed: 'yes' as unknown as boolean }, 'managed'],
     [{ name: 'eth0 with spaces' }, 'name'],
+    [{ name: 'eth0', prefixs: [{ prefix: '2001:db8::/64' }] }, 'prefixs'],
+    [{ name: 'eth0', prefixes: [{ prefix: '2001:db8::/64', autonomus: false }] }, 'prefixes[0].autonomus'],
   ])('rejects %j naming field %s', (config, field) => {
     let error: unknown;
     try {
-      resolveInterfaceConfig(config);
+      resolveInterfaceConfig(config as Parameters<typeof resolveInterfaceConfig>[0]);
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(RaConfigError);
-    expect((error as RaConfigError).field).toBe(field);
-    expect((error as RaConfigError).message).toMatch(new RegExp(`^interface ${(config.name as string).replace(/ /g, ' ')}: ${field.replace(/[[\].]/g, '\\$&')}: `));
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) =>
+      p.path
+        .map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`))
+        .join('')
+        .slice(1),
+    );
+    expect(problems).toEqual([field.replace(/\.\[/g, '[')]);
+    expect((error as ConfigError).message).toMatch(new RegExp(`^interface ${config.name}`));
+  });
+
+  it('accepts its own output again unchanged (what readDaemonConfig hands to the advertiser)', () => {
+    const once = resolveInterfaceConfig({
+      name: 'eth0',
+      prefixes: [{ prefix: '2001:DB8:1:0::/64' }],
+      routes: [{ prefix: '2001:db8::/48' }],
+      pref64: { prefix: '64:ff9b::/96' },
+    });
+    expect(once.prefixes[0]?.prefix).toBe('2001:db8:1::/64');
+    expect(resolveInterfaceConfig(once)).toEqual(once);
   });
 
   it('rejects an interface configured twice', () => {
-    expect(() => resolveConfig([{ name: 'eth0' }, { name: 'eth0' }])).toThrow(/interface eth0: name: is configured twice/);
+    expect(() => resolveConfig([{ name: 'eth0' }, { name: 'eth0' }])).toThrow(
+      /interfaces\[1\]\.name: eth0 is configured twice/,
+    );
+  });
+});
+
+describe('interface configuration warnings (what radvd 2.19 loads with a complaint)', () => {
+  it('warns of an autonomous prefix that is not a /64 (RFC 4862 §5.5.3 d), not of an on-link-only one', () => {
+    const config = resolveInterfaceConfig({
+      name: 'eth0',
+      prefixes: [
+        { prefix: '2001:db8::/48' },
+        { prefix: '2001:db9::/48', autonomous: false },
+        { prefix: '2001:db8:1::/64' },
+      ],
+    });
+    expect(configWarnings(config)).toEqual([
+      { path: ['prefixes', 0, 'autonomous'], message: expect.stringMatching(/\/48 .*RFC 4862 §5\.5\.3/) },
+    ]);
+  });
+
+  it('warns of RDNSS and DNSSL lifetimes shorter than maxInterval (RFC 8106 §5.1), not of 0 (withdrawn) or longer', () => {
+    const config = resolveInterfaceConfig({
+      name: 'eth0',
+      maxInterval: 600,
+      rdnss: [
+        { servers: ['2001:db8::53'], lifetime: 1800 },
+        { servers: ['2001:db8::54'], lifetime: 300 },
+        { servers: ['2001:db8::55'], lifetime: 0 },
+      ],
+      dnssl: [{ domains: ['example.net'], lifetime: 599 }],
+    });
+    expect(configWarnings(config).map((w) => w.path)).toEqual([
+      ['rdnss', 1, 'lifetime'],
+      ['dnssl', 0, 'lifetime'],
+    ]);
+    expect(configWarnings(config)[0]?.message).toMatch(/300 s is shorter than maxInterval \(600 s\)/);
+  });
+
+  it('has nothing to say about the defaults', () => {
+    expect(
+      configWarnings(
+        resolveInterfaceConfig({
+          name: 'eth0',
+          prefixes: [{ prefix: '2001:db8::/64' }],
+          rdnss: [{ servers: ['2001:db8::53'] }],
+        }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -142,6 +142,37 @@ describe('RFC 4861 §6.2.6 solicitations', () => {
     expect(d.sent.at(-1)).toMatchObject({ at: 3_000, destination: 'ff02::1', reason: 'solicited' });
   });
 
+  it('under a flood answers 64 hosts by unicast at a time, the rest by one multicast RA (RFC 4861 §6.2.6)', () => {
+    const d = new Driver({ ...base, unicastSolicitedReplies: true }, () => 0.5);
+    d.apply({ type: 'link-up', linkLayerAddress: MAC });
+    d.runUntil(10_000);
+    const before = d.sent.length;
+    for (let i = 0; i < 4096; i++) d.rs(`fe80::${(i + 1).toString(16)}`);
+    expect(d.state.unicastReplies).toHaveLength(64);
+    d.runUntil(20_000);
+    const answers = d.sent.slice(before);
+    expect(answers.filter((s) => s.destination !== 'ff02::1')).toHaveLength(64);
+    const multicast = answers.filter((s) => s.destination === 'ff02::1');
+    expect(multicast.map((s) => [s.at, s.reason])).toEqual([[10_250, 'solicited']]);
+  });
+
+  it('when the kernel refuses a unicast answer, answers by multicast for 10 s, the refused host included', () => {
+    const d = new Driver({ ...base, unicastSolicitedReplies: true }, () => 0);
+    d.apply({ type: 'link-up', linkLayerAddress: MAC });
+    d.runUntil(10_000);
+    d.rs('fe80::2');
+    d.rs('fe80::3');
+    d.apply({ type: 'unicast-refused', destination: 'fe80::2' });
+    expect(d.state.unicastReplies).toEqual([]);
+    d.rs('fe80::4');
+    d.runUntil(15_000);
+    expect(d.sent.slice(-1).map((s) => [s.at, s.destination, s.reason])).toEqual([[10_000, 'ff02::1', 'solicited']]);
+    d.now = 20_000;
+    d.rs('fe80::5');
+    d.runUntil(20_000);
+    expect(d.sent.at(-1)).toMatchObject({ at: 20_000, destination: 'fe80::5' });
+  });
+
   it('with maxReplyDelay 0 answers at once', () => {
     const d = new Driver({ ...base, maxReplyDelay: 0 }, () => 0.9);
     d.apply({ type: 'link-up', linkLayerAddress: MAC });

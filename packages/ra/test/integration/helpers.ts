@@ -3,6 +3,26 @@ import type { Namespace } from '@cairn/harness';
 
 export const logger = pino({ level: process.env.CAIRN_LOG ?? 'silent' });
 
+/** One line of a pino log, parsed. */
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** A pino logger that keeps what it writes (info and up), for tests that check what the advertiser says. */
+export function recordingLogger(): { logger: pino.Logger; lines: LogLine[]; text: () => string } {
+  const raw: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void raw.push(line) });
+  return {
+    logger,
+    get lines() {
+      return raw.flatMap((chunk) => chunk.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine));
+    },
+    text: () => raw.join(''),
+  };
+}
+
 /** RFC 4291 Appendix A: the modified EUI-64 interface identifier of a 48-bit MAC, appended to a /64. */
 export function slaacAddress(prefix: string, mac: string): string {
   const b = mac.split(':').map((h) => parseInt(h, 16));

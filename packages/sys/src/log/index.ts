@@ -1,0 +1,1 @@
+export { RepeatedErrorLog, type RepeatedErrorLogOptions, type WarningLogger, errorText } from './repeated-error.js';
