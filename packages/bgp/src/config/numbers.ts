@@ -3,7 +3,11 @@ import { z } from 'zod';
 
 export function integer(min: number, max: number): z.ZodNumber {
   const message = `expected an integer ${min}–${max}`;
-  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+  return z
+    .number({ error: message })
+    .int({ error: message, abort: true })
+    .min(min, { error: message, abort: true })
+    .max(max, { error: message });
 }
 
 /** RFC 4271 §4.3: MED and LOCAL_PREF are four-octet unsigned values. */
