@@ -87,6 +87,21 @@ function leafType(schema: z.ZodType): string {
   return one(json);
 }
 
+/**
+ * A shared field's own description (`ipAddress`: "IPv4 or IPv6 address") says more than its JSON type: the nearest
+ * one on the schema or the schemas it was derived from (`.meta()` and `.refine()` keep a parent) that is not the
+ * field's own description.
+ */
+function sharedDescription(core: z.ZodType, own: string | undefined): string | undefined {
+  let current: z.ZodType | undefined = core;
+  while (current) {
+    const description = (z.globalRegistry.get(current) as ConfigFieldMeta | undefined)?.description;
+    if (description !== undefined && description !== own) return description;
+    current = (current as unknown as { _zod: { parent?: z.ZodType } })._zod.parent;
+  }
+  return undefined;
+}
+
 function anchor(id: string): string {
   return id.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 }
@@ -95,38 +110,41 @@ class Collector {
   readonly sections = new Map<string, ReferenceSection>();
 
   /** Rows for the keys of an object schema, under `prefix`. */
-  objectRows(object: z.ZodType, prefix: string, rows: ReferenceRow[]): void {
+  objectRows(object: z.ZodType, prefix: string, rows: ReferenceRow[], impact?: string): void {
     const shape = defOf(object).shape as Record<string, z.ZodType>;
-    for (const [key, field] of Object.entries(shape)) this.field(field, `${prefix}${key}`, rows, true);
+    for (const [key, field] of Object.entries(shape)) this.field(field, `${prefix}${key}`, rows, impact);
   }
 
-  private field(schema: z.ZodType, path: string, rows: ReferenceRow[], top: boolean): void {
-    const { core, meta, optional } = unwrap(schema);
+  /** A key's row, then the rows of its parts; a part without an impact of its own has its parent's. */
+  private field(schema: z.ZodType, path: string, rows: ReferenceRow[], inheritedImpact: string | undefined): void {
+    const unwrapped = unwrap(schema);
+    const { core, optional } = unwrapped;
+    const meta = { ...(inheritedImpact !== undefined ? { impact: inheritedImpact } : {}), ...unwrapped.meta };
     const def = defOf(core);
     const row: ReferenceRow = {
       path,
       type: meta.typeName ?? this.typeOf(core, meta),
-      required: top && !optional,
+      required: !optional,
       description: meta.description ?? '',
       ...(meta.default !== undefined ? { default: meta.default } : {}),
       ...(meta.impact !== undefined ? { impact: meta.impact } : {}),
     };
     rows.push(row);
-    if (meta.id !== undefined && path !== '') {
-      this.section(core, meta);
+    if (meta.id !== undefined) {
+      this.section(core);
       return;
     }
-    if (def.type === 'object') this.objectRows(core, `${path}.`, rows);
-    else if (def.type === 'array') this.element(def.element as z.ZodType, `${path}[]`, rows);
-    else if (def.type === 'record') this.element(def.valueType as z.ZodType, `${path}.NAME`, rows);
+    if (def.type === 'object') this.objectRows(core, `${path}.`, rows, meta.impact);
+    else if (def.type === 'array') this.element(def.element as z.ZodType, `${path}[]`, rows, meta.impact);
+    else if (def.type === 'record') this.element(def.valueType as z.ZodType, `${path}.NAME`, rows, meta.impact);
   }
 
   /** An array's element: an object's keys are rows of their own, a plain value needs none. */
-  private element(schema: z.ZodType, path: string, rows: ReferenceRow[]): void {
+  private element(schema: z.ZodType, path: string, rows: ReferenceRow[], impact: string | undefined): void {
     const { core, meta } = unwrap(schema);
-    if (meta.id !== undefined) this.section(core, meta);
-    else if (defOf(core).type === 'object') this.objectRows(core, `${path}.`, rows);
-    else if (defOf(core).type === 'array') this.element(defOf(core).element as z.ZodType, `${path}[]`, rows);
+    if (meta.id !== undefined) this.section(core);
+    else if (defOf(core).type === 'object') this.objectRows(core, `${path}.`, rows, impact);
+    else if (defOf(core).type === 'array') this.element(defOf(core).element as z.ZodType, `${path}[]`, rows, impact);
   }
 
   private typeOf(core: z.ZodType, meta: ConfigFieldMeta): string {
@@ -138,19 +156,23 @@ class Collector {
       const element = unwrap(def.element as z.ZodType);
       if (element.meta.id !== undefined) return `list of ${this.typeOf(element.core, element.meta)}`;
       const kind = defOf(element.core).type;
-      return kind === 'object' ? 'list of objects' : `list of ${element.meta.typeName ?? this.typeOf(element.core, element.meta)}`;
+      if (kind === 'object') return 'list of objects';
+      // The element has no description of its own to tell apart: its shared field's description is its type.
+      return `list of ${element.meta.typeName ?? this.typeOf(element.core, { ...element.meta, description: '' })}`;
     }
-    return leafType(core);
+    return sharedDescription(core, meta.description) ?? leafType(core);
   }
 
-  section(schema: z.ZodType, meta: ConfigFieldMeta): void {
-    const id = meta.id!;
-    if (this.sections.has(id)) return;
+  /** A schema with an `id`, documented once with its own description. */
+  section(schema: z.ZodType): void {
+    const meta = (z.globalRegistry.get(schema) as ConfigFieldMeta | undefined) ?? {};
+    const id = meta.id;
+    if (id === undefined || this.sections.has(id)) return;
     const section: ReferenceSection = { id, title: id, ...(meta.description ? { description: meta.description } : {}), rows: [] };
     this.sections.set(id, section);
     const { core } = unwrap(schema);
     if (defOf(core).type === 'object') this.objectRows(core, '', section.rows);
-    else this.element(core, '', section.rows);
+    else this.element(core, '', section.rows, undefined);
   }
 }
 
@@ -177,8 +199,8 @@ export function configReference(schema: z.ZodType, options: { title: string; int
     lines.push('');
   }
   const sections = referenceSections(schema, options.title);
-  const withImpact = sections.some((s) => s.rows.some((r) => r.impact !== undefined));
   for (const [index, section] of sections.entries()) {
+    const withImpact = section.rows.some((r) => r.impact !== undefined);
     if (index > 0) lines.push(`## ${section.title}`, '');
     if (index > 0 && section.description) lines.push(section.description, '');
     lines.push(withImpact ? '| key | type | default | change impact | meaning |' : '| key | type | default | meaning |');
