@@ -89,6 +89,16 @@ describe('updatePeer by change impact', () => {
     expect(peer.notification()).toMatchObject({ code: 6, subcode: 6 });
   });
 
+  it('a new remote AS starts the peer anew (the RIB knows it as eBGP or iBGP from its AS)', async () => {
+    const { speaker, peer, config } = await established();
+    speaker.updatePeer({ ...config, remoteAs: 65053 });
+    await waitFor(() => peer.notification() !== undefined, { what: 'the NOTIFICATION' });
+    expect(peer.notification()).toMatchObject({ code: 6, subcode: 6 });
+    expect(speaker.peers()).toEqual([PEER]);
+    expect(speaker.summary().ipv4Unicast?.peers[PEER]?.remoteAs).toBe(65053);
+    expect(speaker.rib.policyBlocks(PEER)).toEqual({ import: undefined, export: undefined });
+  });
+
   it('refuses settings the peer schema refuses, and changes nothing', async () => {
     const { speaker, config } = await established();
     expect(() => speaker.updatePeer({ ...config, maxPrefixes: -1 })).toThrow(ConfigError);
