@@ -10,13 +10,22 @@ import { setting } from './impact.js';
 import { daemonPeerSchema } from './peer.js';
 import { routerShape } from './router.js';
 
-function duplicates<T>(items: readonly T[], key: (item: T) => string, field: string, what: string, context: z.RefinementCtx) {
+function duplicates<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  field: string,
+  what: string,
+  context: z.RefinementCtx,
+) {
   const first = new Map<string, number>();
   items.forEach((item, index) => {
     const k = key(item);
     const earlier = first.get(k);
     if (earlier === undefined) first.set(k, index);
-    else context.addIssue({ code: 'custom', path: [index, field], message: `${what} ${k} is already configured at [${earlier}]` });
+    else {
+      const message = `${what} ${k} is already configured at [${earlier}]`;
+      context.addIssue({ code: 'custom', path: [index, field], message });
+    }
   });
 }
 

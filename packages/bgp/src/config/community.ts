@@ -15,7 +15,9 @@ function parsedBy<T>(parse: (value: T) => unknown) {
 }
 
 export const community = z
-  .union([z.number(), z.string()], { error: 'expected a community: "asn:value", a well-known name or a 32-bit integer' })
+  .union([z.number(), z.string()], {
+    error: 'expected a community: "asn:value", a well-known name or a 32-bit integer',
+  })
   .superRefine(parsedBy<CommunityText>(parseCommunity))
   .meta({ typeName: 'community (`65053:100`, `no-export`, … or a 32-bit integer)' });
 

@@ -4,7 +4,8 @@ import type { z } from 'zod';
 
 export const CHANGE_IMPACTS = {
   nothing:
-    'applied in place without a session reset or policy run (timers take effect the next time they run; a changed announcement is sent again)',
+    'applied in place without a session reset or policy run (timers take effect the next time they run; ' +
+    'a changed announcement is sent again)',
   'policy re-evaluation':
     'the routes are run through the new policy without a session reset (ROUTE-REFRESH, RFC 2918, for import)',
   'RIB limits': "the RIB's limits change at once and apply to the next UPDATE from the peer",

@@ -22,7 +22,8 @@ const password = z
   .min(1, { error: 'an empty TCP-MD5 key: leave `password` out for none' })
   .refine((value) => Buffer.byteLength(value, 'utf8') <= TCP_MD5_MAX_KEY_BYTES, {
     error: (issue) =>
-      `the TCP-MD5 key has ${Buffer.byteLength(String(issue.input), 'utf8')} bytes; at most ${TCP_MD5_MAX_KEY_BYTES} (RFC 2385)`,
+      `the TCP-MD5 key has ${Buffer.byteLength(String(issue.input), 'utf8')} bytes; ` +
+      `at most ${TCP_MD5_MAX_KEY_BYTES} (RFC 2385)`,
   });
 
 const attributeTypes = z.array(integer(1, 255)).optional();
@@ -35,6 +36,9 @@ export const pathAttributesSchema = z.strictObject({
   }),
 });
 
+/** RFC 9003: the shutdown communication is at most 255 octets of UTF-8. */
+const shutdown = z.union([z.boolean(), z.string().max(255)], { error: 'expected true, false or a message' });
+
 const families = z
   .array(z.enum(['ipv4', 'ipv6']))
   .min(1, { error: 'at least one family' })
@@ -45,7 +49,10 @@ export const peerShape = {
     description: "the peer's address; also its id in events, summaries and the RIB",
     impact: 'session reset',
   }),
-  remoteAs: setting(asNumber, { description: "the peer's AS; equal to the local AS for iBGP", impact: 'session reset' }),
+  remoteAs: setting(asNumber, {
+    description: "the peer's AS; equal to the local AS for iBGP",
+    impact: 'session reset',
+  }),
   description: setting(z.string().optional(), { description: 'free text shown in the summary', impact: 'nothing' }),
   localAddress: setting(ipAddress.optional(), {
     description: 'source address of our connections, and the next hop advertised for its family',
@@ -148,7 +155,7 @@ export const peerShape = {
     default: "the router's pathAttributes",
     impact: 'session reset',
   }),
-  shutdown: setting(z.union([z.boolean(), z.string().max(255)], { error: 'expected true, false or a message' }).optional(), {
+  shutdown: setting(shutdown.optional(), {
     description: 'administratively down; a text is sent to the peer as the RFC 9003 shutdown message',
     default: 'false',
     impact: 'session reset',
@@ -168,12 +175,17 @@ function checkPeer(peer: { address: string; localAddress?: string | undefined },
 /** One BGP neighbour. */
 export const peerSchema = z.strictObject(peerShape).superRefine(checkPeer);
 
+/** The change impact a setting's meta gives it. */
+export function impactOf(field: z.ZodType): ChangeImpact | undefined {
+  return (z.globalRegistry.get(field) as { impact?: ChangeImpact } | undefined)?.impact;
+}
+
 /** A peer setting name. */
 export type PeerSettingKey = keyof typeof peerShape;
 
 /** What changing each peer setting touches, read from the schema. */
 export const PEER_SETTING_IMPACT = Object.fromEntries(
-  Object.entries(peerShape).map(([key, field]) => [key, (z.globalRegistry.get(field) as { impact: ChangeImpact }).impact]),
+  Object.entries(peerShape).map(([key, field]) => [key, impactOf(field)]),
 ) as Record<PeerSettingKey, ChangeImpact>;
 
 /** A peer in the cairn-bgp file: the peer schema plus its binding to the daemon's BFD service. */

@@ -15,7 +15,11 @@ export const routerShape = {
     impact: 'restart',
   }),
   port: setting(port.optional(), { description: 'TCP port to listen on', default: '179', impact: 'restart' }),
-  logLevel: setting(z.enum(LOG_LEVELS).optional(), { description: 'pino log level', default: 'info', impact: 'nothing' }),
+  logLevel: setting(z.enum(LOG_LEVELS).optional(), {
+    description: 'pino log level',
+    default: 'info',
+    impact: 'nothing',
+  }),
   control: setting(z.string().min(1).optional(), {
     description: 'path of the unix control socket',
     default: '/run/cairn-bgp.sock',

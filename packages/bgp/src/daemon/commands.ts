@@ -31,9 +31,13 @@ export class ControlRequestError extends Error {
 
 const COMMANDS = Object.keys(requestSchemas).join(', ');
 
-function checked<K extends keyof typeof requestSchemas>(command: K, request: unknown): z.output<(typeof requestSchemas)[K]> {
+type Command = keyof typeof requestSchemas;
+
+type Checked<K extends Command> = z.output<(typeof requestSchemas)[K]>;
+
+function checked<K extends Command>(command: K, request: unknown): Checked<K> {
   try {
-    return validateConfig(requestSchemas[command], request, `${command} request`) as z.output<(typeof requestSchemas)[K]>;
+    return validateConfig(requestSchemas[command], request, `${command} request`) as Checked<K>;
   } catch (error) {
     if (error instanceof ConfigError) throw new ControlRequestError(error.problems.map(formatProblem).join('; '));
     throw error;
@@ -41,7 +45,8 @@ function checked<K extends keyof typeof requestSchemas>(command: K, request: unk
 }
 
 export function executeControlRequest(speaker: BgpSpeaker, request: unknown, bfd: BfdService | undefined): unknown {
-  const command = request !== null && typeof request === 'object' ? (request as { command?: unknown }).command : undefined;
+  const isObject = typeof request === 'object' && request !== null;
+  const command = isObject ? (request as { command?: unknown }).command : undefined;
   switch (command) {
     case 'summary':
       checked(command, request);
@@ -52,7 +57,8 @@ export function executeControlRequest(speaker: BgpSpeaker, request: unknown, bfd
     }
     case 'announce': {
       const valid = checked(command, request);
-      speaker.announce(valid.prefix, announcementAttributes(valid.attributes ?? {}), announcementOptions(valid.options ?? {}));
+      const attributes = announcementAttributes(valid.attributes ?? {});
+      speaker.announce(valid.prefix, attributes, announcementOptions(valid.options ?? {}));
       return { announced: valid.prefix };
     }
     case 'withdraw': {

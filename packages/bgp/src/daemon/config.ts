@@ -21,7 +21,10 @@ export function validateConfig(value: unknown, source = 'configuration'): CairnB
 }
 
 /** The speaker's PeerConfig for a configured peer (without its liveness source: the daemon binds BFD). */
-export function peerConfigOf(peer: CairnBgpConfig['peers'][number], config: Pick<CairnBgpConfig, 'pathAttributes'> = {}): PeerConfig {
+export function peerConfigOf(
+  peer: CairnBgpConfig['peers'][number],
+  config: Pick<CairnBgpConfig, 'pathAttributes'> = {},
+): PeerConfig {
   const { bfd: _bfd, ...settings } = peer;
   const pathAttributes = settings.pathAttributes ?? config.pathAttributes;
   return { ...settings, ...(pathAttributes ? { pathAttributes } : {}) };
@@ -41,5 +44,8 @@ export function announcementAttributes(a: AnnouncementAttributes): OriginateAttr
 }
 
 export function announcementOptions(a: Pick<Announcement, 'aggregate' | 'onlyWithContributors'>): OriginateOptions {
-  return { ...(a.aggregate ? { aggregate: true } : {}), ...(a.onlyWithContributors ? { onlyWithContributors: true } : {}) };
+  return {
+    ...(a.aggregate ? { aggregate: true } : {}),
+    ...(a.onlyWithContributors ? { onlyWithContributors: true } : {}),
+  };
 }

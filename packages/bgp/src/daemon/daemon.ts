@@ -3,11 +3,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError, formatProblem } from '@cairn/sys';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { BfdService } from '../bfd/service.js';
-import { type CairnBgpConfig, prefixKey } from '../config/cairn-bgp.js';
-import { routerShape } from '../config/router.js';
-import { bfdProfileSchema } from '../config/bfd.js';
+import { type CairnBgpConfig, cairnBgpConfigSchema, prefixKey } from '../config/cairn-bgp.js';
+import { impactOf } from '../config/peer.js';
 import { BgpSpeaker } from '../speaker/speaker.js';
 import { LinuxTransport } from '../transport/linux.js';
 import { normalizeAddress } from '../transport/types.js';
@@ -47,8 +45,9 @@ export interface RunningDaemon {
 
 type ConfiguredPeer = CairnBgpConfig['peers'][number];
 
-const RESTART_KEYS = Object.entries({ ...routerShape, bfd: bfdProfileSchema })
-  .filter(([key, field]) => key === 'bfd' || (z.globalRegistry.get(field) as { impact?: string } | undefined)?.impact === 'restart')
+/** The keys a running daemon cannot change (their impact is `restart`). */
+const RESTART_KEYS = Object.entries(cairnBgpConfigSchema.shape)
+  .filter(([, field]) => impactOf(field) === 'restart')
   .map(([key]) => key as keyof CairnBgpConfig);
 
 function refused(problems: string[]): ReloadResult {
@@ -59,7 +58,11 @@ function byKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T>
   return new Map(items.map((item) => [key(item), item]));
 }
 
-export async function runDaemon(initial: CairnBgpConfig, logger: Logger, options: DaemonOptions = {}): Promise<RunningDaemon> {
+export async function runDaemon(
+  initial: CairnBgpConfig,
+  logger: Logger,
+  options: DaemonOptions = {},
+): Promise<RunningDaemon> {
   const transport = new LinuxTransport({
     ...(initial.listen ? { listenAddresses: initial.listen } : {}),
     ...(initial.port ? { port: initial.port } : {}),
@@ -67,7 +70,9 @@ export async function runDaemon(initial: CairnBgpConfig, logger: Logger, options
   });
   const speaker = new BgpSpeaker({ localAs: initial.localAs, routerId: initial.routerId, logger, transport });
   // RFC 5882: one BFD service for every peer configured with `bfd: true`.
-  const bfd = initial.peers.some((p) => p.bfd) ? new BfdService({ logger, ...(initial.bfd ? { defaults: initial.bfd } : {}) }) : undefined;
+  const bfd = initial.peers.some((p) => p.bfd)
+    ? new BfdService({ logger, ...(initial.bfd ? { defaults: initial.bfd } : {}) })
+    : undefined;
   let config = initial;
   const speakerPeer = (peer: ConfiguredPeer, from: CairnBgpConfig) => ({
     ...peerConfigOf(peer, from),
@@ -78,16 +83,18 @@ export async function runDaemon(initial: CairnBgpConfig, logger: Logger, options
   const control = new ControlServer(speaker, options.control ?? initial.control ?? DEFAULT_CONTROL_SOCKET, logger, bfd);
   await control.listen();
   await speaker.start();
-  logger.info({ localAs: initial.localAs, routerId: initial.routerId, peers: initial.peers.length, control: control.path }, 'cairn-bgp running');
+  const { localAs, routerId } = initial;
+  logger.info({ localAs, routerId, peers: initial.peers.length, control: control.path }, 'cairn-bgp running');
 
   /** What the running daemon cannot take without a restart. */
   function restartProblems(next: CairnBgpConfig): string[] {
-    const problems = RESTART_KEYS.filter((key) => !isDeepStrictEqual(config[key], next[key])).map(
-      (key) => `${key}: changing it needs a restart of cairn-bgp (running: ${JSON.stringify(config[key]) ?? 'default'})`,
-    );
+    const changed = RESTART_KEYS.filter((key) => !isDeepStrictEqual(config[key], next[key]));
+    const running = (key: keyof CairnBgpConfig) => JSON.stringify(config[key]) ?? 'default';
+    const problems = changed.map((key) => `${key}: changing it needs a restart of cairn-bgp (running: ${running(key)})`);
     if (!bfd) {
       next.peers.forEach((peer, index) => {
-        if (peer.bfd) problems.push(`peers[${index}].bfd: cairn-bgp started without BFD peers: restart it to enable BFD`);
+        if (!peer.bfd) return;
+        problems.push(`peers[${index}].bfd: cairn-bgp started without BFD peers: restart it to enable BFD`);
       });
     }
     return problems;

@@ -81,7 +81,7 @@ function leafType(schema: z.ZodType): string {
     if (j.const !== undefined) return `\`${String(j.const)}\``;
     if (Array.isArray(j.anyOf)) return (j.anyOf as Record<string, unknown>[]).map(one).join(' or ');
     if (j.type === 'integer' || j.type === 'number') return `${j.type}${range(j)}`;
-    if (j.type === 'string') return j.maxLength !== undefined ? `string (at most ${String(j.maxLength)} characters)` : 'string';
+    if (j.type === 'string' && j.maxLength !== undefined) return `string (at most ${String(j.maxLength)} characters)`;
     return typeof j.type === 'string' ? j.type : 'any';
   };
   return one(json);
@@ -100,6 +100,10 @@ function sharedDescription(core: z.ZodType, own: string | undefined): string | u
     current = (current as unknown as { _zod: { parent?: z.ZodType } })._zod.parent;
   }
   return undefined;
+}
+
+function newSection(id: string, description: string | undefined): ReferenceSection {
+  return { id, title: id, ...(description ? { description } : {}), rows: [] };
 }
 
 function anchor(id: string): string {
@@ -168,7 +172,7 @@ class Collector {
     const meta = (z.globalRegistry.get(schema) as ConfigFieldMeta | undefined) ?? {};
     const id = meta.id;
     if (id === undefined || this.sections.has(id)) return;
-    const section: ReferenceSection = { id, title: id, ...(meta.description ? { description: meta.description } : {}), rows: [] };
+    const section = newSection(id, meta.description);
     this.sections.set(id, section);
     const { core } = unwrap(schema);
     if (defOf(core).type === 'object') this.objectRows(core, '', section.rows);
@@ -180,7 +184,7 @@ class Collector {
 export function referenceSections(schema: z.ZodType, title: string): ReferenceSection[] {
   const collector = new Collector();
   const { meta } = unwrap(schema);
-  const top: ReferenceSection = { id: title, title, ...(meta.description ? { description: meta.description } : {}), rows: [] };
+  const top = newSection(title, meta.description);
   collector.objectRows(unwrap(schema).core, '', top.rows);
   return [top, ...collector.sections.values()];
 }
@@ -190,7 +194,10 @@ function cell(text: string): string {
 }
 
 /** The reference as Markdown: a title, an introduction, then one table per section. */
-export function configReference(schema: z.ZodType, options: { title: string; intro?: string; impacts?: Record<string, string> }): string {
+export function configReference(
+  schema: z.ZodType,
+  options: { title: string; intro?: string; impacts?: Record<string, string> },
+): string {
   const lines = [`# ${options.title}`, ''];
   if (options.intro) lines.push(options.intro.trim(), '');
   if (options.impacts) {
@@ -203,8 +210,9 @@ export function configReference(schema: z.ZodType, options: { title: string; int
     const withImpact = section.rows.some((r) => r.impact !== undefined);
     if (index > 0) lines.push(`## ${section.title}`, '');
     if (index > 0 && section.description) lines.push(section.description, '');
-    lines.push(withImpact ? '| key | type | default | change impact | meaning |' : '| key | type | default | meaning |');
-    lines.push(withImpact ? '| --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- |');
+    const headings = ['key', 'type', 'default', ...(withImpact ? ['change impact'] : []), 'meaning'];
+    lines.push(`| ${headings.join(' | ')} |`);
+    lines.push(`| ${headings.map(() => '---').join(' | ')} |`);
     for (const row of section.rows) {
       const key = `\`${row.path}\`${row.required ? ' (required)' : ''}`;
       const cells = [key, row.type, row.default ?? '', ...(withImpact ? [row.impact ?? ''] : []), row.description];
