@@ -50,7 +50,7 @@ async function runFeeder(feeders: Namespace): Promise<{ process: LabProcess; sta
 
 async function cairnHub(hub: Namespace, feeders: Namespace, dir: string, exportPolicy: 'reject-all' | 'none'): Promise<Result> {
   const socket = join(dir, 'hub.sock');
-  const peers = Array.from({ length: PEERS }, (_, i) => `  - { address: ${feederAddress(i)}, remoteAs: ${65000 + i}, passive: true, families: [ipv4], import: accept-all${exportPolicy === 'none' ? '' : `, export: ${exportPolicy}`} }`);
+  const peers = Array.from({ length: PEERS }, (_, i) => `  - { address: ${feederAddress(i)}, remoteAs: ${65000 + i}, passive: true, families: [ipv4], importPolicy: accept-all${exportPolicy === 'none' ? '' : `, exportPolicy: ${exportPolicy}`} }`);
   writeFileSync(join(dir, 'hub.yaml'), [`localAs: ${HUB_AS}`, `routerId: ${HUB}`, 'logLevel: warn', `listen: [${HUB}]`, 'peers:', ...peers, ''].join('\n'));
   const daemon = hub.node(CLI, ['run', '--config', join(dir, 'hub.yaml'), '--socket', socket]);
   const summary = async () => {

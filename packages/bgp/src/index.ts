@@ -5,3 +5,4 @@ export * from './rib/index.js';
 export * from './policy/index.js';
 export * from './transport/index.js';
 export * from './speaker/index.js';
+export * from './config/index.js';

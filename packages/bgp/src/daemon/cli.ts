@@ -47,11 +47,13 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'run': {
-      if (!values.config) throw new ConfigError('cairn-bgp run needs --config FILE');
-      const config = loadConfig(values.config);
-      if (values.socket) config.control = values.socket;
+      if (!values.config) break;
+      const file = values.config;
+      const config = loadConfig(file);
       const logger = pino({ level: config.logLevel ?? 'info' });
-      const daemon = await runDaemon(config, logger);
+      const daemon = await runDaemon(config, logger, values.socket ? { control: values.socket } : {});
+      // SIGHUP reloads the file; a bad one is logged and the running configuration kept.
+      process.on('SIGHUP', () => daemon.reloadFile(file));
       await new Promise<void>((resolve) => {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
       });

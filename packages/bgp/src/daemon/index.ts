@@ -1,4 +1,5 @@
-export { loadConfig, validateConfig, peerConfigOf, ConfigError, DAEMON_CONFIG_SCHEMA, type DaemonConfig, type DaemonPeer, type DaemonAnnouncement } from './config.js';
+export { loadConfig, validateConfig, peerConfigOf, announcementAttributes, announcementOptions, ConfigError, type CairnBgpConfig } from './config.js';
 export { ControlServer, ControlError, controlRequest, DEFAULT_CONTROL_SOCKET, type ControlRequest, type ControlResponse } from './control.js';
-export { runDaemon, type RunningDaemon } from './daemon.js';
+export { ControlRequestError } from './commands.js';
+export { runDaemon, type DaemonOptions, type ReloadResult, type RunningDaemon } from './daemon.js';
 export { formatSummary, formatRoutes } from './format.js';

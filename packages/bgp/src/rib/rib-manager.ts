@@ -189,6 +189,11 @@ export class RibManager {
     return { routeRefreshNeeded: importChanged && peer.up };
   }
 
+  /** Changes a peer's limit of accepted prefixes per family (RFC 4486 §4); checked at its next UPDATE. */
+  setMaxPrefixes(id: string, maxPrefixes: number | undefined): void {
+    this.peer(id).config.maxPrefixes = maxPrefixes;
+  }
+
   /** RFC 8212 state of a peer: why it accepts or sends nothing, if so. */
   policyBlocks(id: string): { import?: string; export?: string } {
     const peer = this.peer(id);

@@ -1,6 +1,13 @@
 // BgpSpeaker: the public speaker. Owns the RIB, one PeerSession per peer, and a transport; turns
 // RIB changes into UPDATEs, publishes events, and reports state the way FRR does.
 import type { Socket } from 'node:net';
+import { isDeepStrictEqual } from 'node:util';
+import { ConfigError, prefix, prefixProblem, validateConfig } from '@cairn/sys';
+import { z } from 'zod';
+import { announcementAttributesShape, announcementOptionsShape } from '../config/announcement.js';
+import { prefixKey } from '../config/cairn-bgp.js';
+import type { ChangeImpact } from '../config/impact.js';
+import { PEER_SETTING_IMPACT, type PeerSettingKey, peerSchema } from '../config/peer.js';
 import { pino, type Logger } from 'pino';
 import type { SessionState } from '../fsm/types.js';
 import type { Policy } from '../policy/types.js';
@@ -62,6 +69,13 @@ export class PeerExistsError extends Error {
   }
 }
 
+export class NotAnnouncedError extends Error {
+  constructor(prefix: string) {
+    super(`${prefix} was never announced: nothing to withdraw`);
+    this.name = 'NotAnnouncedError';
+  }
+}
+
 export class NoSuchPeerError extends Error {
   constructor(address: string) {
     super(`no peer ${address}: add it with addPeer() first`);
@@ -70,6 +84,28 @@ export class NoSuchPeerError extends Error {
 }
 
 const ORIGIN_NAMES = ['igp', 'egp', 'incomplete'] as const;
+
+/** The settings of a PeerConfig (without runtime-only fields) checked against the peer schema. */
+function checkPeerSettings(config: PeerConfig): void {
+  const { liveness: _liveness, ...settings } = config;
+  validateConfig(peerSchema, settings, `peer ${config.address}`);
+}
+
+/** What the changed settings touch, from each setting's impact tag. `shutdown` is handled by itself. */
+function changeImpacts(before: PeerConfig, next: PeerConfig): Set<ChangeImpact> {
+  const impacts = new Set<ChangeImpact>();
+  for (const [key, impact] of Object.entries(PEER_SETTING_IMPACT) as [PeerSettingKey, ChangeImpact][]) {
+    if (key !== 'shutdown' && !isDeepStrictEqual(before[key], next[key])) impacts.add(impact);
+  }
+  return impacts;
+}
+
+/** announce()'s arguments: the announcement schema's fields, with ORIGIN as its code (RFC 4271 §5.1.1). */
+const originateSchema = z.strictObject({
+  prefix,
+  attributes: z.strictObject({ ...announcementAttributesShape, origin: z.literal([0, 1, 2]).optional() }),
+  options: z.strictObject(announcementOptionsShape),
+});
 
 function flatAsPath(segments: readonly AsPathSegment[] | undefined): number[] {
   return (segments ?? []).flatMap((s) => s.asns);
@@ -100,6 +136,7 @@ export class BgpSpeaker {
   private readonly sessions = new Map<string, PeerSession>();
   private readonly stream: EventStream<SpeakerEvent>;
   private readonly host: SessionHost;
+  private readonly announced = new Set<string>();
   private flushScheduled = false;
   private started = false;
   private tableVersion = 0;
@@ -155,10 +192,12 @@ export class BgpSpeaker {
     this.stream.end();
   }
 
+  /** Adds a peer; its settings are checked against the peer schema first (ConfigError naming each field). */
   addPeer(config: PeerConfig): void {
     const address = normalizeAddress(config.address);
     if (this.sessions.has(address)) throw new PeerExistsError(address);
     const normalized = { ...config, address };
+    checkPeerSettings(normalized);
     this.transport.setPeer(this.transportPeer(normalized));
     this.rib.addPeer({
       id: address,
@@ -179,24 +218,41 @@ export class BgpSpeaker {
    */
   removePeer(address: string, message?: string): void {
     const session = this.session(address);
-    if (message !== undefined) session.destroy(message);
-    else session.destroy('peer removed', CEASE_SUBCODE.PEER_DECONFIGURED);
+    if (message !== undefined) this.forget(session, message);
+    else this.forget(session, 'peer removed', CEASE_SUBCODE.PEER_DECONFIGURED);
+  }
+
+  private forget(session: PeerSession, message: string, subcode?: number): void {
+    session.destroy(message, subcode);
     this.sessions.delete(session.id);
     this.transport.removePeer(session.id);
     this.routesChanged(this.rib.removePeer(session.id));
   }
 
   /**
-   * Changes a peer without touching the others. Policy changes apply at once (and ask the peer for
-   * its routes again when the import policy changed); `shutdown` stops or starts the session; any
-   * other change resets the session with Cease/Other Configuration Change (RFC 4486).
+   * Changes a peer without touching the others, doing what the change impact of each changed setting
+   * (src/config/peer.ts) asks: a policy change re-evaluates routes (ROUTE-REFRESH for a new import policy,
+   * RFC 2918) and keeps the session; maxPrefixes reaches the RIB; transport settings (TCP-MD5 key, GTSM,
+   * port) are used from the next connection; `shutdown` stops or starts the session; any other change
+   * resets it with Cease/Other Configuration Change (RFC 4486).
    */
   updatePeer(config: PeerConfig): void {
     const session = this.session(config.address);
     const next = { ...config, address: session.id };
+    checkPeerSettings(next);
     const before = session.config;
+    const impacts = changeImpacts(before, next);
+    if (before.remoteAs !== next.remoteAs) {
+      // The RIB knows the peer as eBGP or iBGP from its AS: the peer starts anew.
+      this.forget(session, 'remote AS changed', CEASE_SUBCODE.OTHER_CONFIGURATION_CHANGE);
+      this.addPeer(next);
+      return;
+    }
+    // Keep the very objects of an unchanged policy: the RIB asks for a ROUTE-REFRESH when its import policy changes.
+    if (isDeepStrictEqual(before.importPolicy, next.importPolicy)) next.importPolicy = before.importPolicy;
+    if (isDeepStrictEqual(before.exportPolicy, next.exportPolicy)) next.exportPolicy = before.exportPolicy;
     this.transport.setPeer(this.transportPeer(next));
-    if (before.importPolicy !== next.importPolicy || before.exportPolicy !== next.exportPolicy) {
+    if (impacts.has('policy re-evaluation')) {
       const { routeRefreshNeeded } = this.rib.setPolicies(session.id, {
         ...(next.importPolicy ? { importPolicy: next.importPolicy } : {}),
         ...(next.exportPolicy ? { exportPolicy: next.exportPolicy } : {}),
@@ -207,8 +263,8 @@ export class BgpSpeaker {
       }
       this.scheduleFlush();
     }
-    const sessionKeys: (keyof PeerConfig)[] = ['remoteAs', 'localAddress', 'port', 'password', 'ttlSecurityHops', 'passive', 'holdTime', 'keepaliveTime', 'families', 'nextHopIpv4', 'nextHopIpv6', 'gracefulRestart', 'extendedNextHop'];
-    const sessionChanged = sessionKeys.some((key) => JSON.stringify(before[key]) !== JSON.stringify(next[key]));
+    // RFC 4486 §4: the new limit holds from the peer's next UPDATE on.
+    if (impacts.has('RIB limits')) this.rib.setMaxPrefixes(session.id, next.maxPrefixes);
     const wasShut = Boolean(before.shutdown);
     const isShut = Boolean(next.shutdown);
     session.reconfigure(next);
@@ -216,7 +272,7 @@ export class BgpSpeaker {
       session.stop(typeof next.shutdown === 'string' ? next.shutdown : undefined);
     } else if (!isShut && wasShut) {
       if (this.started) session.start();
-    } else if (sessionChanged && !isShut) {
+    } else if (impacts.has('session reset') && !isShut) {
       session.reset(CEASE_SUBCODE.OTHER_CONFIGURATION_CHANGE, 'configuration changed');
     }
   }
@@ -232,13 +288,29 @@ export class BgpSpeaker {
     this.updatePeer({ ...session.config, shutdown: false });
   }
 
-  /** Originates a prefix (or an aggregate) with attributes; replaces an earlier announcement of it. */
+  /**
+   * Originates a prefix (or an aggregate) with attributes; replaces an earlier announcement of it. The prefix
+   * (host bits clear) and the attributes are checked first: a ConfigError names each bad field.
+   */
   announce(prefix: string, attributes: OriginateAttributes = {}, options: OriginateOptions = {}): void {
+    validateConfig(originateSchema, { prefix, attributes, options }, `announcement of ${prefix}`);
     this.routesChanged(this.rib.originate(prefix, attributes, options));
+    this.announced.add(prefixKey(prefix));
   }
 
+  /** Withdraws a prefix announced with announce(); one that was not announced is a NotAnnouncedError. */
   withdraw(prefix: string): void {
+    const problem = prefixProblem(prefix);
+    if (problem) throw new ConfigError(`withdrawal of ${prefix}`, [{ path: ['prefix'], message: problem }]);
+    const key = prefixKey(prefix);
+    if (!this.announced.has(key)) throw new NotAnnouncedError(prefix);
     this.routesChanged(this.rib.withdrawOriginated(prefix));
+    this.announced.delete(key);
+  }
+
+  /** The prefixes announced with announce() and not withdrawn. */
+  announcements(): string[] {
+    return [...this.announced];
   }
 
   /** Every event from now on: peer state changes and best-path changes. */

@@ -36,7 +36,7 @@ describe('cairn-bgp show bfd peers against FRR 8.4', () => {
         'logLevel: warn',
         'bfd: { transmitIntervalMs: 300, receiveIntervalMs: 300, detectMultiplier: 3 }',
         'peers:',
-        `  - { address: ${UPSTREAM_V4}, localAddress: ${CAIRN_V4}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, families: [ipv4], import: accept-all, export: accept-all, bfd: true }`,
+        `  - { address: ${UPSTREAM_V4}, localAddress: ${CAIRN_V4}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, families: [ipv4], importPolicy: accept-all, exportPolicy: accept-all, bfd: true }`,
         'announce:',
         '  - prefix: 202.38.80.16/28',
         '',

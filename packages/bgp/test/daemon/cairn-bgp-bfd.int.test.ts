@@ -32,7 +32,7 @@ describe('cairn-bgp with BFD against FRR bgpd + bfdd', () => {
         'logLevel: warn',
         'bfd: { transmitIntervalMs: 300, receiveIntervalMs: 300, detectMultiplier: 3 }',
         'peers:',
-        `  - { address: ${UPSTREAM_V4}, remoteAs: 64999, password: password3, holdTime: 90, idleHoldTime: 1, families: [ipv4], bfd: true, import: accept-all, export: accept-all }`,
+        `  - { address: ${UPSTREAM_V4}, remoteAs: 64999, password: password3, holdTime: 90, idleHoldTime: 1, families: [ipv4], bfd: true, importPolicy: accept-all, exportPolicy: accept-all }`,
         '',
       ].join('\n'),
     );

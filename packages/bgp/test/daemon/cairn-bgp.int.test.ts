@@ -36,9 +36,9 @@ describe('cairn-bgp daemon and CLI against FRR 8.4', () => {
         `routerId: ${CAIRN_V4}`,
         'logLevel: warn',
         'peers:',
-        `  - { address: ${UPSTREAM_V4}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, import: accept-all, export: accept-all, nextHopIpv6: ${CAIRN_V6} }`,
+        `  - { address: ${UPSTREAM_V4}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, importPolicy: accept-all, exportPolicy: accept-all, nextHopIpv6: ${CAIRN_V6} }`,
         // DelayOpen on this one: FRR's OPEN comes first and is answered with OPEN + KEEPALIVE (RFC 4271 Event 20).
-        `  - { address: ${UPSTREAM_V6}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, delayOpenTime: 3, families: [ipv6], import: accept-all, export: accept-all }`,
+        `  - { address: ${UPSTREAM_V6}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, delayOpenTime: 3, families: [ipv6], importPolicy: accept-all, exportPolicy: accept-all }`,
         'announce:',
         '  - prefix: 202.38.80.16/28',
         '  - prefix: 2a02:1810:248b:3b0a::/64',

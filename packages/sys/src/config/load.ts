@@ -29,7 +29,8 @@ export function formatPath(path: readonly (string | number)[]): string {
   return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
 }
 
-function formatProblem(problem: ConfigProblem): string {
+/** `peers[1].address (line 7): not an IP address`. */
+export function formatProblem(problem: ConfigProblem): string {
   return `${formatPath(problem.path)}${problem.line ? ` (line ${problem.line})` : ''}: ${problem.message}`;
 }
 
