@@ -3,3 +3,4 @@ export { enterNetns, inNetns } from './netns.js';
 export { AF_INET, AF_INET6, addressBytes, familyOf, sockaddr, writeSockaddr } from './sockaddr.js';
 export { formatIpv6Groups } from './address-text.js';
 export * from './config/index.js';
+export * from './daemon/index.js';
