@@ -42,6 +42,15 @@ export interface ControlServerOptions {
 }
 
 const line = (reply: ControlReply) => `${JSON.stringify(reply)}\n`;
+/** Says why and closes once the client has closed too (what it sends meanwhile is discarded), within 5 s. */
+function refuse(socket: Socket, error: string): void {
+  socket.setTimeout(5000, () => socket.destroy());
+  socket.on('data', () => undefined);
+  socket.on('end', () => socket.destroy());
+  socket.end(line({ ok: false, error }));
+  socket.resume();
+}
+
 const silent: ControlLogger = { warn: () => undefined, debug: () => undefined };
 
 export class ControlServer {
@@ -109,21 +118,18 @@ export class ControlServer {
   private onConnection(socket: Socket): void {
     socket.on('error', () => undefined);
     if (this.connections.size >= (this.options.maxConnections ?? 4096)) {
-      socket.end(line({ ok: false, error: `${this.options.daemon} has too many control connections; try again` }));
-      return;
+      return refuse(socket, `${this.options.daemon} has too many control connections; try again`);
     }
     let peer: PeerCredentials;
     try {
       peer = peerCredentials(socket);
     } catch (error) {
-      socket.end(line({ ok: false, error: `cannot identify the client: ${(error as Error).message}` }));
-      return;
+      return refuse(socket, `cannot identify the client: ${(error as Error).message}`);
     }
     const refusal = this.refusal(peer);
     if (refusal) {
       this.logger.warn({ refusal }, 'control connection refused');
-      socket.end(line({ ok: false, error: refusal }));
-      return;
+      return refuse(socket, refusal);
     }
     this.connections.add(socket);
     socket.once('close', () => {
