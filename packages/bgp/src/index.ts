@@ -6,3 +6,4 @@ export * from './policy/index.js';
 export * from './transport/index.js';
 export * from './speaker/index.js';
 export * from './config/index.js';
+export { BgpControlClient, DEFAULT_CONTROL_SOCKET, type ControlRequest } from './daemon/control.js';

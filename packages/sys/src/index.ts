@@ -6,3 +6,4 @@ export * from './config/index.js';
 export type { LivenessSource } from './liveness.js';
 export { type SocketFilterInstruction, attachSocketFilter } from './socket-filter.js';
 export * from './log/index.js';
+export * from './daemon/index.js';

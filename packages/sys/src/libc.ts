@@ -5,6 +5,8 @@ import koffi from 'koffi';
 export interface Libc {
   socket(domain: number, type: number, protocol: number): number;
   setsockopt(fd: number, level: number, name: number, value: Uint8Array, length: number): number;
+  /** getsockopt(2); `length` is a one-element Uint32Array holding the buffer size in, the option size out. */
+  getsockopt(fd: number, level: number, name: number, value: Uint8Array, length: Uint32Array): number;
   bind(fd: number, address: Uint8Array, length: number): number;
   listen(fd: number, backlog: number): number;
   close(fd: number): number;
@@ -34,6 +36,7 @@ export function loadLibc(): Libc {
   libc = {
     socket: lib.func('int socket(int, int, int)'),
     setsockopt: lib.func('int setsockopt(int, int, int, const void *, uint32_t)'),
+    getsockopt: lib.func('int getsockopt(int, int, int, void *, void *)'),
     bind: lib.func('int bind(int, const void *, uint32_t)'),
     listen: lib.func('int listen(int, int)'),
     close: lib.func('int close(int)'),

@@ -1,91 +1,73 @@
-// The control socket of cairn-bgp: a unix socket speaking one JSON request per line, one JSON
-// response per line.
-import { existsSync, unlinkSync } from 'node:fs';
-import { type Server, type Socket, connect, createServer } from 'node:net';
+// The control socket of cairn-bgp: the @cairn/sys skeleton (bounded, 0600, SO_PEERCRED, one instance)
+// answering the commands of commands.ts; and a typed client for programs that drive cairn-bgp.
 import type { Logger } from 'pino';
-import type { BfdService } from '@cairn/bfd';
+import { type BfdPeerSnapshot, type BfdService } from '@cairn/bfd';
+import { ControlServer as SkeletonServer, controlItems, controlRequest as skeletonRequest } from '@cairn/sys';
 import type { BgpSpeaker } from '../speaker/speaker.js';
-import { type ControlRequest, type ControlResponse, executeControlRequest } from './commands.js';
+import type { RouteView } from '../speaker/route-view.js';
+import type { Summary } from '../speaker/summary.js';
+import { type ControlRequest, executeControlRequest } from './commands.js';
 
+export { ControlError } from '@cairn/sys';
 export type { ControlRequest, ControlResponse } from './commands.js';
 
 export const DEFAULT_CONTROL_SOCKET = '/run/cairn-bgp.sock';
 
+/** Who else may use the socket: a group gets 0660 and access (root and the daemon's user always may). */
+export interface ControlAccess {
+  group?: number;
+}
+
 export class ControlServer {
-  private server: Server | undefined;
+  private readonly server: SkeletonServer;
 
-  constructor(
-    private readonly speaker: BgpSpeaker,
-    readonly path: string,
-    private readonly logger: Logger,
-    private readonly bfd?: BfdService,
-  ) {}
-
-  async listen(): Promise<void> {
-    if (existsSync(this.path)) unlinkSync(this.path); // a socket left by a killed daemon
-    const server = createServer((socket) => this.serve(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.path, () => resolve());
-    });
-    this.server = server;
-  }
-
-  private serve(socket: Socket): void {
-    let buffer = '';
-    socket.setEncoding('utf8');
-    socket.on('error', () => undefined);
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        let response: ControlResponse;
-        try {
-          response = { ok: true, result: executeControlRequest(this.speaker, JSON.parse(line) as ControlRequest, this.bfd) };
-        } catch (error) {
-          this.logger.warn({ error: (error as Error).message }, 'control request failed');
-          response = { ok: false, error: (error as Error).message };
-        }
-        socket.write(`${JSON.stringify(response)}\n`);
-      }
+  constructor(speaker: BgpSpeaker, readonly path: string, logger: Logger, bfd?: BfdService, access: ControlAccess = {}) {
+    this.server = new SkeletonServer({
+      path,
+      daemon: 'cairn-bgp',
+      logger,
+      ...(access.group !== undefined ? { group: access.group } : {}),
+      handle: (request) => executeControlRequest(speaker, request as ControlRequest, bfd),
     });
   }
 
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (existsSync(this.path)) unlinkSync(this.path);
+  /** Throws AlreadyRunningError when another cairn-bgp answers on the path: call before opening BGP sockets. */
+  listen(): Promise<void> {
+    return this.server.listen();
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
   }
 }
 
-/** The daemon refused a request, or is not reachable. */
-export class ControlError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ControlError';
-  }
-}
-
-/** Sends one request to a running daemon and returns its result. */
+/** Sends one request to a running cairn-bgp and returns its result (ControlError when refused). */
 export function controlRequest(path: string, request: ControlRequest): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(path);
-    let buffer = '';
-    socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      const newline = buffer.indexOf('\n');
-      if (newline < 0) return;
-      socket.end();
-      const response = JSON.parse(buffer.slice(0, newline)) as ControlResponse;
-      if (response.ok) resolve(response.result);
-      else reject(new ControlError(response.error));
-    });
-    socket.on('error', (error) => reject(new ControlError(`cannot reach cairn-bgp at ${path}: ${error.message}. Is the daemon running?`)));
-  });
+  return skeletonRequest(path, request, { daemon: 'cairn-bgp' });
+}
+
+/** A typed client of a running cairn-bgp, for an orchestrator that drives it without shelling out. */
+export class BgpControlClient {
+  constructor(readonly path: string = DEFAULT_CONTROL_SOCKET) {}
+
+  summary(): Promise<Summary> {
+    return controlRequest(this.path, { command: 'summary' }) as Promise<Summary>;
+  }
+
+  /** The Loc-RIB (or one prefix's candidates), read from the daemon as it is consumed. */
+  routes(prefix?: string): AsyncIterable<RouteView> {
+    return controlItems(this.path, { command: 'routes', ...(prefix ? { prefix } : {}) }, { daemon: 'cairn-bgp' }) as AsyncIterable<RouteView>;
+  }
+
+  bfdPeers(): Promise<BfdPeerSnapshot[]> {
+    return controlRequest(this.path, { command: 'bfd-peers' }) as Promise<BfdPeerSnapshot[]>;
+  }
+
+  async announce(request: Omit<Extract<ControlRequest, { command: 'announce' }>, 'command'>): Promise<void> {
+    await controlRequest(this.path, { command: 'announce', ...request });
+  }
+
+  async withdraw(prefix: string): Promise<void> {
+    await controlRequest(this.path, { command: 'withdraw', prefix });
+  }
 }

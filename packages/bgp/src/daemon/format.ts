@@ -28,18 +28,41 @@ export function formatSummary(summary: Summary): string {
   return out.join('\n');
 }
 
+/** The attributes beyond the table's columns, one indented line each (every attribute Cairn keeps). */
+function routeDetails(r: RouteView): string[] {
+  const lines: string[] = [];
+  if (r.communities) lines.push(`Community: ${r.communities.join(' ')}`);
+  if (r.largeCommunities) lines.push(`Large Community: ${r.largeCommunities.join(' ')}`);
+  if (r.extendedCommunities) lines.push(`Extended Community: ${r.extendedCommunities.join(' ')}`);
+  if (r.aggregator || r.atomicAggregate) {
+    const by = r.aggregator ? `Aggregated by ${r.aggregator.asn} ${r.aggregator.address}` : '';
+    lines.push([by, r.atomicAggregate ? 'atomic-aggregate' : ''].filter(Boolean).join(', '));
+  }
+  if (r.originatorId) lines.push(`Originator: ${r.originatorId}`);
+  if (r.clusterList) lines.push(`Cluster list: ${r.clusterList.join(' ')}`);
+  if (r.stale) lines.push('Stale (graceful restart, RFC 4724)');
+  if (r.notBestReason) lines.push(`Not best: ${r.notBestReason}`);
+  return lines.map((line) => `      ${line}`);
+}
+
+const ORIGIN_CODE = { igp: 'i', egp: 'e', incomplete: '?' } as const;
+
+/** Like FRR's `show bgp ipv4 unicast`: status S (stale), * (valid), > (best); details under each route. */
 export function formatRoutes(routes: RouteView[]): string {
   const rows = [['', 'Network', 'Next Hop', 'Metric', 'LocPrf', 'From', 'Path']];
   for (const r of routes) {
     rows.push([
-      r.best ? '*>' : '* ',
+      `${r.stale ? 'S' : ' '}*${r.best ? '>' : ' '}`,
       r.prefix,
       r.nextHop ?? '0.0.0.0',
       r.med === undefined ? '' : String(r.med),
       String(r.localPref),
       r.from,
-      [...r.asPath.map(String), r.origin === 'igp' ? 'i' : r.origin === 'egp' ? 'e' : '?'].join(' '),
+      [r.asPathText, ORIGIN_CODE[r.origin]].filter(Boolean).join(' '),
     ]);
   }
-  return `${table(rows)}\n\nDisplayed ${routes.length} routes\n`;
+  const lines = table(rows).split('\n');
+  const out = [lines[0]!];
+  routes.forEach((r, i) => out.push(lines[i + 1]!, ...routeDetails(r)));
+  return `${out.join('\n')}\n\nDisplayed ${routes.length} routes\n`;
 }

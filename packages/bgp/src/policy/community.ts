@@ -54,3 +54,16 @@ export function parseLargeCommunity(community: LargeCommunityText): LargeCommuni
 export function largeCommunityEquals(a: LargeCommunity, b: LargeCommunity): boolean {
   return a.globalAdmin === b.globalAdmin && a.local1 === b.local1 && a.local2 === b.local2;
 }
+
+const NAME_OF = new Map<number, string>();
+for (const [name, value] of Object.entries(NAMED)) if (!NAME_OF.has(value)) NAME_OF.set(value, name);
+
+/** A community as text: its well-known name (RFC 1997, RFC 7999, RFC 8326), else "asn:value". */
+export function formatCommunity(community: number): string {
+  return NAME_OF.get(community) ?? `${Math.floor(community / 0x10000)}:${community & 0xffff}`;
+}
+
+/** RFC 8092 §3: "global:local1:local2". */
+export function formatLargeCommunity(community: LargeCommunity): string {
+  return `${community.globalAdmin}:${community.local1}:${community.local2}`;
+}

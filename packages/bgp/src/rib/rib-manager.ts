@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { parseCommunity, parseLargeCommunity } from '../policy/community.js';
 import type { CommunityText, LargeCommunityText, Policy } from '../policy/types.js';
 import { AFI, ORIGIN, SAFI, type Afi, type Origin, type PathAttributes, type Prefix, type UpdateMessage } from '../wire/types.js';
-import { selectBest } from './decision.js';
+import { type NotBestReason, explainNotBest, selectBest } from './decision.js';
 import { RibError, unknownPeer } from './errors.js';
 import { exportBase, finishExport, mayAdvertise } from './export-rules.js';
 import { PrefixMap } from './prefix-map.js';
@@ -448,6 +448,18 @@ export class RibManager {
     if (entry === undefined) return { prefix, best: undefined, multipath: [], candidates: [] };
     if (entry instanceof RouteAttributes) return { prefix, best: entry, multipath: [entry], candidates: [entry] };
     return { prefix, best: entry.best, multipath: entry.multipath.slice(), candidates: entry.paths.slice() };
+  }
+
+  /** RFC 4271 §9.1: why `route`, a candidate for `input`, is not its best (undefined when it is, or ties). */
+  whyNotBest(input: string | Prefix, route: Route): NotBestReason<Route> | undefined {
+    const entry = this.loc.get(toPrefix(input));
+    if (!(entry instanceof RouteEntry) || !(route instanceof RouteAttributes) || !entry.paths.includes(route)) return undefined;
+    return explainNotBest(route, entry.paths, this.resolvable ? { feasible: this.feasible } : {});
+  }
+
+  /** RFC 4724 §4.2: whether the route of peer `id` to `prefix` is marked stale (the peer restarts). */
+  isStale(id: string, prefix: Prefix): boolean {
+    return this.peers.get(id)?.stale?.has(prefix) ?? false;
   }
 
   /** Visits every prefix with a best route (of one family, or both). */

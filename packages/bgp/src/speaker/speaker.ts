@@ -12,7 +12,6 @@ import { pino, type Logger } from 'pino';
 import type { SessionState } from '../fsm/types.js';
 import type { Policy } from '../policy/types.js';
 import { RibManager, type BestPathChange, type OriginateAttributes, type OriginateOptions } from '../rib/rib-manager.js';
-import type { Route } from '../rib/route-attributes.js';
 import { systemClock, type Clock } from '../session/clock.js';
 import { DEFAULT_FAMILIES, type PeerConfig } from '../session/config.js';
 import { FAMILY_AFI } from '../session/open.js';
@@ -21,8 +20,11 @@ import { TcpTransport } from '../transport/tcp.js';
 import { normalizeAddress, type BgpTransport } from '../transport/types.js';
 import { formatPrefix } from '../wire/address.js';
 import { CEASE_SUBCODE } from '../wire/errors.js';
-import { AFI, type Afi, type AsPathSegment, type Prefix } from '../wire/types.js';
+import { AFI, type Afi, type Prefix } from '../wire/types.js';
 import { EventStream } from './event-stream.js';
+import { type RouteView, routeView } from './route-view.js';
+
+export type { RouteView } from './route-view.js';
 import { formatUptime, type Summary, type SummaryFamily, type SummaryPeer } from './summary.js';
 
 export interface BgpSpeakerOptions {
@@ -40,20 +42,6 @@ export interface BgpSpeakerOptions {
    * counted in an `events-dropped` event); default 100,000. Peer state changes are never dropped.
    */
   maxQueuedEvents?: number;
-}
-
-/** A route as the speaker reports it. */
-export interface RouteView {
-  prefix: string;
-  /** The peer it came from, or "local" for announced prefixes. */
-  from: string;
-  nextHop?: string;
-  asPath: number[];
-  origin: 'igp' | 'egp' | 'incomplete';
-  med?: number;
-  localPref: number;
-  communities?: number[];
-  best: boolean;
 }
 
 export type SpeakerEvent =
@@ -83,8 +71,6 @@ export class NoSuchPeerError extends Error {
   }
 }
 
-const ORIGIN_NAMES = ['igp', 'egp', 'incomplete'] as const;
-
 /** The settings of a PeerConfig (without runtime-only fields) checked against the peer schema. */
 function checkPeerSettings(config: PeerConfig): void {
   const { liveness: _liveness, ...settings } = config;
@@ -106,25 +92,6 @@ const originateSchema = z.strictObject({
   attributes: z.strictObject({ ...announcementAttributesShape, origin: z.literal([0, 1, 2]).optional() }),
   options: z.strictObject(announcementOptionsShape),
 });
-
-function flatAsPath(segments: readonly AsPathSegment[] | undefined): number[] {
-  return (segments ?? []).flatMap((s) => s.asns);
-}
-
-function routeView(prefix: Prefix, route: Route, best: boolean): RouteView {
-  const a = route.attributes;
-  return {
-    prefix: formatPrefix(prefix),
-    from: route.peerId,
-    ...(route.nextHop ? { nextHop: route.nextHop } : {}),
-    asPath: flatAsPath(a.asPath),
-    origin: ORIGIN_NAMES[a.origin ?? 0] ?? 'igp',
-    ...(a.med !== undefined ? { med: a.med } : {}),
-    localPref: route.localPref,
-    ...(a.communities?.length ? { communities: [...a.communities] } : {}),
-    best,
-  };
-}
 
 export class BgpSpeaker {
   readonly localAs: number;
@@ -330,10 +297,16 @@ export class BgpSpeaker {
   routes(prefix?: string): RouteView[] {
     if (prefix !== undefined) {
       const lookup = this.rib.lookup(prefix);
-      return lookup.candidates.map((route) => routeView(lookup.prefix, route, route === lookup.best));
+      return lookup.candidates.map((route) =>
+        routeView(lookup.prefix, route, {
+          best: route === lookup.best,
+          stale: this.rib.isStale(route.peerId, lookup.prefix),
+          notBest: route === lookup.best ? undefined : this.rib.whyNotBest(lookup.prefix, route),
+        }),
+      );
     }
     const out: RouteView[] = [];
-    this.rib.forEachBest((p, best) => out.push(routeView(p, best, true)));
+    this.rib.forEachBest((p, best) => out.push(routeView(p, best, { best: true, stale: this.rib.isStale(best.peerId, p) })));
     return out;
   }
 
@@ -429,8 +402,8 @@ export class BgpSpeaker {
         this.stream.publish({
           type: 'best-path',
           prefix: formatPrefix(change.prefix),
-          ...(change.best ? { best: routeView(change.prefix, change.best, true) } : {}),
-          ...(change.previous ? { previous: routeView(change.prefix, change.previous, false) } : {}),
+          ...(change.best ? { best: routeView(change.prefix, change.best, { best: true }) } : {}),
+          ...(change.previous ? { previous: routeView(change.prefix, change.previous, { best: false }) } : {}),
         });
       }
     }

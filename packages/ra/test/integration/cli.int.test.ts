@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab, type LabProcess, type Namespace, waitFor } from '@cairn/harness';
 
@@ -31,6 +32,7 @@ describe('cairn-ra run (daemon) watched by cairn-ra monitor --json', () => {
   const lab = Lab.create('ra-cli');
   const dir = mkdtempSync(join(tmpdir(), 'cairn-ra-cli-'));
   const file = join(dir, 'ra.yaml');
+  const socket = join(dir, 'ra.sock');
   let router: Namespace;
   let client: Namespace;
   let daemon: LabProcess;
@@ -55,7 +57,7 @@ describe('cairn-ra run (daemon) watched by cairn-ra monitor --json', () => {
       intervalMs: 200,
     });
     writeFileSync(file, config('2001:5ad0:0:9::/64'));
-    daemon = router.node(cli, ['run', '--config', file, '--log-level', 'warn']);
+    daemon = router.node(cli, ['run', '--config', file, '--log-level', 'warn', '--socket', socket]);
   });
 
   afterAll(async () => {
@@ -71,6 +73,30 @@ describe('cairn-ra run (daemon) watched by cairn-ra monitor --json', () => {
     expect(ra.source).toMatch(/^fe80:/);
     expect(ra.message.options).toContainEqual({ kind: 'pref64', prefix: '64:ff9b::', prefixLength: 96, lifetime: 1800 });
     expect(ra.message.options).toContainEqual({ kind: 'captive-portal', uri: 'https://portal.example/api' });
+  });
+
+  it('`status` over the control socket shows the interfaces; a second instance refuses to start', async () => {
+    const status = await execa(process.execPath, ['--import', 'tsx', cli, 'status', '--json', '--socket', socket], { reject: false });
+    expect(status.exitCode).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual([expect.objectContaining({ name: 'eth0', advertising: true, prefixes: ['2001:5ad0:0:9::/64'] })]);
+    const second = await router.exec(process.execPath, ['--import', 'tsx', cli, 'run', '--config', file, '--socket', socket], { allowFailure: true });
+    expect(second.exitCode).toBe(1);
+    expect(second.stderr.trim()).toBe(`cairn-ra: cairn-ra is already running: its control socket ${socket} answers (stop it first, or use another socket)`);
+  });
+
+  it('--help and --version exit 0; unknown options exit 2 with the usage; config errors are one line', async () => {
+    const run = (...args: string[]) => execa(process.execPath, ['--import', 'tsx', cli, ...args], { reject: false });
+    const help = await run('--help');
+    expect(help).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('cairn-ra status') });
+    expect(await run('--version')).toMatchObject({ exitCode: 0, stdout: 'cairn-ra 0.1.0' });
+    const unknown = await run('status', '--bogus');
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--bogus'");
+    expect(unknown.stderr).toContain('usage:');
+    writeFileSync(join(dir, 'bad.yaml'), 'interfaces:\n  - name: eth0\n    maxInterval: 1\n');
+    const bad = await run('run', '--config', join(dir, 'bad.yaml'), '--socket', join(dir, 'bad.sock'));
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^cairn-ra: interface eth0: maxInterval: /)]);
   });
 
   it('SIGHUP reloads: the new prefix is announced and the old one withdrawn with zero lifetimes', async () => {
