@@ -74,8 +74,8 @@ describe('cairn-bgp control socket under hostile clients, beside an FRR session'
         `routerId: ${CAIRN_V4}`,
         'logLevel: warn',
         'peers:',
-        `  - { address: ${UPSTREAM_V4}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, import: accept-all, export: reject-all, nextHopIpv6: ${CAIRN_V6} }`,
-        `  - { address: ${UPSTREAM_V6}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, families: [ipv6], import: accept-all, export: reject-all }`,
+        `  - { address: ${UPSTREAM_V4}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, importPolicy: accept-all, exportPolicy: reject-all, nextHopIpv6: ${CAIRN_V6} }`,
+        `  - { address: ${UPSTREAM_V6}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, families: [ipv6], importPolicy: accept-all, exportPolicy: reject-all }`,
         '',
       ].join('\n'),
     );

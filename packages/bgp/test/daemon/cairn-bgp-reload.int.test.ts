@@ -123,7 +123,7 @@ describe('cairn-bgp reload (SIGHUP) against FRR 8.4', () => {
     const result = await execa(process.execPath, ['--import', 'tsx', CLI, 'run', '--config', bad, '--socket', join(dir, 'bad.sock')], { reject: false });
     expect(result.exitCode).toBe(1);
     expect(result.stderr.split('\n')).toEqual([
-      `${bad} is not valid:`,
+      `cairn-bgp: ${bad} is not valid:`,
       '  routerId (line 2): the router id must not be 0.0.0.0 (RFC 6286 §2.1)',
       '  peers[0].address (line 4): not an IP address (like 192.0.2.1 or 2001:db8::1)',
       '  peers[0].password (line 4): the TCP-MD5 key has 81 bytes; at most 80 (RFC 2385)',
