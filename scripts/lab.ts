@@ -6,7 +6,7 @@
 //   npm run lab             build the lab, print the routing tables, keep running until Ctrl-C
 //   npm run lab -- --once   build, print, check VM-to-VM reachability, tear down, exit 0/1
 import { pino } from 'pino';
-import { ACCEPT_ALL, BgpSpeaker, LinuxTransport, type PeerConfig } from '@cairn/bgp';
+import { ACCEPT_ALL, BgpSpeaker, LinuxTransport, type PeerConfig, type SummaryFamily } from '@cairn/bgp';
 import { BgpFibSync, KernelFib } from '@cairn/appliance';
 import { waitFor } from '../test/harness/index.js';
 import { GUEST_NETWORKS, UPSTREAM, buildRoutedTopology, type GuestNetwork } from './lab-topology.js';
@@ -68,7 +68,7 @@ async function main(): Promise<number> {
       async () => {
         const upstreamRoutes = (await topology.upstream.exec('ip', ['route', 'show', 'proto', 'bgp'])).stdout;
         const upstreamRoutes6 = (await topology.upstream.exec('ip', ['-6', 'route', 'show', 'proto', 'bgp'])).stdout;
-        return everyPrefix.every((prefix) => `${upstreamRoutes}\n${upstreamRoutes6}`.includes(prefix.replace('::/64', '::/64')));
+        return everyPrefix.every((prefix) => `${upstreamRoutes}\n${upstreamRoutes6}`.includes(prefix));
       },
       { what: 'the upstream kernel to route every guest network via its VR', timeoutMs: 60_000 },
     );
@@ -96,7 +96,7 @@ async function main(): Promise<number> {
     }
     heading('Cairn summary (vr1)');
     const summary = running[0]!.speaker.summary();
-    for (const [family, table] of Object.entries(summary)) {
+    for (const [family, table] of Object.entries(summary) as [string, SummaryFamily | undefined][]) {
       for (const [peer, state] of Object.entries(table?.peers ?? {})) {
         console.log(`${family.padEnd(12)} ${peer.padEnd(18)} ${state.state.padEnd(12)} pfxRcd ${state.pfxRcd ?? 0} pfxSnt ${state.pfxSnt ?? 0}`);
       }
