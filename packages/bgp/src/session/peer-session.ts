@@ -19,6 +19,7 @@ import type { Clock } from './clock.js';
 import { DEFAULT_FAMILIES, type FamilyName, type PeerConfig } from './config.js';
 import { exportUpdates } from './export-updates.js';
 import { GracefulRestartHelper } from './graceful-restart.js';
+import { UnsendableLog } from './unsendable-log.js';
 import { buildOpen, checkPeerOpen, negotiatedFamilies, supportsRouteRefresh } from './open.js';
 
 /** What a session needs from the speaker that owns it. */
@@ -74,6 +75,7 @@ export class PeerSession {
   private stopLiveness: (() => void) | undefined;
   /** RFC 4724 helper; absent when graceful restart is off for this peer. */
   private gracefulRestart: GracefulRestartHelper | undefined;
+  private readonly unsendableLog: UnsendableLog;
   msgRcvd = 0;
   msgSent = 0;
   connectionsEstablished = 0;
@@ -89,6 +91,7 @@ export class PeerSession {
   ) {
     this.primary = new Connection(createFsm(fsmConfigOf(config)));
     this.log = host.logger.child({ peer: config.address });
+    this.unsendableLog = new UnsendableLog(this.log, host.clock);
     if (config.gracefulRestart !== false) this.gracefulRestart = this.newGracefulRestartHelper();
   }
 
@@ -548,8 +551,17 @@ export class PeerSession {
     const conn = this.primary;
     if (conn.fsm.state !== 'Established') return;
     const wanted = (afi: Afi) => conn.families.has(afi) && (onlyAfi === undefined || afi === onlyAfi);
-    const out = exportUpdates(batch, wanted, conn.encodeCtx);
-    this.write(conn, out);
+    try {
+      const { messages, unsendable } = exportUpdates(batch, wanted, conn.encodeCtx);
+      if (unsendable.length > 0) {
+        this.unsendableLog.report(unsendable);
+        for (const { group } of unsendable) this.host.rib.markUnsendable(this.id, group.nlri);
+      }
+      this.write(conn, messages);
+    } catch (error) {
+      // Nothing in the export path may end the process; what was not sent is sent by the next full export.
+      this.log.error({ error: error instanceof Error ? error.message : String(error) }, 'export to the peer failed');
+    }
   }
 }
 

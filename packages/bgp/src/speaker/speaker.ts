@@ -314,6 +314,7 @@ export class BgpSpeaker {
       ...(uptime !== undefined ? { peerUptimeEstablishedEpoch: Math.floor((Date.now() - uptime) / 1000) } : {}),
       pfxRcd: up ? counts.accepted : 0,
       pfxSnt: up ? counts.advertised : 0,
+      unsendableRoutes: up ? this.rib.unsendableCount(session.id, afi) : 0,
       state: admin && session.state === 'Idle' ? 'Idle (Admin)' : session.state,
       peerState: admin ? 'Admin' : blocks.import || blocks.export ? 'Policy' : 'OK',
       connectionsEstablished: session.connectionsEstablished,
