@@ -48,6 +48,11 @@ export interface PeerConfig {
   gracefulRestart?: boolean;
   /** An external liveness source (e.g. BFD) for this peer (RFC 5882). */
   liveness?: LivenessSource;
+  /**
+   * RFC 4271 §6.3 enforce-first-as: an UPDATE whose leftmost AS_PATH AS is not the peer's AS is
+   * treated as withdraw (RFC 7606 §3) and logged; the session stays. Default on for eBGP, off for iBGP.
+   */
+  enforceFirstAs?: boolean;
   /** Administratively down (with an optional RFC 9003 message for the peer). */
   shutdown?: boolean | string;
 }

@@ -18,6 +18,7 @@ import { AFI, DEFAULT_CODEC_CONTEXT, SAFI, familyKey, type Afi, type BgpMessage,
 import type { Clock } from './clock.js';
 import { DEFAULT_FAMILIES, type FamilyName, type PeerConfig } from './config.js';
 import { exportUpdates } from './export-updates.js';
+import { checkFirstAs, enforcesFirstAs } from './first-as.js';
 import { GracefulRestartHelper } from './graceful-restart.js';
 import { UnsendableLog } from './unsendable-log.js';
 import { buildOpen, checkPeerOpen, negotiatedFamilies, supportsRouteRefresh } from './open.js';
@@ -518,6 +519,7 @@ export class PeerSession {
       this.gracefulRestart?.endOfRib(eor.afi);
       return;
     }
+    if (enforcesFirstAs(this.config, this.host.localAs)) checkFirstAs(update, this.config.remoteAs);
     if (update.treatAsWithdraw) this.log.warn(update.treatAsWithdraw, 'malformed UPDATE treated as withdraw (RFC 7606)');
     const result = this.host.rib.updateFromPeer(this.id, update);
     this.host.routesChanged(result.changes);

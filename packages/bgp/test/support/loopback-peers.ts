@@ -26,6 +26,8 @@ export interface LoopbackLab {
   peers: Map<string, ScriptedPeer>;
   /** Waits for the speaker's next connection to `address` (after a reset) and returns its scripted side. */
   nextConnection(address: string): Promise<ScriptedPeer>;
+  /** The PeerConfig the peer was added with (to pass changed copies to updatePeer). */
+  configOf(address: string): PeerConfig;
   /** Answers the OPEN and KEEPALIVE of the peer's current connection and waits for Established. */
   establish(address: string, capabilities?: Capability[]): Promise<ScriptedPeer>;
   stop(): Promise<void>;
@@ -38,6 +40,7 @@ export async function loopbackLab(peers: LoopbackPeer[], options: Partial<BgpSpe
   const pending = new Map<string, Socket[]>();
   const scripted = new Map<string, ScriptedPeer>();
   const spec = new Map(peers.map((p) => [p.address, p]));
+  const configs = new Map<string, PeerConfig>();
   for (const peer of peers) {
     const port = nextPort++;
     const server = createServer((socket) => {
@@ -47,7 +50,9 @@ export async function loopbackLab(peers: LoopbackPeer[], options: Partial<BgpSpe
     });
     await new Promise<void>((resolve) => server.listen(port, peer.address, resolve));
     servers.push(server);
-    speaker.addPeer({ address: peer.address, port, localAddress: SPEAKER_ADDRESS, remoteAs: peer.remoteAs, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL, idleHoldTime: 1, ...peer.config });
+    const config: PeerConfig = { address: peer.address, port, localAddress: SPEAKER_ADDRESS, remoteAs: peer.remoteAs, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL, idleHoldTime: 1, ...peer.config };
+    configs.set(peer.address, config);
+    speaker.addPeer(config);
   }
   const nextConnection = async (address: string): Promise<ScriptedPeer> => {
     const queued = pending.get(address)?.shift();
@@ -62,6 +67,7 @@ export async function loopbackLab(peers: LoopbackPeer[], options: Partial<BgpSpe
     speaker,
     peers: scripted,
     nextConnection,
+    configOf: (address) => configs.get(address)!,
     async establish(address, capabilities) {
       const peer = scripted.get(address)!;
       const { remoteAs, twoOctet } = spec.get(address)!;
