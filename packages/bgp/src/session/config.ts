@@ -1,6 +1,7 @@
 // What the speaker is told about one peer.
 import type { LivenessSource } from '../liveness.js';
 import type { Policy } from '../policy/types.js';
+import type { PathAttributeRules } from './path-attributes.js';
 
 export type FamilyName = 'ipv4' | 'ipv6';
 
@@ -53,6 +54,12 @@ export interface PeerConfig {
    * treated as withdraw (RFC 7606 §3) and logged; the session stays. Default on for eBGP, off for iBGP.
    */
   enforceFirstAs?: boolean;
+  /**
+   * Attribute types to discard or treat as withdraw whatever their content (FRR's `neighbor X
+   * path-attribute discard|treat-as-withdraw`); each list replaces the speaker's `pathAttributes`
+   * list of the same kind. Default: none (the RFC checks of attributes Cairn passes on always apply).
+   */
+  pathAttributes?: PathAttributeRules;
   /** Administratively down (with an optional RFC 9003 message for the peer). */
   shutdown?: boolean | string;
 }

@@ -19,6 +19,7 @@ import type { Clock } from './clock.js';
 import { DEFAULT_FAMILIES, type FamilyName, type PeerConfig } from './config.js';
 import { exportUpdates } from './export-updates.js';
 import { checkFirstAs, enforcesFirstAs } from './first-as.js';
+import { attributeActions, type PathAttributeRules } from './path-attributes.js';
 import { GracefulRestartHelper } from './graceful-restart.js';
 import { UnsendableLog } from './unsendable-log.js';
 import { buildOpen, checkPeerOpen, negotiatedFamilies, supportsRouteRefresh } from './open.js';
@@ -31,6 +32,8 @@ export interface SessionHost {
   readonly rib: RibManager;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The speaker-wide `pathAttributes` setting. */
+  readonly pathAttributes?: PathAttributeRules;
   stateChanged(session: PeerSession, from: SessionState, to: SessionState, reason: string | undefined): void;
   routesChanged(changes: BestPathChange[]): void;
 }
@@ -174,6 +177,7 @@ export class PeerSession {
   /** Applies new settings; timers and keys take effect on the next connection. */
   reconfigure(config: PeerConfig): void {
     const livenessChanged = config.liveness !== this.config.liveness;
+    const pathAttributesChanged = JSON.stringify(config.pathAttributes) !== JSON.stringify(this.config.pathAttributes);
     if ((config.gracefulRestart !== false) !== (this.config.gracefulRestart !== false)) {
       this.gracefulRestart?.dispose();
       this.gracefulRestart = config.gracefulRestart !== false ? this.newGracefulRestartHelper() : undefined;
@@ -185,6 +189,18 @@ export class PeerSession {
       if (this.primary.fsm.state !== 'Idle' || this.primary.fsm.timers.idleHold !== undefined) this.watchLiveness();
     }
     this.primary.fsm = reconfigure(this.primary.fsm, fsmConfigOf(config));
+    if (pathAttributesChanged) {
+      // From the next UPDATE on; the routes already received are asked for again (RFC 2918).
+      for (const conn of [this.primary, this.candidate]) if (conn?.peerOpen) conn.decodeCtx = this.withAttributeActions(conn.decodeCtx);
+      this.requestRouteRefresh();
+    }
+  }
+
+  /** The decode context with this peer's configured attribute handling (path-attributes.ts). */
+  private withAttributeActions(ctx: CodecContext): CodecContext {
+    const actions = attributeActions(this.config.pathAttributes, this.host.pathAttributes);
+    const { attributeActions: _previous, ...rest } = ctx;
+    return actions ? { ...rest, attributeActions: actions } : rest;
   }
 
   /** RFC 5882 §4.3: the liveness source saw the neighbour go down: tear the session down now. */
@@ -459,7 +475,7 @@ export class PeerSession {
     }
     conn.peerOpen = open;
     const ours = this.ourOpen();
-    conn.decodeCtx = negotiatedContext(open, ours);
+    conn.decodeCtx = this.withAttributeActions(negotiatedContext(open, ours));
     conn.encodeCtx = negotiatedContext(ours, open);
     conn.families = negotiatedFamilies(this.families_, open);
     // §6.8 collision detection: the other connection to this peer, if it got as far as OpenSent.

@@ -9,6 +9,7 @@ import type { Route } from '../rib/route-attributes.js';
 import { systemClock, type Clock } from '../session/clock.js';
 import { DEFAULT_FAMILIES, type PeerConfig } from '../session/config.js';
 import { FAMILY_AFI } from '../session/open.js';
+import { validatePathAttributes, type PathAttributeRules } from '../session/path-attributes.js';
 import { PeerSession, type SessionHost } from '../session/peer-session.js';
 import { TcpTransport } from '../transport/tcp.js';
 import { normalizeAddress, type BgpTransport } from '../transport/types.js';
@@ -33,6 +34,11 @@ export interface BgpSpeakerOptions {
    * counted in an `events-dropped` event); default 100,000. Peer state changes are never dropped.
    */
   maxQueuedEvents?: number;
+  /**
+   * Attribute types every peer's UPDATEs have discarded or treated as withdraw (a peer's own
+   * `pathAttributes` list of a kind replaces this one's). Default: none. See packages/bgp/README.md.
+   */
+  pathAttributes?: PathAttributeRules;
 }
 
 /** A route as the speaker reports it. */
@@ -105,6 +111,7 @@ export class BgpSpeaker {
   private tableVersion = 0;
 
   constructor(options: BgpSpeakerOptions) {
+    validatePathAttributes(options.pathAttributes, 'pathAttributes');
     this.localAs = options.localAs;
     this.routerId = options.routerId;
     this.logger = options.logger ?? pino({ level: 'silent' });
@@ -124,6 +131,7 @@ export class BgpSpeaker {
       rib: this.rib,
       logger: this.logger,
       clock: this.clock,
+      ...(options.pathAttributes ? { pathAttributes: options.pathAttributes } : {}),
       stateChanged(session, from, to, reason) {
         speaker.stream.publish({ type: 'peer-state', peer: session.id, from, to, ...(reason ? { reason } : {}) });
       },
@@ -158,6 +166,7 @@ export class BgpSpeaker {
   addPeer(config: PeerConfig): void {
     const address = normalizeAddress(config.address);
     if (this.sessions.has(address)) throw new PeerExistsError(address);
+    validatePathAttributes(config.pathAttributes, `peer ${address} pathAttributes`);
     const normalized = { ...config, address };
     this.transport.setPeer(this.transportPeer(normalized));
     this.rib.addPeer({
@@ -193,6 +202,7 @@ export class BgpSpeaker {
    */
   updatePeer(config: PeerConfig): void {
     const session = this.session(config.address);
+    validatePathAttributes(config.pathAttributes, `peer ${session.id} pathAttributes`);
     const next = { ...config, address: session.id };
     const before = session.config;
     this.transport.setPeer(this.transportPeer(next));
