@@ -18,6 +18,7 @@ export interface DaemonPeer {
   keepaliveTime?: number;
   connectRetryTime?: number;
   idleHoldTime?: number;
+  maxIdleHoldTime?: number;
   delayOpenTime?: number;
   families?: ('ipv4' | 'ipv6')[];
   nextHopIpv4?: string;
@@ -103,6 +104,7 @@ export const DAEMON_CONFIG_SCHEMA = {
           keepaliveTime: seconds,
           connectRetryTime: seconds,
           idleHoldTime: seconds,
+          maxIdleHoldTime: seconds,
           delayOpenTime: { type: 'integer', minimum: 0, maximum: 240 },
           families: { type: 'array', items: { enum: ['ipv4', 'ipv6'] }, minItems: 1, uniqueItems: true },
           nextHopIpv4: ip,
