@@ -433,7 +433,8 @@ export class RibManager {
     for (const peer of this.peers.values()) {
       if (!peer.up) continue;
       // Nothing to do for a peer that will not get this route and has nothing to withdraw.
-      if ((best === undefined || best.source === peer || peer.exportBlocked) && !peer.adjOut.has(prefix) && !peer.unsendable.has(prefix)) continue;
+      const nothingToSend = best === undefined || best.source === peer || peer.exportBlocked;
+      if (nothingToSend && !peer.adjOut.has(prefix) && !peer.unsendable.has(prefix)) continue;
       peer.dirty.set(prefix, true);
     }
   }
@@ -471,7 +472,7 @@ export class RibManager {
     return { received: accepted + peer.rejectedIn.size(afi), accepted, advertised: peer.adjOut.size(afi) };
   }
 
-  /** Prefixes export policy lets through to the peer whose attributes could not be encoded for its session (markUnsendable). */
+  /** Prefixes export policy lets through to the peer that could not be encoded for its session (markUnsendable). */
   unsendableCount(id: string, afi?: Afi): number {
     return this.peer(id).unsendable.size(afi);
   }

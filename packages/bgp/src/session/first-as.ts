@@ -20,6 +20,7 @@ export function checkFirstAs(update: UpdateMessage, peerAs: number): string | un
   if (first?.type === 'sequence' && first.asns[0] === peerAs) return undefined;
   const found = first ? `${first.type} ${first.asns[0] ?? '(empty)'}` : 'an empty AS_PATH';
   const reason = `enforce-first-as: AS_PATH starts with ${found}, not the peer's AS ${peerAs}`;
-  rewriteAsWithdrawal(update, { code: NOTIFICATION_CODE.UPDATE_MESSAGE, subcode: UPDATE_ERROR_SUBCODE.MALFORMED_AS_PATH, reason });
+  const subcode = UPDATE_ERROR_SUBCODE.MALFORMED_AS_PATH;
+  rewriteAsWithdrawal(update, { code: NOTIFICATION_CODE.UPDATE_MESSAGE, subcode, reason });
   return reason;
 }

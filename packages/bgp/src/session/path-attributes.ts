@@ -29,19 +29,28 @@ export function validatePathAttributes(rules: PathAttributeRules | undefined, wh
   for (const kind of ['discard', 'treatAsWithdraw'] as const) {
     const list = rules[kind];
     if (list === undefined) continue;
-    if (!Array.isArray(list)) throw new PathAttributesConfigError(`${where}.${kind} must be a list of attribute type codes`);
+    if (!Array.isArray(list)) {
+      throw new PathAttributesConfigError(`${where}.${kind} must be a list of attribute type codes`);
+    }
     list.forEach((type, i) => {
       if (!Number.isInteger(type) || type < 1 || type > 255) {
-        throw new PathAttributesConfigError(`${where}.${kind}[${i}] must be an attribute type code 1-255, got ${String(type)}`);
+        const got = String(type);
+        throw new PathAttributesConfigError(`${where}.${kind}[${i}] must be an attribute type code 1-255, got ${got}`);
       }
       const name = PROTECTED.get(type);
-      if (name) throw new PathAttributesConfigError(`${where}.${kind}[${i}]: ${name} (${type}) carries the route itself and cannot be configured`);
+      if (name) {
+        const what = `${where}.${kind}[${i}]: ${name} (${type})`;
+        throw new PathAttributesConfigError(`${what} carries the route itself and cannot be configured`);
+      }
     });
   }
 }
 
 /** The decode-time actions for a peer, or undefined when none are configured. */
-export function attributeActions(peer: PathAttributeRules | undefined, speaker: PathAttributeRules | undefined): Map<number, ConfiguredAttributeAction> | undefined {
+export function attributeActions(
+  peer: PathAttributeRules | undefined,
+  speaker: PathAttributeRules | undefined,
+): Map<number, ConfiguredAttributeAction> | undefined {
   const discard = peer?.discard ?? speaker?.discard ?? [];
   const withdraw = peer?.treatAsWithdraw ?? speaker?.treatAsWithdraw ?? [];
   if (discard.length === 0 && withdraw.length === 0) return undefined;

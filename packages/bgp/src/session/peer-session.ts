@@ -191,7 +191,9 @@ export class PeerSession {
     this.primary.fsm = reconfigure(this.primary.fsm, fsmConfigOf(config));
     if (pathAttributesChanged) {
       // From the next UPDATE on; the routes already received are asked for again (RFC 2918).
-      for (const conn of [this.primary, this.candidate]) if (conn?.peerOpen) conn.decodeCtx = this.withAttributeActions(conn.decodeCtx);
+      for (const conn of [this.primary, this.candidate]) {
+        if (conn?.peerOpen) conn.decodeCtx = this.withAttributeActions(conn.decodeCtx);
+      }
       this.requestRouteRefresh();
     }
   }

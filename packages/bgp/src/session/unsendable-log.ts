@@ -25,7 +25,9 @@ export class UnsendableLog {
       this.seen.add(key);
       const now = this.clock.now();
       if (now - this.windowStart >= 60_000) {
-        if (this.suppressed > 0) this.log.warn({ suppressed: this.suppressed }, 'more attribute sets could not be encoded for the peer (not logged)');
+        if (this.suppressed > 0) {
+          this.log.warn({ suppressed: this.suppressed }, 'more attribute sets could not be encoded for the peer (not logged)');
+        }
         this.windowStart = now;
         this.inWindow = 0;
         this.suppressed = 0;

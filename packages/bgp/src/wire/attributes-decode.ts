@@ -135,7 +135,8 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
       continue;
     }
     if (configured === 'treat-as-withdraw') {
-      problems.add('treat-as-withdraw', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, type, `attribute ${type} treated as withdraw by configuration`);
+      const reason = `attribute ${type} treated as withdraw by configuration`;
+      problems.add('treat-as-withdraw', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, type, reason);
       continue;
     }
     const expectedFlags = ATTRIBUTE_FLAGS[type];
@@ -148,7 +149,8 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
       const rule = CARRIED_ATTRIBUTE_RULES.get(type);
       const problem = rule?.check(bytes, v, v + length);
       if (rule && problem) {
-        problems.add(rule.action, UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, type, `${rule.name} (${type}) malformed: ${problem} (${rule.citation}: ${rule.action})`);
+        const reason = `${rule.name} (${type}) malformed: ${problem} (${rule.citation}: ${rule.action})`;
+        problems.add(rule.action, UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, type, reason);
       } else if ((flags & ATTRIBUTE_FLAG.TRANSITIVE) !== 0) {
         // RFC 4271 §5: kept and passed on (the encoder sets Partial).
         (attrs.unknown ??= []).push({ flags, typeCode: type, value: bytes.slice(v, v + length) });

@@ -53,7 +53,10 @@ function walkTlvs(
   return undefined;
 }
 
-/** RFC 9012 §2: TLVs of Tunnel Type (2) and Length (2), whose value is sub-TLVs (§3: 1-octet length below type 128, 2 above). */
+/**
+ * RFC 9012 §2: TLVs of Tunnel Type (2) and Length (2), whose value is sub-TLVs (§3: 1-octet length
+ * below sub-TLV type 128, 2 octets from 128 on).
+ */
 function checkTunnelEncapsulation(bytes: Uint8Array, v: number, end: number): string | undefined {
   if (end === v) return 'empty';
   return walkTlvs(bytes, v, end, 2, () => 2, 'tunnel TLV', (_type, start, stop) =>
@@ -98,16 +101,18 @@ function checkAttrSet(bytes: Uint8Array, v: number, end: number): string | undef
   return undefined;
 }
 
-export const CARRIED_ATTRIBUTE_RULES: ReadonlyMap<number, CarriedAttributeRule> = new Map<number, CarriedAttributeRule>([
-  [CARRIED_ATTRIBUTE.PMSI_TUNNEL, {
-    name: 'PMSI_TUNNEL',
-    action: 'treat-as-withdraw',
-    // RFC 6514 predates RFC 7606 and names no outcome; RFC 7606 §2 prefers treat-as-withdraw (as FRR does).
-    citation: 'RFC 6514 §5, RFC 7606 §2',
-    check: checkPmsiTunnel,
-  }],
-  [CARRIED_ATTRIBUTE.TUNNEL_ENCAPSULATION, { name: 'TUNNEL_ENCAPSULATION', action: 'treat-as-withdraw', citation: 'RFC 9012 §13, RFC 7606 §7.13', check: checkTunnelEncapsulation }],
-  [CARRIED_ATTRIBUTE.BGP_LS, { name: 'BGP-LS', action: 'attribute-discard', citation: 'RFC 7752 §8.2.2', check: checkBgpLs }],
-  [CARRIED_ATTRIBUTE.PREFIX_SID, { name: 'PREFIX_SID', action: 'attribute-discard', citation: 'RFC 8669 §6', check: checkPrefixSid }],
-  [CARRIED_ATTRIBUTE.ATTR_SET, { name: 'ATTR_SET', action: 'treat-as-withdraw', citation: 'RFC 6368 §5, RFC 7606 §7.16', check: checkAttrSet }],
+const rule = (name: string, action: CarriedAttributeRule['action'], citation: string, check: CarriedAttributeRule['check']) => ({
+  name,
+  action,
+  citation,
+  check,
+});
+
+export const CARRIED_ATTRIBUTE_RULES: ReadonlyMap<number, CarriedAttributeRule> = new Map([
+  // RFC 6514 predates RFC 7606 and names no outcome; RFC 7606 §2 prefers treat-as-withdraw (as FRR does).
+  [CARRIED_ATTRIBUTE.PMSI_TUNNEL, rule('PMSI_TUNNEL', 'treat-as-withdraw', 'RFC 6514 §5, RFC 7606 §2', checkPmsiTunnel)],
+  [CARRIED_ATTRIBUTE.TUNNEL_ENCAPSULATION, rule('TUNNEL_ENCAPSULATION', 'treat-as-withdraw', 'RFC 9012 §13, RFC 7606 §7.13', checkTunnelEncapsulation)],
+  [CARRIED_ATTRIBUTE.BGP_LS, rule('BGP-LS', 'attribute-discard', 'RFC 7752 §8.2.2', checkBgpLs)],
+  [CARRIED_ATTRIBUTE.PREFIX_SID, rule('PREFIX_SID', 'attribute-discard', 'RFC 8669 §6', checkPrefixSid)],
+  [CARRIED_ATTRIBUTE.ATTR_SET, rule('ATTR_SET', 'treat-as-withdraw', 'RFC 6368 §5, RFC 7606 §7.16', checkAttrSet)],
 ]);
