@@ -26,7 +26,16 @@ const password = z
       `at most ${TCP_MD5_MAX_KEY_BYTES} (RFC 2385)`,
   });
 
-const attributeTypes = z.array(integer(1, 255)).optional();
+/** ORIGIN, AS_PATH, NEXT_HOP, MP_REACH and MP_UNREACH carry the route itself: they cannot be discarded. */
+const UNTOUCHABLE_ATTRIBUTES = new Set([1, 2, 3, 14, 15]);
+
+const attributeTypes = z
+  .array(
+    integer(1, 255).refine((type) => !UNTOUCHABLE_ATTRIBUTES.has(type), {
+      message: 'attribute types 1, 2, 3, 14 and 15 carry the route itself and cannot be discarded or withdrawn',
+    }),
+  )
+  .optional();
 
 /** Per-attribute handling of received path attributes, by attribute type code. */
 export const pathAttributesSchema = z.strictObject({
@@ -148,12 +157,12 @@ export const peerShape = {
   enforceFirstAs: setting(z.boolean().optional(), {
     description: "treat an UPDATE whose AS_PATH does not start with the peer's AS as an error (RFC 4271 §6.3)",
     default: 'on for eBGP, off for iBGP',
-    impact: 'session reset',
+    impact: 'nothing',
   }),
   pathAttributes: setting(pathAttributesSchema.optional(), {
     description: 'what to do with received path attributes of given type codes (1–255)',
     default: "the router's pathAttributes",
-    impact: 'session reset',
+    impact: 'policy re-evaluation',
   }),
   shutdown: setting(shutdown.optional(), {
     description: 'administratively down; a text is sent to the peer as the RFC 9003 shutdown message',

@@ -28,7 +28,7 @@ export const routerShape = {
   pathAttributes: setting(pathAttributesSchema.optional(), {
     description: "received path attribute handling for every peer without its own `pathAttributes`",
     default: 'none',
-    impact: 'session reset',
+    impact: 'restart',
   }),
 };
 

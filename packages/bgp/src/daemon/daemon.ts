@@ -68,7 +68,13 @@ export async function runDaemon(
     ...(initial.port ? { port: initial.port } : {}),
     logger,
   });
-  const speaker = new BgpSpeaker({ localAs: initial.localAs, routerId: initial.routerId, logger, transport });
+  const speaker = new BgpSpeaker({
+    localAs: initial.localAs,
+    routerId: initial.routerId,
+    logger,
+    transport,
+    ...(initial.pathAttributes ? { pathAttributes: initial.pathAttributes } : {}),
+  });
   // RFC 5882: one BFD service for every peer configured with `bfd: true`.
   const bfd = initial.peers.some((p) => p.bfd)
     ? new BfdService({ logger, ...(initial.bfd ? { defaults: initial.bfd } : {}) })

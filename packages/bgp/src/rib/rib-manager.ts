@@ -63,6 +63,8 @@ export interface ExportGroup {
   /** IPv4: the NEXT_HOP attribute; IPv6: the MP_REACH_NLRI next hop. */
   nextHop: string;
   nlri: Prefix[];
+  /** The attribute set's identity (equal for every group of the same interned set): for per-set bookkeeping. */
+  set?: object;
 }
 
 export interface ExportBatch {
@@ -436,7 +438,8 @@ export class RibManager {
     for (const peer of this.peers.values()) {
       if (!peer.up) continue;
       // Nothing to do for a peer that will not get this route and has nothing to withdraw.
-      if ((best === undefined || best.source === peer || peer.exportBlocked) && !peer.adjOut.has(prefix)) continue;
+      const nothingToSend = best === undefined || best.source === peer || peer.exportBlocked;
+      if (nothingToSend && !peer.adjOut.has(prefix) && !peer.unsendable.has(prefix)) continue;
       peer.dirty.set(prefix, true);
     }
   }
@@ -484,6 +487,11 @@ export class RibManager {
     const peer = id === LOCAL_PEER_ID ? this.local : this.peer(id);
     const accepted = afi === undefined ? peer.accepted[AFI.IPV4] + peer.accepted[AFI.IPV6] : peer.accepted[afi];
     return { received: accepted + peer.rejectedIn.size(afi), accepted, advertised: peer.adjOut.size(afi) };
+  }
+
+  /** Prefixes export policy lets through to the peer that could not be encoded for its session (markUnsendable). */
+  unsendableCount(id: string, afi?: Afi): number {
+    return this.peer(id).unsendable.size(afi);
   }
 
   // ---- origination and aggregates ------------------------------------------------------------
@@ -594,6 +602,22 @@ export class RibManager {
     return entry === undefined || entry instanceof RouteAttributes ? entry : entry.best;
   }
 
+  /**
+   * The session could not encode these exported prefixes for the peer (and withdrew them instead):
+   * they leave the Adj-RIB-Out and are counted until their best path changes or goes.
+   */
+  markUnsendable(id: string, prefixes: readonly Prefix[]): void {
+    const peer = this.peer(id);
+    for (const prefix of prefixes) {
+      const set = peer.adjOut.get(prefix);
+      if (set) {
+        peer.adjOut.delete(prefix);
+        this.store.release(set);
+      }
+      peer.unsendable.set(prefix, true);
+    }
+  }
+
   /** @internal used by ExportRun */
   exportAttributes(peer: RibPeer, best: RouteAttributes, prefix: Prefix, memo: Map<RouteAttributes, PathExport>): RouteAttributes | null {
     let work = memo.get(best);
@@ -632,6 +656,7 @@ export class RibManager {
   private clearAdjOut(peer: RibPeer): void {
     peer.adjOut.forEach((set) => this.store.release(set));
     peer.adjOut.clear();
+    peer.unsendable.clear();
     peer.dirty.clear();
     peer.exportAll = false;
   }
@@ -663,6 +688,7 @@ class ExportRun {
 
   export(prefix: Prefix, best: RouteAttributes | undefined): void {
     const next = best ? this.rib.exportAttributes(this.peer, best, prefix, this.memo) : null;
+    this.peer.unsendable.delete(prefix);
     const old = this.peer.adjOut.get(prefix);
     if (next === (old ?? null)) return;
     if (next) {
@@ -685,7 +711,7 @@ class ExportRun {
   /** Emits the groups and drops the memo's references. */
   finish(): void {
     for (const [set, nlri] of this.groups) {
-      this.batch.announce.push({ afi: this.groupAfi.get(set)!, attributes: { ...set.attributes }, nextHop: set.nextHop!, nlri });
+      this.batch.announce.push({ afi: this.groupAfi.get(set)!, attributes: { ...set.attributes }, nextHop: set.nextHop!, nlri, set });
     }
     for (const work of this.memo.values()) for (const set of work.byTerm.values()) if (set) this.rib.release(set);
   }

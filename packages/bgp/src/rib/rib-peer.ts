@@ -55,6 +55,8 @@ export class RibPeer implements RouteSource {
   readonly adjOut = new PrefixMap<RouteAttributes>();
   /** Prefixes whose best path changed since the last export to this peer. */
   readonly dirty = new PrefixMap<true>();
+  /** Exported prefixes the session could not encode for this peer (RibManager.markUnsendable). */
+  readonly unsendable = new PrefixMap<true>();
   /** Set when every Loc-RIB prefix must be re-evaluated for export (export policy changed). */
   exportAll = false;
   /** RFC 4724 §4.2: routes kept from a restarting peer, until refreshed or swept. */

@@ -1,6 +1,7 @@
-// The graceful restart helper of one peer (RFC 4724 §4.2): when the session of a peer that preserves
-// forwarding state fails without a NOTIFICATION, its routes stay in the RIB as stale until it is back
-// and sends End-of-RIB per family, or until its Restart Time runs out.
+// The graceful restart helper of one peer (RFC 4724 §4.2): when the session of a peer that has the
+// Graceful Restart capability fails without a NOTIFICATION, its routes of every family the capability
+// lists stay in the RIB as stale until it is back and sends End-of-RIB per family, or until its
+// Restart Time runs out. The Forwarding State bit counts in the OPEN after the restart only.
 import type { Logger } from 'pino';
 import type { BestPathChange, RibManager } from '../rib/rib-manager.js';
 import { AFI, type Afi, type OpenMessage } from '../wire/types.js';
@@ -21,13 +22,15 @@ export class GracefulRestartHelper {
   ) {}
 
   /**
-   * The Established session is gone. Keeps the routes of the families the peer preserves forwarding
-   * for as stale when it failed without a NOTIFICATION either way (RFC 4724 §4.2); otherwise removes
-   * the peer's routes.
+   * The Established session is gone. When it failed without a NOTIFICATION either way, keeps the
+   * routes of every family in the peer's Graceful Restart capability as stale, whatever their
+   * Forwarding State bit said (RFC 4724 §4.2: "retain the routes received from the peer for all the
+   * address families that were previously received in the Graceful Restart Capability"; BIRD and
+   * GoBGP send F=0 on a normal start); otherwise removes the peer's routes.
    */
   sessionLost(peerOpen: OpenMessage, families: ReadonlySet<Afi>, notified: boolean): void {
     const gr = gracefulRestartOf(peerOpen);
-    const preserved = (gr?.families ?? []).filter((f) => f.forwardingPreserved && families.has(f.afi)).map((f) => f.afi);
+    const preserved = [...new Set((gr?.families ?? []).filter((f) => families.has(f.afi)).map((f) => f.afi))];
     if (gr && preserved.length > 0 && !notified && gr.restartTime > 0) {
       this.log.info({ restartTime: gr.restartTime, families: preserved }, 'graceful restart helper: keeping routes as stale');
       this.routesChanged(this.rib.peerDown(this.peerId, { gracefulRestart: true }));

@@ -18,7 +18,10 @@ import { AFI, DEFAULT_CODEC_CONTEXT, SAFI, familyKey, type Afi, type BgpMessage,
 import type { Clock } from './clock.js';
 import { DEFAULT_FAMILIES, type FamilyName, type PeerConfig } from './config.js';
 import { exportUpdates } from './export-updates.js';
+import { checkFirstAs, enforcesFirstAs } from './first-as.js';
+import { attributeActions, type PathAttributeRules } from './path-attributes.js';
 import { GracefulRestartHelper } from './graceful-restart.js';
+import { UnsendableLog } from './unsendable-log.js';
 import { buildOpen, checkPeerOpen, negotiatedFamilies, supportsRouteRefresh } from './open.js';
 
 /** What a session needs from the speaker that owns it. */
@@ -29,6 +32,8 @@ export interface SessionHost {
   readonly rib: RibManager;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The speaker-wide `pathAttributes` setting. */
+  readonly pathAttributes?: PathAttributeRules;
   stateChanged(session: PeerSession, from: SessionState, to: SessionState, reason: string | undefined): void;
   routesChanged(changes: BestPathChange[]): void;
 }
@@ -74,6 +79,7 @@ export class PeerSession {
   private stopLiveness: (() => void) | undefined;
   /** RFC 4724 helper; absent when graceful restart is off for this peer. */
   private gracefulRestart: GracefulRestartHelper | undefined;
+  private readonly unsendableLog: UnsendableLog;
   msgRcvd = 0;
   msgSent = 0;
   connectionsEstablished = 0;
@@ -89,6 +95,7 @@ export class PeerSession {
   ) {
     this.primary = new Connection(createFsm(fsmConfigOf(config)));
     this.log = host.logger.child({ peer: config.address });
+    this.unsendableLog = new UnsendableLog(this.log, host.clock);
     if (config.gracefulRestart !== false) this.gracefulRestart = this.newGracefulRestartHelper();
   }
 
@@ -170,6 +177,7 @@ export class PeerSession {
   /** Applies new settings; timers and keys take effect on the next connection. */
   reconfigure(config: PeerConfig): void {
     const livenessChanged = config.liveness !== this.config.liveness;
+    const pathAttributesChanged = JSON.stringify(config.pathAttributes) !== JSON.stringify(this.config.pathAttributes);
     if ((config.gracefulRestart !== false) !== (this.config.gracefulRestart !== false)) {
       this.gracefulRestart?.dispose();
       this.gracefulRestart = config.gracefulRestart !== false ? this.newGracefulRestartHelper() : undefined;
@@ -181,6 +189,20 @@ export class PeerSession {
       if (this.primary.fsm.state !== 'Idle' || this.primary.fsm.timers.idleHold !== undefined) this.watchLiveness();
     }
     this.primary.fsm = reconfigure(this.primary.fsm, fsmConfigOf(config));
+    if (pathAttributesChanged) {
+      // From the next UPDATE on; the routes already received are asked for again (RFC 2918).
+      for (const conn of [this.primary, this.candidate]) {
+        if (conn?.peerOpen) conn.decodeCtx = this.withAttributeActions(conn.decodeCtx);
+      }
+      this.requestRouteRefresh();
+    }
+  }
+
+  /** The decode context with this peer's configured attribute handling (path-attributes.ts). */
+  private withAttributeActions(ctx: CodecContext): CodecContext {
+    const actions = attributeActions(this.config.pathAttributes, this.host.pathAttributes);
+    const { attributeActions: _previous, ...rest } = ctx;
+    return actions ? { ...rest, attributeActions: actions } : rest;
   }
 
   /** RFC 5882 §4.3: the liveness source saw the neighbour go down: tear the session down now. */
@@ -455,7 +477,7 @@ export class PeerSession {
     }
     conn.peerOpen = open;
     const ours = this.ourOpen();
-    conn.decodeCtx = negotiatedContext(open, ours);
+    conn.decodeCtx = this.withAttributeActions(negotiatedContext(open, ours));
     conn.encodeCtx = negotiatedContext(ours, open);
     conn.families = negotiatedFamilies(this.families_, open);
     // §6.8 collision detection: the other connection to this peer, if it got as far as OpenSent.
@@ -515,6 +537,7 @@ export class PeerSession {
       this.gracefulRestart?.endOfRib(eor.afi);
       return;
     }
+    if (enforcesFirstAs(this.config, this.host.localAs)) checkFirstAs(update, this.config.remoteAs);
     if (update.treatAsWithdraw) this.log.warn(update.treatAsWithdraw, 'malformed UPDATE treated as withdraw (RFC 7606)');
     const result = this.host.rib.updateFromPeer(this.id, update);
     this.host.routesChanged(result.changes);
@@ -548,8 +571,17 @@ export class PeerSession {
     const conn = this.primary;
     if (conn.fsm.state !== 'Established') return;
     const wanted = (afi: Afi) => conn.families.has(afi) && (onlyAfi === undefined || afi === onlyAfi);
-    const out = exportUpdates(batch, wanted, conn.encodeCtx);
-    this.write(conn, out);
+    try {
+      const { messages, unsendable } = exportUpdates(batch, wanted, conn.encodeCtx);
+      if (unsendable.length > 0) {
+        this.unsendableLog.report(unsendable);
+        for (const { group } of unsendable) this.host.rib.markUnsendable(this.id, group.nlri);
+      }
+      this.write(conn, messages);
+    } catch (error) {
+      // Nothing in the export path may end the process; what was not sent is sent by the next full export.
+      this.log.error({ error: error instanceof Error ? error.message : String(error) }, 'export to the peer failed');
+    }
   }
 }
 

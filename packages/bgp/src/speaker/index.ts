@@ -2,3 +2,4 @@ export { BgpSpeaker, PeerExistsError, NoSuchPeerError, type BgpSpeakerOptions, t
 export { formatUptime, type Summary, type SummaryFamily, type SummaryPeer } from './summary.js';
 export { type PeerConfig, type FamilyName } from '../session/config.js';
 export { systemClock, type Clock } from '../session/clock.js';
+export { PathAttributesConfigError, validatePathAttributes, type PathAttributeRules } from '../session/path-attributes.js';

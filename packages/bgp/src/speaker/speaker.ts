@@ -15,6 +15,7 @@ import { RibManager, type BestPathChange, type OriginateAttributes, type Origina
 import { systemClock, type Clock } from '../session/clock.js';
 import { DEFAULT_FAMILIES, type PeerConfig } from '../session/config.js';
 import { FAMILY_AFI } from '../session/open.js';
+import { validatePathAttributes, type PathAttributeRules } from '../session/path-attributes.js';
 import { PeerSession, type SessionHost } from '../session/peer-session.js';
 import { TcpTransport } from '../transport/tcp.js';
 import { normalizeAddress, type BgpTransport } from '../transport/types.js';
@@ -42,6 +43,11 @@ export interface BgpSpeakerOptions {
    * counted in an `events-dropped` event); default 100,000. Peer state changes are never dropped.
    */
   maxQueuedEvents?: number;
+  /**
+   * Attribute types every peer's UPDATEs have discarded or treated as withdraw (a peer's own
+   * `pathAttributes` list of a kind replaces this one's). Default: none. See packages/bgp/README.md.
+   */
+  pathAttributes?: PathAttributeRules;
 }
 
 export type SpeakerEvent =
@@ -109,6 +115,7 @@ export class BgpSpeaker {
   private tableVersion = 0;
 
   constructor(options: BgpSpeakerOptions) {
+    validatePathAttributes(options.pathAttributes, 'pathAttributes');
     this.localAs = options.localAs;
     this.routerId = options.routerId;
     this.logger = options.logger ?? pino({ level: 'silent' });
@@ -128,6 +135,7 @@ export class BgpSpeaker {
       rib: this.rib,
       logger: this.logger,
       clock: this.clock,
+      ...(options.pathAttributes ? { pathAttributes: options.pathAttributes } : {}),
       stateChanged(session, from, to, reason) {
         speaker.stream.publish({ type: 'peer-state', peer: session.id, from, to, ...(reason ? { reason } : {}) });
       },
@@ -163,6 +171,7 @@ export class BgpSpeaker {
   addPeer(config: PeerConfig): void {
     const address = normalizeAddress(config.address);
     if (this.sessions.has(address)) throw new PeerExistsError(address);
+    validatePathAttributes(config.pathAttributes, `peer ${address} pathAttributes`);
     const normalized = { ...config, address };
     checkPeerSettings(normalized);
     this.transport.setPeer(this.transportPeer(normalized));
@@ -205,6 +214,7 @@ export class BgpSpeaker {
    */
   updatePeer(config: PeerConfig): void {
     const session = this.session(config.address);
+    validatePathAttributes(config.pathAttributes, `peer ${session.id} pathAttributes`);
     const next = { ...config, address: session.id };
     checkPeerSettings(next);
     const before = session.config;
@@ -235,6 +245,8 @@ export class BgpSpeaker {
     const wasShut = Boolean(before.shutdown);
     const isShut = Boolean(next.shutdown);
     session.reconfigure(next);
+    // New attribute rules apply to what the peer sends next: ask it for its routes again (RFC 2918).
+    if (!isDeepStrictEqual(before.pathAttributes, next.pathAttributes) && !isShut) session.requestRouteRefresh();
     if (isShut && !wasShut) {
       session.stop(typeof next.shutdown === 'string' ? next.shutdown : undefined);
     } else if (!isShut && wasShut) {
@@ -359,6 +371,7 @@ export class BgpSpeaker {
       ...(uptime !== undefined ? { peerUptimeEstablishedEpoch: Math.floor((Date.now() - uptime) / 1000) } : {}),
       pfxRcd: up ? counts.accepted : 0,
       pfxSnt: up ? counts.advertised : 0,
+      unsendableRoutes: up ? this.rib.unsendableCount(session.id, afi) : 0,
       state: admin && session.state === 'Idle' ? 'Idle (Admin)' : session.state,
       peerState: admin ? 'Admin' : blocks.import || blocks.export ? 'Policy' : 'OK',
       connectionsEstablished: session.connectionsEstablished,

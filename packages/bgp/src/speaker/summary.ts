@@ -16,6 +16,8 @@ export interface SummaryPeer {
   peerUptimeEstablishedEpoch?: number;
   pfxRcd: number;
   pfxSnt: number;
+  /** Cairn addition: routes export policy lets through that cannot be encoded for this session (not sent, withdrawn). */
+  unsendableRoutes?: number;
   /** "Established", "Active", "Connect", "OpenSent", "OpenConfirm", "Idle", "Idle (Admin)". */
   state: string;
   /** "OK", "Admin" (shut down), or "Policy" (RFC 8212: no policy, nothing exchanged). */

@@ -6,6 +6,7 @@ import { AS_TRANS, decodeAsPath, mergeAs4Path } from './as-path.js';
 import { BgpDecodeError, NOTIFICATION_CODE, UPDATE_ERROR_SUBCODE } from './errors.js';
 import type { ErrorAction } from './errors.js';
 
+import { CARRIED_ATTRIBUTE_RULES } from './carried-attributes.js';
 import { decodePrefixes, NlriParseFailure } from './nlri.js';
 import { ATTRIBUTE_FLAG, ATTRIBUTE_TYPE as T, familyKey } from './types.js';
 import type { Afi, AsPathSegment, CodecContext, PathAttributes, Prefix } from './types.js';
@@ -128,11 +129,28 @@ export function decodeAttributes(bytes: Uint8Array, start: number, end: number, 
       continue;
     }
     seenStamp[type] = stamp;
+    const configured = ctx.attributeActions?.get(type);
+    if (configured === 'attribute-discard') {
+      problems.discarded.push({ typeCode: type, reason: `attribute ${type} discarded by configuration` });
+      continue;
+    }
+    if (configured === 'treat-as-withdraw') {
+      const reason = `attribute ${type} treated as withdraw by configuration`;
+      problems.add('treat-as-withdraw', UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, type, reason);
+      continue;
+    }
     const expectedFlags = ATTRIBUTE_FLAGS[type];
     if (expectedFlags === undefined) {
       if ((flags & ATTRIBUTE_FLAG.OPTIONAL) === 0) {
         // RFC 4271 §6.3: an unrecognised well-known attribute.
         problems.add('session-reset', UPDATE_ERROR_SUBCODE.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE, type, `unrecognized well-known attribute ${type}`, bytes.slice(attrStart, o));
+        continue;
+      }
+      const rule = CARRIED_ATTRIBUTE_RULES.get(type);
+      const problem = rule?.check(bytes, v, v + length);
+      if (rule && problem) {
+        const reason = `${rule.name} (${type}) malformed: ${problem} (${rule.citation}: ${rule.action})`;
+        problems.add(rule.action, UPDATE_ERROR_SUBCODE.OPTIONAL_ATTRIBUTE_ERROR, type, reason);
       } else if ((flags & ATTRIBUTE_FLAG.TRANSITIVE) !== 0) {
         // RFC 4271 §5: kept and passed on (the encoder sets Partial).
         (attrs.unknown ??= []).push({ flags, typeCode: type, value: bytes.slice(v, v + length) });

@@ -12,3 +12,4 @@ export { decodeMessage, encodeMessage } from './message.js';
 export { buildUpdates, endOfRib, isEndOfRib } from './build.js';
 export type { UpdateInput } from './build.js';
 export { negotiatedContext } from './context.js';
+export { CARRIED_ATTRIBUTE, CARRIED_ATTRIBUTE_RULES, type CarriedAttributeRule } from './carried-attributes.js';

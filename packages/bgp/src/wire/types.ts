@@ -245,7 +245,14 @@ export interface CodecContext {
   extendedMessage: boolean;
   /** RFC 8950: families (as `afi/safi`) whose NLRI may carry an IPv6 next hop. */
   extendedNextHop: ReadonlySet<string>;
+  /**
+   * Decode only: attribute types the receiver configured to discard or to treat as withdraw whatever
+   * their content (like FRR's `neighbor X path-attribute discard|treat-as-withdraw`).
+   */
+  attributeActions?: ReadonlyMap<number, ConfiguredAttributeAction>;
 }
+
+export type ConfiguredAttributeAction = 'attribute-discard' | 'treat-as-withdraw';
 
 export const DEFAULT_CODEC_CONTEXT: CodecContext = {
   fourOctetAs: false,

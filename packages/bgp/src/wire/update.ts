@@ -62,8 +62,11 @@ function missing(problems: UpdateProblems, type: number, name: string): void {
   problems.add('treat-as-withdraw', UPDATE_ERROR_SUBCODE.MISSING_WELL_KNOWN_ATTRIBUTE, type, `missing well-known attribute ${name}`, Uint8Array.of(type));
 }
 
-/** Applies treat-as-withdraw in place: see UpdateMessage.treatAsWithdraw for the resulting shape. */
-function rewriteAsWithdrawal(update: UpdateMessage, reason: { code: number; subcode: number; reason: string }): void {
+/**
+ * Applies treat-as-withdraw (RFC 7606 §2) in place: see UpdateMessage.treatAsWithdraw for the
+ * resulting shape. Also for the speaker's own checks after decoding (e.g. enforce-first-as).
+ */
+export function rewriteAsWithdrawal(update: UpdateMessage, reason: { code: number; subcode: number; reason: string }): void {
   const a = update.attributes;
   const withdrawn = [...update.withdrawn, ...update.nlri];
   let other: Prefix[] = [];

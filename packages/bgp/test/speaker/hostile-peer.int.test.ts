@@ -6,7 +6,7 @@ import type { BgpSpeaker, SpeakerEvent } from '../../src/speaker/index.js';
 import { BgpDecodeError, decodeMessage, encodeMessage, parsePrefix } from '../../src/wire/index.js';
 import { DEFAULT_CODEC_CONTEXT } from '../../src/wire/types.js';
 import { FOUR_OCTET_CTX as CTX, ScriptedPeer } from '../support/scripted-peer.js';
-import { CAIRN_V4, UPSTREAM_V4, cairnPeers, cairnSpeaker, referenceLab, startUpstream } from './lab.js';
+import { CAIRN_V4, UPSTREAM_V4, cairnPeers, cairnSpeaker, frrPaths, referenceLab, startUpstream } from './lab.js';
 
 const HOSTILE = '10.202.0.66';
 const CAIRN_H = '10.202.0.101';
@@ -113,6 +113,48 @@ describe('hostile peer with malformed UPDATEs, next to an FRR session', () => {
     peer.send(open);
     await waitFor(() => peer.received.find((m) => m.type === 3), { what: 'a NOTIFICATION' });
     expect(peer.received.find((m) => m.type === 3)).toMatchObject({ code: 1, subcode: 1 });
+    frrSessionUntouched();
+  });
+  it('passes on no malformed Tunnel Encapsulation attribute: FRR keeps its session (RFC 9012 §13 treat-as-withdraw)', async () => {
+    await waitFor(() => speaker.peerState(HOSTILE) === 'Active', { what: 'the hostile peer listened for again', timeoutMs: 30_000 });
+    const frrCounters = async () => {
+      const json = await frr.json<Record<string, { connectionsEstablished: number; connectionsDropped: number }>>(`show bgp neighbors ${CAIRN_V4} json`);
+      return { established: json[CAIRN_V4]!.connectionsEstablished, dropped: json[CAIRN_V4]!.connectionsDropped };
+    };
+    const before = await frrCounters();
+    const peer = await connectFrom(hostileNs);
+    peer.sendOpen(65066, HOSTILE);
+    await waitFor(() => peer.has(1), { what: "Cairn's OPEN" });
+    peer.sendMessage({ type: 4 });
+    await waitFor(() => speaker.peerState(HOSTILE) === 'Established', { what: 'the hostile session Established' });
+
+    peer.send(update('198.18.5.0/24'));
+    await waitFor(async () => (await frrPaths(frr, 'ipv4', '198.18.5.0/24')).length > 0, { what: 'FRR to learn the clean route' });
+    const junk = encodeMessage(
+      {
+        type: 2,
+        withdrawn: [],
+        nlri: [parsePrefix('198.18.5.0/24')],
+        attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65066] }], nextHop: HOSTILE, unknown: [{ flags: 0xc0, typeCode: 23, value: Uint8Array.from(Buffer.from('0000fdeb0a630202', 'hex')) }] },
+      },
+      CTX,
+    );
+    // The encoder sets Partial on attributes it passes on; the original peer sends it without.
+    const at = Buffer.from(junk).indexOf(Buffer.from('e017080000fdeb0a630202', 'hex'));
+    expect(at).toBeGreaterThan(0);
+    junk[at] = 0xc0;
+    peer.send(junk);
+    // The route is withdrawn at Cairn, so at FRR; FRR's session with Cairn never moved. (Debian's FRR
+    // 8.4.4 carries the CVE-2023-38802 fix and would now withdraw it itself rather than reset: what
+    // proves Cairn's part is that Cairn no longer holds, so never passes on, the attribute.)
+    await waitFor(() => speaker.routes('198.18.5.0/24').length === 0, { what: 'Cairn to treat the UPDATE as withdraw' });
+    await waitFor(async () => (await frrPaths(frr, 'ipv4', '198.18.5.0/24')).length === 0, { what: 'FRR to drop the route' });
+    peer.send(update('198.18.6.0/24'));
+    await waitFor(async () => (await frrPaths(frr, 'ipv4', '198.18.6.0/24')).length > 0, { what: 'FRR to learn a later route' });
+    expect(await frrCounters()).toEqual(before);
+    expect(await frrNeighborState(frr, CAIRN_V4)).toBe('Established');
+    expect(speaker.peerState(HOSTILE)).toBe('Established');
+    expect(peer.notification()).toBeUndefined();
     frrSessionUntouched();
   });
 });
