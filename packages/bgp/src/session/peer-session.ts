@@ -385,12 +385,15 @@ export class PeerSession {
         this.log.info({ state: primary.fsm.state }, 'refused an incoming connection');
         socket.destroy();
         return;
-      case 'Connect':
       case 'Active':
-        this.drop(primary); // forgets a connect() still under way
+        // No attempt of ours is under way: the peer's connection becomes the session's.
+        this.drop(primary);
         this.attach(primary, socket, 'inbound');
         this.dispatch(primary, { type: 'TcpConnectionConfirmed' });
         return;
+      // Connect: our own attempt is under way. Dropping it for the incoming one loses both when the peer does
+      // the same (a simultaneous open); keep both until the OPENs say which one §6.8 keeps.
+      case 'Connect':
       default: {
         if (this.candidate) {
           socket.destroy();

@@ -126,3 +126,40 @@ describe('connection collision (RFC 4271 §6.8)', () => {
     expect(stranger.received).toEqual([]);
   });
 });
+
+// Two Cairn speakers that start at the same moment connect to each other at once: each has an outgoing
+// connection still in Connect when the other's arrives. Neither may throw its own attempt away for the
+// incoming one (the other side does the same, and both connections die): both are kept until the OPENs
+// tell which one §6.8 keeps.
+describe('simultaneous open between two speakers', () => {
+  it('reaches Established on one connection without waiting for ConnectRetry', async () => {
+    const port = nextPort++;
+    const speakers = [
+      { id: '10.200.0.101', as: 65053, address: CAIRN, peer: PEER, peerAs: 64999 },
+      { id: '10.200.0.1', as: 64999, address: PEER, peer: CAIRN, peerAs: 65053 },
+    ].map(
+      (s) =>
+        new BgpSpeaker({
+          localAs: s.as,
+          routerId: s.id,
+          transport: new TcpTransport({ listenAddresses: [s.address], port }),
+        }),
+    );
+    cleanups.push(async () => {
+      for (const speaker of speakers) await speaker.stop();
+    });
+    const [vr, upstream] = speakers as [BgpSpeaker, BgpSpeaker];
+    const settings = { port, connectRetryTime: 120, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL };
+    vr.addPeer({ address: PEER, localAddress: CAIRN, remoteAs: 64999, ...settings });
+    upstream.addPeer({ address: CAIRN, localAddress: PEER, remoteAs: 65053, ...settings });
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([vr.start(), upstream.start()]);
+      const state = (s: BgpSpeaker, peer: string) => s.summary().ipv4Unicast?.peers[peer]?.state;
+      await waitFor(() => state(vr, PEER) === 'Established' && state(upstream, CAIRN) === 'Established', {
+        timeoutMs: 10_000,
+        what: `both sessions Established (round ${round})`,
+      });
+      await Promise.all([vr.stop(), upstream.stop()]);
+    }
+  });
+});
