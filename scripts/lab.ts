@@ -9,12 +9,13 @@ import { pino } from 'pino';
 import { ACCEPT_ALL, BgpSpeaker, LinuxTransport, type PeerConfig, type SummaryFamily } from '@cairn/bgp';
 import { BgpFibSync, KernelFib } from '@cairn/appliance';
 import { waitFor } from '../test/harness/index.js';
-import { GUEST_NETWORKS, UPSTREAM, buildRoutedTopology, type GuestNetwork } from './lab-topology.js';
+import { UPSTREAM, buildRoutedTopology } from './lab-topology.js';
 
 const once = process.argv.includes('--once');
 const logger = pino({ level: process.env.CAIRN_LOG ?? 'error' });
 
-function peersFor(network: GuestNetwork): PeerConfig[] {
+/** The same upstream sessions for every VR (the slides' configuration). */
+function upstreamPeers(): PeerConfig[] {
   const common = {
     remoteAs: UPSTREAM.asn,
     password: UPSTREAM.password,
@@ -53,7 +54,7 @@ async function main(): Promise<number> {
         logger: logger.child({ vr: network.name }),
         transport: new LinuxTransport({ netns: vr.name, listenAddresses: [network.routerId, network.uplinkV6], logger }),
       });
-      for (const peer of peersFor(network)) speaker.addPeer(peer);
+      for (const peer of upstreamPeers()) speaker.addPeer(peer);
       speaker.announce(network.cidrV4);
       speaker.announce(network.cidrV6);
       const fib = await vr.enter(() => new KernelFib());

@@ -1,6 +1,6 @@
 // A discrete-event simulation of two BFD sessions joined by a link, driving the pure state machine
 // with protocol time only (no real timers): a test runs minutes of BFD in milliseconds.
-import { BfdState } from '../src/constants.js';
+import type { BfdState } from '../src/constants.js';
 import { decodeControlPacket, encodeControlPacket, type ControlPacket } from '../src/packet.js';
 import { type BfdSession, type BfdSessionAction, type BfdSessionEvent, nextWakeup, stepSession } from '../src/session.js';
 

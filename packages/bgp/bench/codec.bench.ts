@@ -10,7 +10,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { FrrInstance, Lab, frrNeighborState, waitFor } from '../../../test/harness/index.js';
 import { table, writeBenchSection } from '../../../test/bench/report.js';
@@ -48,11 +47,6 @@ function timed(body: () => void): { wall: number; cpu: number } {
   const wall = (performance.now() - wall0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   return { wall, cpu: (cpu.user + cpu.system) / 1e6 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function measureCairn(t: Table): { figures: CairnFigures; messages: Uint8Array[] } {

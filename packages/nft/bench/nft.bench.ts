@@ -178,7 +178,7 @@ async function main(): Promise<void> {
     await lab.link(router, 's0', server, 'eth0', { a: ['192.168.2.1/24'], b: ['192.168.2.2/24'] });
     await client.sh('ip route add default via 192.168.1.1');
     await server.sh('ip route add default via 192.168.2.1');
-    server.spawn('iperf3', ['-s']);
+    void server.spawn('iperf3', ['-s']);
     await waitFor(async () => (await server.sh('ss -ltn | grep -q ":5201"', { allowFailure: true })).exitCode === 0, { what: 'iperf3 server', timeoutMs: 20_000 });
     const routerFw = new Firewall({ logger, runner: nftBinary({ netns: router.name }) });
     const throughput: [string, number][] = [];

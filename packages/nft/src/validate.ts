@@ -8,7 +8,7 @@ import { PrefixSyntaxError, collapsePrefixes, parsePrefix } from './prefix.js';
 export const MAX_COMMENT_BYTES = 128;
 /** The log prefix must fit NF_LOG_PREFIXLEN (128) with its NUL; nft 1.0.6 aborts on longer ones in JSON. */
 export const MAX_LOG_PREFIX_BYTES = 127;
-const NAME = /^[A-Za-z_][A-Za-z0-9_.\-]{0,255}$/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,255}$/;
 /** IFNAMSIZ (16) with its NUL: the longest interface name Linux accepts (include/uapi/linux/if.h). */
 export const MAX_INTERFACE_NAME_BYTES = 15;
 
@@ -24,6 +24,7 @@ export function interfaceNameProblem(name: string): string | undefined {
     return `interface name ${shown} is longer than ${MAX_INTERFACE_NAME_BYTES} bytes (IFNAMSIZ)`;
   }
   if (name === '.' || name === '..') return `interface name ${shown} is not allowed`;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   const bad = /[\s/:"'\\\x00-\x1f\x7f]/.exec(name);
   if (bad) return `interface name ${shown} contains ${JSON.stringify(bad[0])}, which no Linux interface name has`;
   return undefined;

@@ -78,7 +78,7 @@ export class KernelFib {
     try {
       await this.socket.newRoute(this.header(family, length), attrs, { flags: NLM_F_CREATE | NLM_F_REPLACE });
     } catch (error) {
-      throw new Error(`installing ${route.prefix} via ${route.nextHops.map((hop) => hop.gateway).join(', ')} failed: ${(error as Error).message}`);
+      throw new Error(`installing ${route.prefix} via ${route.nextHops.map((hop) => hop.gateway).join(', ')} failed: ${(error as Error).message}`, { cause: error });
     }
   }
 
@@ -89,7 +89,7 @@ export class KernelFib {
       await this.socket.delRoute(this.header(family, length), { dst: address, priority: this.metric, table: this.table });
     } catch (error) {
       if (!/ESRCH|No such process/.test(String((error as Error).message))) {
-        throw new Error(`removing ${route.prefix} failed: ${(error as Error).message}`);
+        throw new Error(`removing ${route.prefix} failed: ${(error as Error).message}`, { cause: error });
       }
     }
   }

@@ -38,7 +38,7 @@ export class BgpFibSync {
       for await (const event of events) {
         if (event.type !== 'best-path') continue;
         const route = installable(event.best);
-        this.enqueue(event.prefix, () => (route ? this.fib.upsert(route) : this.fib.remove({ prefix: event.prefix, nextHops: [] })));
+        void this.enqueue(event.prefix, () => (route ? this.fib.upsert(route) : this.fib.remove({ prefix: event.prefix, nextHops: [] })));
       }
     })();
   }

@@ -56,7 +56,7 @@ export class BirdFeeder {
     const config = join(dir, diverse ? 'feeder-diverse.conf' : 'feeder.conf');
     writeFileSync(config, lines.join('\n') + '\n');
     const feeder = new BirdFeeder(ns, dir);
-    ns.spawn('bird', ['-f', '-c', config, '-s', feeder.socket, '-P', join(dir, 'feeder.pid')]);
+    void ns.spawn('bird', ['-f', '-c', config, '-s', feeder.socket, '-P', join(dir, 'feeder.pid')]);
     await waitFor(async () => (await feeder.routeCount()) >= prefixes, { what: `the BIRD feeder to load ${prefixes} static routes`, timeoutMs: 180_000, intervalMs: 500 });
     return feeder;
   }

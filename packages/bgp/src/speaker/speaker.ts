@@ -21,7 +21,7 @@ import { TcpTransport } from '../transport/tcp.js';
 import { normalizeAddress, type BgpTransport } from '../transport/types.js';
 import { formatPrefix } from '../wire/address.js';
 import { CEASE_SUBCODE } from '../wire/errors.js';
-import { AFI, type Afi, type Prefix } from '../wire/types.js';
+import { AFI, type Afi } from '../wire/types.js';
 import { EventStream } from './event-stream.js';
 import { type RouteView, routeView } from './route-view.js';
 

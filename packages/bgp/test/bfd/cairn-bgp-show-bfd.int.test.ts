@@ -42,7 +42,7 @@ describe('cairn-bgp show bfd peers against FRR 8.4', () => {
         '',
       ].join('\n'),
     );
-    net.vr.node(CLI, ['run', '--config', join(dir, 'bgp.yaml'), '--socket', socket]);
+    void net.vr.node(CLI, ['run', '--config', join(dir, 'bgp.yaml'), '--socket', socket]);
   });
   afterAll(async () => {
     await frr?.stop();

@@ -36,7 +36,7 @@ describe('cairn-bgp with BFD against FRR bgpd + bfdd', () => {
         '',
       ].join('\n'),
     );
-    net.vr.node(CLI, ['run', '--config', join(dir, 'bgp.yaml'), '--socket', socket]);
+    void net.vr.node(CLI, ['run', '--config', join(dir, 'bgp.yaml'), '--socket', socket]);
   });
   afterAll(async () => {
     await frr?.stop();

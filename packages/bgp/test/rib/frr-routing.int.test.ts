@@ -5,7 +5,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrrInstance, Lab, frrNeighborState, waitFor } from '@cairn/harness';
-import { ACCEPT_ALL, BgpSpeaker, LinuxTransport, WELL_KNOWN_COMMUNITY, parseCommunity, type Policy } from '../../src/index.js';
+import { ACCEPT_ALL, BgpSpeaker, LinuxTransport, type Policy } from '../../src/index.js';
 
 const UP = { frr: '10.201.0.1', cairn: '10.201.0.101', as: 64999 };
 const DOWN = { frr: '10.202.0.1', cairn: '10.202.0.101', as: 65010 };

@@ -144,7 +144,7 @@ describe('LinuxTransport against the Linux kernel', () => {
 
   it('GTSM: a peer two hops away is dropped by a 1-hop limit and accepted by a 2-hop limit', async () => {
     const strict = transport(server, ['10.9.1.1']);
-    const { accepted, handler } = acceptor();
+    const { handler } = acceptor();
     strict.setPeer({ address: '10.9.2.3', ttlSecurityHops: 1 });
     await strict.listen(handler);
     // The minimum TTL is per peer, so it is set on the accepted socket: the handshake completes, and

@@ -60,7 +60,7 @@ describe('BIRD 2.0 → Cairn codec', () => {
     await lab.link(birdNs, 'eth0', peerNs, 'eth0', { a: ['10.0.0.1/24', 'fc00::1/64'], b: ['10.0.0.2/24', 'fc00::2/64'] });
     writeFileSync(join(dir, 'bird.conf'), birdConfig);
     const socket = join(dir, 'bird.ctl');
-    birdNs.spawn('bird', ['-f', '-c', join(dir, 'bird.conf'), '-s', socket, '-P', join(dir, 'bird.pid')]);
+    void birdNs.spawn('bird', ['-f', '-c', join(dir, 'bird.conf'), '-s', socket, '-P', join(dir, 'bird.pid')]);
     const birdc = async (command: string) => (await birdNs.exec('birdc', ['-s', socket, command], { allowFailure: true })).stdout;
     await waitFor(async () => (await birdc('show protocols cairn')).includes('cairn'), { what: 'BIRD to start' });
 

@@ -43,7 +43,7 @@ describe('GoBGP 3 → Cairn codec', () => {
     const peerNs = await lab.namespace('peer');
     await lab.link(gobgpNs, 'eth0', peerNs, 'eth0', { a: ['10.0.0.1/24', 'fc00::1/64'], b: ['10.0.0.2/24', 'fc00::2/64'] });
     writeFileSync(join(dir, 'gobgpd.toml'), gobgpConfig);
-    gobgpNs.spawn('gobgpd', ['-f', join(dir, 'gobgpd.toml'), '-t', 'toml', '--api-hosts', '127.0.0.1:50051', '-l', 'warn']);
+    void gobgpNs.spawn('gobgpd', ['-f', join(dir, 'gobgpd.toml'), '-t', 'toml', '--api-hosts', '127.0.0.1:50051', '-l', 'warn']);
     const gobgp = (...args: string[]) => gobgpNs.exec('gobgp', ['-u', '127.0.0.1', '-p', '50051', ...args]);
     await waitFor(async () => (await gobgpNs.exec('gobgp', ['-u', '127.0.0.1', '-p', '50051', 'neighbor'], { allowFailure: true })).exitCode === 0, { what: 'gobgpd to answer its API' });
     await gobgp('global', 'rib', 'add', '198.51.100.0/24', 'origin', 'igp', 'med', '50', 'community', '65001:100', 'large-community', '65001:1:2', '-a', 'ipv4');

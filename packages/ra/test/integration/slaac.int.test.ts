@@ -46,7 +46,7 @@ describe('RaAdvertiser against the kernel’s SLAAC, rdisc6 and tshark', () => {
     await lab.link(router, 'eth0', client, 'eth0', { macA: ROUTER_MAC, macB: CLIENT_MAC });
     // A host that takes RAs (accept_ra=2 works even with forwarding on) and Route Information up to /48.
     await client.sh('sysctl -qw net.ipv6.conf.eth0.accept_ra=2 net.ipv6.conf.eth0.accept_ra_rt_info_max_plen=48');
-    client.spawn('tcpdump', ['-i', 'eth0', '-U', '-n', '-w', pcap, 'icmp6']);
+    void client.spawn('tcpdump', ['-i', 'eth0', '-U', '-n', '-w', pcap, 'icmp6']);
     await waitFor(() => existsSync(pcap), { what: 'tcpdump to open its capture', timeoutMs: 20_000 });
     routerLinkLocal = await linkLocal(router, 'eth0');
     advertiser = new RaAdvertiser({ logger, interfaces: [eth0] });

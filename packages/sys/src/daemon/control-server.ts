@@ -246,7 +246,7 @@ class ControlConnection {
       try {
         parsed = JSON.parse(request);
       } catch (error) {
-        throw new Error(`malformed JSON request: ${(error as Error).message}`);
+        throw new Error(`malformed JSON request: ${(error as Error).message}`, { cause: error });
       }
       result = await this.options.handle(parsed, this.peer);
     } catch (error) {
