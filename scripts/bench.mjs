@@ -16,7 +16,10 @@ const sectionsDir = join(root, 'docs/benchmarks');
 mkdirSync(sectionsDir, { recursive: true });
 
 const scripts = [];
-for (const dir of [...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'bench')), join(root, 'test/bench')]) {
+for (const dir of [
+  ...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'bench')),
+  join(root, 'test/bench'),
+]) {
   if (!existsSync(dir)) continue;
   for (const file of readdirSync(dir).sort()) {
     if (file.endsWith('.bench.ts')) scripts.push(join(dir, file));
@@ -28,14 +31,20 @@ let failed = 0;
 for (const script of selected) {
   console.log(`\n=== ${basename(script)} ===`);
   try {
-    execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { stdio: 'inherit', cwd: root, env: { ...process.env, CAIRN_BENCH_OUT: sectionsDir } });
+    execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], {
+      stdio: 'inherit',
+      cwd: root,
+      env: { ...process.env, CAIRN_BENCH_OUT: sectionsDir },
+    });
   } catch {
     failed++;
     console.error(`benchmark ${basename(script)} failed`);
   }
 }
 
-const sections = readdirSync(sectionsDir).filter((f) => f.endsWith('.md')).sort();
+const sections = readdirSync(sectionsDir)
+  .filter((f) => f.endsWith('.md'))
+  .sort();
 const header = [
   '# Benchmarks',
   '',
@@ -48,5 +57,7 @@ const header = [
 ];
 const body = sections.map((f) => readFileSync(join(sectionsDir, f), 'utf8').trim() + '\n');
 writeFileSync(join(root, 'docs/BENCHMARKS.md'), header.join('\n') + '\n' + body.join('\n'));
-console.log(`\nwrote docs/BENCHMARKS.md (${sections.length} sections)${failed ? `; ${failed} benchmark(s) failed` : ''}`);
+console.log(
+  `\nwrote docs/BENCHMARKS.md (${sections.length} sections)${failed ? `; ${failed} benchmark(s) failed` : ''}`,
+);
 process.exit(failed ? 1 : 0);

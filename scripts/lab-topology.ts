@@ -23,14 +23,28 @@ export const UPSTREAM = { asn: 64999, v4: '10.200.0.1', v6: 'fc00:2024:9:7::1', 
 
 export const GUEST_NETWORKS: GuestNetwork[] = [
   {
-    name: 'vr1', asn: 65053, routerId: '10.200.0.101', uplinkV6: 'fc00:2024:9:7::101',
-    gatewayV4: '202.38.80.17', cidrV4: '202.38.80.16/28', gatewayV6: '2a02:1810:248b:3b0a::1', cidrV6: '2a02:1810:248b:3b0a::/64',
-    vmV4: '202.38.80.18', vmV6: '2a02:1810:248b:3b0a::18',
+    name: 'vr1',
+    asn: 65053,
+    routerId: '10.200.0.101',
+    uplinkV6: 'fc00:2024:9:7::101',
+    gatewayV4: '202.38.80.17',
+    cidrV4: '202.38.80.16/28',
+    gatewayV6: '2a02:1810:248b:3b0a::1',
+    cidrV6: '2a02:1810:248b:3b0a::/64',
+    vmV4: '202.38.80.18',
+    vmV6: '2a02:1810:248b:3b0a::18',
   },
   {
-    name: 'vr2', asn: 65054, routerId: '10.200.0.102', uplinkV6: 'fc00:2024:9:7::102',
-    gatewayV4: '202.38.80.33', cidrV4: '202.38.80.32/28', gatewayV6: '2a02:1810:248b:3b0b::1', cidrV6: '2a02:1810:248b:3b0b::/64',
-    vmV4: '202.38.80.34', vmV6: '2a02:1810:248b:3b0b::34',
+    name: 'vr2',
+    asn: 65054,
+    routerId: '10.200.0.102',
+    uplinkV6: 'fc00:2024:9:7::102',
+    gatewayV4: '202.38.80.33',
+    cidrV4: '202.38.80.32/28',
+    gatewayV6: '2a02:1810:248b:3b0b::1',
+    cidrV6: '2a02:1810:248b:3b0b::/64',
+    vmV4: '202.38.80.34',
+    vmV6: '2a02:1810:248b:3b0b::34',
   },
 ];
 
@@ -75,7 +89,9 @@ export async function buildRoutedTopology(label = 'routed', networks = GUEST_NET
     for (const [index, network] of networks.entries()) {
       const vr = await lab.namespace(network.name);
       const vm = await lab.namespace(`vm${index + 1}`, { forwarding: false });
-      await lab.link(upstream, `port${index + 1}`, vr, 'eth2', { b: [`${network.routerId}/24`, `${network.uplinkV6}/64`] });
+      await lab.link(upstream, `port${index + 1}`, vr, 'eth2', {
+        b: [`${network.routerId}/24`, `${network.uplinkV6}/64`],
+      });
       await upstream.sh(`ip link set port${index + 1} master eth1`);
       const v4Length = network.cidrV4.split('/')[1];
       await lab.link(vr, 'eth0', vm, 'eth0', {

@@ -52,7 +52,11 @@ async function main(): Promise<number> {
         localAs: network.asn,
         routerId: network.routerId,
         logger: logger.child({ vr: network.name }),
-        transport: new LinuxTransport({ netns: vr.name, listenAddresses: [network.routerId, network.uplinkV6], logger }),
+        transport: new LinuxTransport({
+          netns: vr.name,
+          listenAddresses: [network.routerId, network.uplinkV6],
+          logger,
+        }),
       });
       for (const peer of upstreamPeers()) speaker.addPeer(peer);
       speaker.announce(network.cidrV4);
@@ -99,7 +103,9 @@ async function main(): Promise<number> {
     const summary = running[0]!.speaker.summary();
     for (const [family, table] of Object.entries(summary) as [string, SummaryFamily | undefined][]) {
       for (const [peer, state] of Object.entries(table?.peers ?? {})) {
-        console.log(`${family.padEnd(12)} ${peer.padEnd(18)} ${state.state.padEnd(12)} pfxRcd ${state.pfxRcd ?? 0} pfxSnt ${state.pfxSnt ?? 0}`);
+        console.log(
+          `${family.padEnd(12)} ${peer.padEnd(18)} ${state.state.padEnd(12)} pfxRcd ${state.pfxRcd ?? 0} pfxSnt ${state.pfxSnt ?? 0}`,
+        );
       }
     }
 
@@ -114,7 +120,13 @@ async function main(): Promise<number> {
     }
 
     if (once) return reachable ? 0 : 1;
-    console.log('\nThe lab is running. Try: ip netns exec', topology.upstream.name, "vtysh --vty_socket", topology.frr.dir, "-c 'show bgp ipv4'");
+    console.log(
+      '\nThe lab is running. Try: ip netns exec',
+      topology.upstream.name,
+      'vtysh --vty_socket',
+      topology.frr.dir,
+      "-c 'show bgp ipv4'",
+    );
     console.log('Press Ctrl-C to tear it down.');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

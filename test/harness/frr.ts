@@ -69,7 +69,15 @@ export class FrrInstance {
   private spawn(daemon: FrrDaemon, options: FrrOptions): void {
     // bgpd runs as root (-S: keeps it simple to read its files); zebra and bfdd run as frr.
     const privileges = daemon === 'bgpd' ? ['-S'] : ['-u', 'frr', '-g', 'frr'];
-    const args = [...privileges, '-f', join(this.dir, 'frr.conf'), '-i', join(this.dir, `${daemon}.pid`), '--vty_socket', this.dir];
+    const args = [
+      ...privileges,
+      '-f',
+      join(this.dir, 'frr.conf'),
+      '-i',
+      join(this.dir, `${daemon}.pid`),
+      '--vty_socket',
+      this.dir,
+    ];
     // Each bfdd needs its own control socket, or parallel instances collide on /var/run/frr/bfdd.sock.
     if (daemon === 'bfdd') args.push('--bfdctl', join(this.dir, 'bfdd.sock'));
     args.push('--log', `file:${join(this.dir, `${daemon}.log`)}`);
@@ -100,7 +108,8 @@ export class FrrInstance {
     const args = ['--vty_socket', this.dir];
     for (const command of commands) args.push('-c', command);
     const result = await execa('vtysh', args, { reject: false });
-    if (result.exitCode !== 0) throw new Error(`vtysh ${commands.join('; ')} failed: ${result.stderr || result.stdout}`);
+    if (result.exitCode !== 0)
+      throw new Error(`vtysh ${commands.join('; ')} failed: ${result.stderr || result.stdout}`);
     return result.stdout;
   }
 

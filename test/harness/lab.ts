@@ -25,14 +25,20 @@ export class Namespace {
   ) {}
 
   /** Runs a command to completion inside the namespace; throws with its output when it fails. */
-  async exec(command: string, args: string[] = [], options: { input?: string; allowFailure?: boolean } = {}): Promise<ExecResult> {
+  async exec(
+    command: string,
+    args: string[] = [],
+    options: { input?: string; allowFailure?: boolean } = {},
+  ): Promise<ExecResult> {
     const result = await execa('ip', ['netns', 'exec', this.name, command, ...args], {
       reject: false,
       input: options.input,
     });
     const out = { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1 };
     if (out.exitCode !== 0 && !options.allowFailure) {
-      throw new Error(`[${this.label}] ${command} ${args.join(' ')} exited ${out.exitCode}: ${out.stderr || out.stdout}`);
+      throw new Error(
+        `[${this.label}] ${command} ${args.join(' ')} exited ${out.exitCode}: ${out.stderr || out.stdout}`,
+      );
     }
     return out;
   }
@@ -43,7 +49,11 @@ export class Namespace {
   }
 
   /** Starts a long-running command inside the namespace; the lab kills it on destroy. */
-  spawn(command: string, args: string[] = [], options: { env?: Record<string, string>; cwd?: string } = {}): LabProcess {
+  spawn(
+    command: string,
+    args: string[] = [],
+    options: { env?: Record<string, string>; cwd?: string } = {},
+  ): LabProcess {
     const child = execa('ip', ['netns', 'exec', this.name, command, ...args], {
       reject: false,
       buffer: true,
@@ -128,7 +138,7 @@ export class Lab {
     const ns = new Namespace(label, `${this.id}-${label}`);
     await execa('ip', ['netns', 'add', ns.name]);
     this.namespaces.set(label, ns);
-    const forwarding = options.forwarding ?? true ? '1' : '0';
+    const forwarding = (options.forwarding ?? true) ? '1' : '0';
     await ns.sh(
       [
         'ip link set lo up',

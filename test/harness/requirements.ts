@@ -5,7 +5,9 @@ const installHint = 'install the system packages with `bash scripts/install-syst
 /** Fails with a clear message unless the process runs as root (namespaces, raw sockets, nft). */
 export function requireRoot(): void {
   if (process.getuid?.() !== 0) {
-    throw new Error('integration tests need root: they create network namespaces, veth pairs and nft tables; run them as root');
+    throw new Error(
+      'integration tests need root: they create network namespaces, veth pairs and nft tables; run them as root',
+    );
   }
 }
 

@@ -13,7 +13,10 @@ export interface WaitOptions {
  * Polls `probe` until it returns a value other than `undefined`/`false`, or throws when the deadline
  * passes. The error names what was awaited and the last value or error the probe gave.
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  options: WaitOptions,
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   const interval = options.intervalMs ?? 100;
   let last: unknown;
@@ -27,7 +30,9 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
     }
     if (Date.now() >= deadline) {
       const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${options.timeoutMs ?? 30_000} ms waiting for ${options.what} (last: ${detail})`);
+      throw new Error(
+        `timed out after ${options.timeoutMs ?? 30_000} ms waiting for ${options.what} (last: ${detail})`,
+      );
     }
     await sleep(interval);
   }

@@ -8,7 +8,11 @@ describe('npm run lab (CloudStack routed mode with FRR upstream and two Cairn VR
   it('reproduces the slides routing tables and routes VM to VM over IPv4 and IPv6', async () => {
     const before = listNamespaces();
     const root = new URL('../..', import.meta.url).pathname;
-    const lab = await execa('npm', ['run', '--silent', 'lab', '--', '--once'], { cwd: root, reject: false, timeout: 150_000 });
+    const lab = await execa('npm', ['run', '--silent', 'lab', '--', '--once'], {
+      cwd: root,
+      reject: false,
+      timeout: 150_000,
+    });
     const out = lab.stdout;
     expect(lab.exitCode, `${out}\n${lab.stderr}`).toBe(0);
     // The upstream's table, as on the slide "Routing tables in VMs and routers".

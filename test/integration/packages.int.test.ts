@@ -11,7 +11,8 @@ import { requireRoot } from '@cairn/harness';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PACKAGES = ['sys', 'bfd', 'bgp', 'ra', 'nft', 'appliance'] as const;
-const MARK = '<!-- runnable example: test/integration/packages.int.test.ts compiles and runs it from the packed tarballs -->';
+const MARK =
+  '<!-- runnable example: test/integration/packages.int.test.ts compiles and runs it from the packed tarballs -->';
 // The examples' topology, fixed because the BFD example names its namespaces.
 const VR = 'cairn-example-vr';
 const UPSTREAM = 'cairn-example-upstream';
@@ -53,19 +54,34 @@ describe('packed packages installed outside the monorepo', () => {
     mkdirSync(tarballs);
     mkdirSync(join(consumer, 'src'), { recursive: true });
     await execa('npm', ['pack', '--workspaces', '--pack-destination', tarballs], { cwd: root });
-    const typescript = JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8')) as { version: string };
+    const typescript = JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8')) as {
+      version: string;
+    };
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     const files = readdirSync(tarballs).map((f) => join(tarballs, f));
     await execa(
       'npm',
-      ['install', '--prefer-offline', '--no-audit', '--no-fund', ...files, 'pino', 'zod', `typescript@${typescript.version}`, '@types/node@20'],
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        ...files,
+        'pino',
+        'zod',
+        `typescript@${typescript.version}`,
+        '@types/node@20',
+      ],
       { cwd: consumer },
     );
     await removeTopology();
     await ip('netns', 'add', VR);
     await ip('netns', 'add', UPSTREAM);
     await ip('link', 'add', 'eth0', 'netns', VR, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', UPSTREAM);
-    for (const [ns, address] of [[VR, '10.0.0.1/24'], [UPSTREAM, '10.0.0.2/24']] as const) {
+    for (const [ns, address] of [
+      [VR, '10.0.0.1/24'],
+      [UPSTREAM, '10.0.0.2/24'],
+    ] as const) {
       await ip('-n', ns, 'link', 'set', 'lo', 'up');
       await ip('-n', ns, 'addr', 'add', address, 'dev', 'eth0');
       await ip('-n', ns, 'link', 'set', 'eth0', 'up');
@@ -96,11 +112,14 @@ describe('packed packages installed outside the monorepo', () => {
         expect(existsSync(join(dir, target!.split('#')[0]!)), `${pkg} README → ${target}`).toBe(true);
       }
       // Source maps resolve: every source a map names is in the package.
-      const maps = readdirSync(join(dir, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js.map'));
+      const maps = readdirSync(join(dir, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+        f.endsWith('.js.map'),
+      );
       expect(maps.length, pkg).toBeGreaterThan(0);
       for (const map of maps) {
         const { sources } = JSON.parse(readFileSync(join(dir, 'dist', map), 'utf8')) as { sources: string[] };
-        for (const source of sources) expect(existsSync(join(dir, 'dist', dirname(map), source)), `${pkg}/dist/${map} → ${source}`).toBe(true);
+        for (const source of sources)
+          expect(existsSync(join(dir, 'dist', dirname(map), source)), `${pkg}/dist/${map} → ${source}`).toBe(true);
       }
     }
   });
@@ -110,7 +129,15 @@ describe('packed packages installed outside the monorepo', () => {
     writeFileSync(
       join(consumer, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', outDir: 'out', rootDir: 'src', types: ['node'] },
+        compilerOptions: {
+          strict: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          outDir: 'out',
+          rootDir: 'src',
+          types: ['node'],
+        },
         include: ['src'],
       }),
     );

@@ -35,7 +35,9 @@ export function formatBfdPeers(rows: BfdPeerSnapshot[]): string {
     out.push(`\t\t\tDetect-multiplier: ${row['remote-detect-multiplier']}`);
     out.push(`\t\t\tReceive interval: ${row['remote-receive-interval']}ms`);
     out.push(`\t\t\tTransmission interval: ${row['remote-transmit-interval']}ms`);
-    out.push(`\t\tNegotiated: transmit every ${row['negotiated-transmit-interval']}ms, detection time ${row['detection-time']}ms`);
+    out.push(
+      `\t\tNegotiated: transmit every ${row['negotiated-transmit-interval']}ms, detection time ${row['detection-time']}ms`,
+    );
     out.push(
       `\t\tCounters: control packets in ${row['control-packet-input']}, out ${row['control-packet-output']}, discarded ${row['control-packet-discarded']}; up ${row['session-up']}, down ${row['session-down']}`,
     );

@@ -65,18 +65,23 @@ export function decodeControlPacket(bytes: Uint8Array): ControlPacket {
   const length = view.getUint8(3);
   const minimum = hasAuth ? BFD_HEADER_LENGTH + 2 : BFD_HEADER_LENGTH;
   if (length < minimum) throw new BfdPacketError('bad-length', `Length ${length} is below ${minimum}`);
-  if (length > bytes.length) throw new BfdPacketError('bad-length', `Length ${length} exceeds the ${bytes.length}-byte payload`);
+  if (length > bytes.length)
+    throw new BfdPacketError('bad-length', `Length ${length} exceeds the ${bytes.length}-byte payload`);
   const detectMultiplier = view.getUint8(2);
   if (detectMultiplier === 0) throw new BfdPacketError('zero-detect-mult', 'Detect Mult is zero');
   if ((b1 & FLAG_MULTIPOINT) !== 0) throw new BfdPacketError('multipoint', 'the Multipoint (M) bit is set');
   // §4.1: a packet MUST NOT have both the Poll and the Final bit set.
-  if ((b1 & FLAG_POLL) !== 0 && (b1 & FLAG_FINAL) !== 0) throw new BfdPacketError('poll-and-final', 'both Poll and Final are set');
+  if ((b1 & FLAG_POLL) !== 0 && (b1 & FLAG_FINAL) !== 0)
+    throw new BfdPacketError('poll-and-final', 'both Poll and Final are set');
   const myDiscriminator = view.getUint32(4);
   if (myDiscriminator === 0) throw new BfdPacketError('zero-my-discriminator', 'My Discriminator is zero');
   const yourDiscriminator = view.getUint32(8);
   const state = (b1 >> 6) as BfdState;
   if (yourDiscriminator === 0 && state !== BfdState.Down && state !== BfdState.AdminDown) {
-    throw new BfdPacketError('zero-your-discriminator', `Your Discriminator is zero in state ${state} (only Down or AdminDown may)`);
+    throw new BfdPacketError(
+      'zero-your-discriminator',
+      `Your Discriminator is zero in state ${state} (only Down or AdminDown may)`,
+    );
   }
   const packet: ControlPacket = {
     diagnostic: (b0 & 0x1f) as BfdDiagnostic,
@@ -101,7 +106,10 @@ function decodeAuthentication(section: Uint8Array): BfdAuthentication {
   const type = section[0] ?? 0;
   const authLength = section[1] ?? 0;
   if (authLength !== section.length) {
-    throw new BfdPacketError('bad-auth-section', `Auth Len ${authLength} does not match the ${section.length} bytes after the mandatory section`);
+    throw new BfdPacketError(
+      'bad-auth-section',
+      `Auth Len ${authLength} does not match the ${section.length} bytes after the mandatory section`,
+    );
   }
   const view = new DataView(section.buffer, section.byteOffset, section.byteLength);
   switch (type) {
@@ -114,12 +122,14 @@ function decodeAuthentication(section: Uint8Array): BfdAuthentication {
     case BfdAuthType.KeyedMd5:
     case BfdAuthType.MeticulousKeyedMd5:
       // §4.3: Key ID, Reserved, Sequence Number, 16-byte digest.
-      if (authLength !== AUTH_LENGTH.md5) throw new BfdPacketError('bad-auth-section', `MD5 Auth Len ${authLength} is not 24`);
+      if (authLength !== AUTH_LENGTH.md5)
+        throw new BfdPacketError('bad-auth-section', `MD5 Auth Len ${authLength} is not 24`);
       return { type, keyId: view.getUint8(2), sequence: view.getUint32(4), digest: section.slice(8) };
     case BfdAuthType.KeyedSha1:
     case BfdAuthType.MeticulousKeyedSha1:
       // §4.4: Key ID, Reserved, Sequence Number, 20-byte hash.
-      if (authLength !== AUTH_LENGTH.sha1) throw new BfdPacketError('bad-auth-section', `SHA1 Auth Len ${authLength} is not 28`);
+      if (authLength !== AUTH_LENGTH.sha1)
+        throw new BfdPacketError('bad-auth-section', `SHA1 Auth Len ${authLength} is not 28`);
       return { type, keyId: view.getUint8(2), sequence: view.getUint32(4), hash: section.slice(8) };
     default:
       throw new BfdPacketError('bad-auth-section', `unknown Auth Type ${type}`);
@@ -189,7 +199,8 @@ export function encodeControlPacket(packet: ControlPacket): Uint8Array {
       view.setUint32(28, auth.sequence);
       const tail = 'digest' in auth ? auth.digest : auth.hash;
       const expected = authLength - 8;
-      if (tail.length !== expected) throw new BfdConfigError(`BFD auth type ${auth.type} needs a ${expected}-byte digest, got ${tail.length}`);
+      if (tail.length !== expected)
+        throw new BfdConfigError(`BFD auth type ${auth.type} needs a ${expected}-byte digest, got ${tail.length}`);
       bytes.set(tail, 32);
     }
   }

@@ -130,7 +130,9 @@ export class BfdService implements LivenessSource {
     peer.users++;
     const watcher: Watcher = { onChange, toldUp: false };
     peer.watchers.add(watcher);
-    peer.ready.catch((error: unknown) => this.log.error({ err: error, peer: target.peer }, 'BFD session could not open its sockets'));
+    peer.ready.catch((error: unknown) =>
+      this.log.error({ err: error, peer: target.peer }, 'BFD session could not open its sockets'),
+    );
     if (peer.session.sessionState === BfdState.Up) {
       queueMicrotask(() => {
         if (!peer.watchers.has(watcher) || peer.session.sessionState !== BfdState.Up) return;
@@ -162,7 +164,9 @@ export class BfdService implements LivenessSource {
   /** All sessions, shaped like FRR's `show bfd peers json`. */
   bfdPeersSnapshot(): BfdPeerSnapshot[] {
     const now = this.now();
-    return [...this.peers.values()].map((p) => peerSnapshot(p.path, p.session, now, transmitIntervalUs(p.session), detectionTimeUs(p.session)));
+    return [...this.peers.values()].map((p) =>
+      peerSnapshot(p.path, p.session, now, transmitIntervalUs(p.session), detectionTimeUs(p.session)),
+    );
   }
 
   /** Datagrams that reached no session: malformed (§6.8.6) or unmatched. */
@@ -176,11 +180,16 @@ export class BfdService implements LivenessSource {
    */
   setTimers(path: BfdPath, timers: BfdTimers): void {
     const peer = this.peers.get(keyOf(path));
-    if (!peer) throw new BfdConfigError(`no BFD session to ${path.peer}${path.interface ? ` on ${path.interface}` : ''}`);
+    if (!peer)
+      throw new BfdConfigError(`no BFD session to ${path.peer}${path.interface ? ` on ${path.interface}` : ''}`);
     this.run(peer, {
       type: 'set-timers',
-      ...(timers.transmitIntervalMs !== undefined ? { desiredMinTxUs: Math.round(timers.transmitIntervalMs * 1000) } : {}),
-      ...(timers.receiveIntervalMs !== undefined ? { requiredMinRxUs: Math.round(timers.receiveIntervalMs * 1000) } : {}),
+      ...(timers.transmitIntervalMs !== undefined
+        ? { desiredMinTxUs: Math.round(timers.transmitIntervalMs * 1000) }
+        : {}),
+      ...(timers.receiveIntervalMs !== undefined
+        ? { requiredMinRxUs: Math.round(timers.receiveIntervalMs * 1000) }
+        : {}),
       ...(timers.detectMultiplier !== undefined ? { detectMultiplier: timers.detectMultiplier } : {}),
     });
   }
@@ -188,7 +197,8 @@ export class BfdService implements LivenessSource {
   /** Administratively disables (§6.8.16) or re-enables a session. */
   setAdminDown(path: BfdPath, down: boolean): void {
     const peer = this.peers.get(keyOf(path));
-    if (!peer) throw new BfdConfigError(`no BFD session to ${path.peer}${path.interface ? ` on ${path.interface}` : ''}`);
+    if (!peer)
+      throw new BfdConfigError(`no BFD session to ${path.peer}${path.interface ? ` on ${path.interface}` : ''}`);
     this.run(peer, { type: down ? 'admin-down' : 'admin-up' });
   }
 
@@ -208,7 +218,8 @@ export class BfdService implements LivenessSource {
       throw new BfdConfigError(`BFD peer ${config.peer} is link-local: give the interface it is on (single hop only)`);
     }
     // RFC 5883 §3: a multihop session is identified by its address pair, so the local address is needed.
-    if (config.multihop && !config.local) throw new BfdConfigError(`BFD multihop peer ${config.peer} needs a local address`);
+    if (config.multihop && !config.local)
+      throw new BfdConfigError(`BFD multihop peer ${config.peer} needs a local address`);
     const path: BfdPath = {
       peer: config.peer,
       ...(config.local ? { local: config.local } : {}),
@@ -250,7 +261,10 @@ export class BfdService implements LivenessSource {
     }
     peer.releaseReceiver = release;
     peer.sender = sender;
-    this.log.info({ peer: peer.path.peer, interface: peer.path.interface, id: peer.session.parameters.localDiscriminator }, 'BFD session started');
+    this.log.info(
+      { peer: peer.path.peer, interface: peer.path.interface, id: peer.session.parameters.localDiscriminator },
+      'BFD session started',
+    );
     this.schedule(peer);
   }
 
@@ -292,7 +306,8 @@ export class BfdService implements LivenessSource {
     const peer =
       packet.yourDiscriminator !== 0
         ? this.byDiscriminator.get(packet.yourDiscriminator)
-        : (this.peers.get(pathKey(source.address, source.interface, source.multihop)) ?? this.peers.get(pathKey(source.address, undefined, source.multihop)));
+        : (this.peers.get(pathKey(source.address, source.interface, source.multihop)) ??
+          this.peers.get(pathKey(source.address, undefined, source.multihop)));
     if (
       !peer ||
       peer.closed ||
@@ -301,7 +316,10 @@ export class BfdService implements LivenessSource {
       (peer.path.interface && source.interface && peer.path.interface !== source.interface)
     ) {
       this.received.unmatched++;
-      this.log.debug({ from: source.address, interface: source.interface, yourDiscriminator: packet.yourDiscriminator }, 'BFD packet for no session');
+      this.log.debug(
+        { from: source.address, interface: source.interface, yourDiscriminator: packet.yourDiscriminator },
+        'BFD packet for no session',
+      );
       return;
     }
     this.run(peer, { type: 'packet', packet });
@@ -324,8 +342,22 @@ export class BfdService implements LivenessSource {
   }
 
   private stateChanged(peer: Peer, from: BfdState, to: BfdState, diagnostic: number): void {
-    const change: BfdStateChange = { path: peer.path, from: bfdStateName[from], to: bfdStateName[to], diagnostic: bfdDiagnosticName[diagnostic] ?? String(diagnostic) };
-    this.log.info({ peer: peer.path.peer, interface: peer.path.interface, from: change.from, to: change.to, diagnostic: change.diagnostic }, 'BFD session state');
+    const change: BfdStateChange = {
+      path: peer.path,
+      from: bfdStateName[from],
+      to: bfdStateName[to],
+      diagnostic: bfdDiagnosticName[diagnostic] ?? String(diagnostic),
+    };
+    this.log.info(
+      {
+        peer: peer.path.peer,
+        interface: peer.path.interface,
+        from: change.from,
+        to: change.to,
+        diagnostic: change.diagnostic,
+      },
+      'BFD session state',
+    );
     for (const listener of this.listeners) listener(change);
     if (to === BfdState.Up) {
       for (const watcher of peer.watchers) {

@@ -86,7 +86,9 @@ export interface BfdStep {
 
 function validateParameters(p: BfdSessionParameters): void {
   if (!Number.isInteger(p.localDiscriminator) || p.localDiscriminator < 1 || p.localDiscriminator > 0xffffffff) {
-    throw new BfdConfigError(`BFD local discriminator must be in 1..2^32-1 (RFC 5880 §6.8.1), got ${p.localDiscriminator}`);
+    throw new BfdConfigError(
+      `BFD local discriminator must be in 1..2^32-1 (RFC 5880 §6.8.1), got ${p.localDiscriminator}`,
+    );
   }
   for (const [name, value] of [
     ['desired min TX', p.desiredMinTxUs],
@@ -129,7 +131,13 @@ export function createSession(parameters: BfdSessionParameters, now: number): Bf
     nextTransmitAt: parameters.passive ? undefined : now,
     detectionDeadline: undefined,
     lastStateChangeAt: now,
-    counters: { controlPacketsIn: 0, controlPacketsOut: 0, controlPacketsDiscarded: 0, sessionUpEvents: 0, sessionDownEvents: 0 },
+    counters: {
+      controlPacketsIn: 0,
+      controlPacketsOut: 0,
+      controlPacketsDiscarded: 0,
+      sessionUpEvents: 0,
+      sessionDownEvents: 0,
+    },
   };
 }
 
@@ -221,7 +229,8 @@ class Stepper {
       s.nextTransmitAt = undefined;
       return;
     }
-    const candidate = this.now + jitteredIntervalMs(transmitIntervalUs(s), s.parameters.detectMultiplier, this.random());
+    const candidate =
+      this.now + jitteredIntervalMs(transmitIntervalUs(s), s.parameters.detectMultiplier, this.random());
     if (s.nextTransmitAt === undefined || candidate < s.nextTransmitAt) s.nextTransmitAt = candidate;
   }
 
@@ -379,7 +388,12 @@ class Stepper {
 }
 
 /** One step of the state machine. `random` supplies the jitter (uniform in [0, 1)). */
-export function stepSession(session: BfdSession, event: BfdSessionEvent, now: number, random: () => number = Math.random): BfdStep {
+export function stepSession(
+  session: BfdSession,
+  event: BfdSessionEvent,
+  now: number,
+  random: () => number = Math.random,
+): BfdStep {
   const step = new Stepper(session, now, random);
   switch (event.type) {
     case 'timer':

@@ -49,7 +49,13 @@ const STATUS: Record<BfdState, BfdPeerSnapshot['status']> = {
 
 const ms = (us: number) => Math.round(us / 1000);
 
-export function peerSnapshot(path: BfdPath, s: BfdSession, now: number, negotiatedTxUs: number, detectionUs: number): BfdPeerSnapshot {
+export function peerSnapshot(
+  path: BfdPath,
+  s: BfdSession,
+  now: number,
+  negotiatedTxUs: number,
+  detectionUs: number,
+): BfdPeerSnapshot {
   const since = Math.floor((now - s.lastStateChangeAt) / 1000);
   return {
     multihop: path.multihop ?? false,

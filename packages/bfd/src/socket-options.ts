@@ -6,7 +6,17 @@
 // GTSM for BFD is a classic BPF socket filter that reads the TTL / hop limit from the network header
 // (SKF_NET_OFF) and drops anything that arrived with less.
 import { type Socket, createSocket } from 'node:dgram';
-import { AF_INET, AF_INET6, SyscallError, attachSocketFilter, errno, inNetns, int32, loadLibc, sockaddr } from '@cairn/sys';
+import {
+  AF_INET,
+  AF_INET6,
+  SyscallError,
+  attachSocketFilter,
+  errno,
+  inNetns,
+  int32,
+  loadLibc,
+  sockaddr,
+} from '@cairn/sys';
 
 const SOCK_DGRAM = 2;
 const SOCK_NONBLOCK = 0x800;
@@ -62,14 +72,30 @@ export async function openUdpSocket(spec: UdpSocketSpec): Promise<Socket> {
   });
   try {
     const one = int32(1);
-    if (spec.reuseAddress && c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, one, 4) !== 0) throw new BfdSocketError('setsockopt(SO_REUSEADDR)', errno(), '');
-    if (spec.family === 6 && c.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, one, 4) !== 0) throw new BfdSocketError('setsockopt(IPV6_V6ONLY)', errno(), '');
-    if (spec.device && c.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, Buffer.from(`${spec.device}\0`), Buffer.byteLength(spec.device) + 1) !== 0) {
-      throw new BfdSocketError(`setsockopt(SO_BINDTODEVICE, ${spec.device})`, errno(), 'check that the interface exists in the namespace and that the process has CAP_NET_RAW');
+    if (spec.reuseAddress && c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, one, 4) !== 0)
+      throw new BfdSocketError('setsockopt(SO_REUSEADDR)', errno(), '');
+    if (spec.family === 6 && c.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, one, 4) !== 0)
+      throw new BfdSocketError('setsockopt(IPV6_V6ONLY)', errno(), '');
+    if (
+      spec.device &&
+      c.setsockopt(
+        fd,
+        SOL_SOCKET,
+        SO_BINDTODEVICE,
+        Buffer.from(`${spec.device}\0`),
+        Buffer.byteLength(spec.device) + 1,
+      ) !== 0
+    ) {
+      throw new BfdSocketError(
+        `setsockopt(SO_BINDTODEVICE, ${spec.device})`,
+        errno(),
+        'check that the interface exists in the namespace and that the process has CAP_NET_RAW',
+      );
     }
     if (spec.sendTtl !== undefined) {
       const [level, name] = spec.family === 6 ? [IPPROTO_IPV6, IPV6_UNICAST_HOPS] : [IPPROTO_IP, IP_TTL];
-      if (c.setsockopt(fd, level, name, int32(spec.sendTtl), 4) !== 0) throw new BfdSocketError('setsockopt(IP_TTL / IPV6_UNICAST_HOPS)', errno(), '');
+      if (c.setsockopt(fd, level, name, int32(spec.sendTtl), 4) !== 0)
+        throw new BfdSocketError('setsockopt(IP_TTL / IPV6_UNICAST_HOPS)', errno(), '');
     }
     if (spec.minimumTtl !== undefined) requireMinimumTtl(fd, spec.family, spec.minimumTtl);
     const address = sockaddr(spec.address, spec.port);
@@ -112,6 +138,7 @@ export function requireMinimumTtl(fd: number, family: 4 | 6, minimum: number): v
  */
 export function interfaceIndex(ifname: string, netns?: string): number {
   const index = inNetns(netns, () => loadLibc().if_nametoindex(ifname));
-  if (index === 0) throw new BfdSocketError(`if_nametoindex(${ifname})`, errno(), 'no such interface in this network namespace');
+  if (index === 0)
+    throw new BfdSocketError(`if_nametoindex(${ifname})`, errno(), 'no such interface in this network namespace');
   return index;
 }

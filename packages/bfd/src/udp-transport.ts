@@ -4,7 +4,14 @@
 import type { Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from 'pino';
-import { BFD_MULTIHOP_MIN_TTL, BFD_MULTIHOP_PORT, BFD_SINGLE_HOP_PORT, BFD_SOURCE_PORT_MAX, BFD_SOURCE_PORT_MIN, BFD_TTL } from './constants.js';
+import {
+  BFD_MULTIHOP_MIN_TTL,
+  BFD_MULTIHOP_PORT,
+  BFD_SINGLE_HOP_PORT,
+  BFD_SOURCE_PORT_MAX,
+  BFD_SOURCE_PORT_MIN,
+  BFD_TTL,
+} from './constants.js';
 import { AddressInUseError, interfaceIndex, openUdpSocket } from './socket-options.js';
 
 /** Where a datagram came from. */
@@ -73,13 +80,21 @@ export class BfdUdpTransport {
         ...(path.interface ? { device: path.interface } : {}),
         ...(this.options.netns ? { netns: this.options.netns } : {}),
       });
-      socket.on('error', (error) => this.options.logger.error({ err: error, receiver: key }, 'BFD receive socket error'));
+      socket.on('error', (error) =>
+        this.options.logger.error({ err: error, receiver: key }, 'BFD receive socket error'),
+      );
       socket.on('message', (message, rinfo) => {
         // A scope in rinfo is named in the thread's namespace, which may not be the socket's: use the
         // receiver's own interface when it has one.
         const [address = rinfo.address, scope] = rinfo.address.split('%');
         const ifname = path.interface ?? scope;
-        this.options.onDatagram(message, { address, port: rinfo.port, family, multihop, ...(ifname ? { interface: ifname } : {}) });
+        this.options.onDatagram(message, {
+          address,
+          port: rinfo.port,
+          family,
+          multihop,
+          ...(ifname ? { interface: ifname } : {}),
+        });
       });
       const raced = this.receivers.get(key);
       if (raced) {

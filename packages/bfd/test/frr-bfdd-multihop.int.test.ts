@@ -20,7 +20,8 @@ const SESSIONS = [
   { peer: '10.57.1.1', local: '10.57.2.2', frrSees: '10.57.2.2' },
   { peer: 'fc57:1::1', local: 'fc57:2::2', frrSees: 'fc57:2::2' },
 ];
-const BLOCK = 'nft add table inet cut; nft add chain inet cut transit "{ type filter hook forward priority 0; policy drop; }"';
+const BLOCK =
+  'nft add table inet cut; nft add chain inet cut transit "{ type filter hook forward priority 0; policy drop; }"';
 
 describe('multihop BFD interop with FRR bfdd (RFC 5883)', () => {
   const lab = Lab.create('bfd-multihop');
@@ -31,20 +32,38 @@ describe('multihop BFD interop with FRR bfdd (RFC 5883)', () => {
   const frrPeers = async () => frr.json<FrrPeer[]>('show bfd peers json');
   const everywhere = async (status: 'up' | 'down') => {
     const peers = await frrPeers();
-    return peers.length === SESSIONS.length && peers.every((p) => p.status === status) && SESSIONS.every(({ peer }) => bfd.state({ peer, multihop: true }) === status);
+    return (
+      peers.length === SESSIONS.length &&
+      peers.every((p) => p.status === status) &&
+      SESSIONS.every(({ peer }) => bfd.state({ peer, multihop: true }) === status)
+    );
   };
 
   beforeAll(async () => {
     const frrNs = await lab.namespace('frr');
     router = await lab.namespace('router');
     const cairnNs = await lab.namespace('cairn');
-    await lab.link(frrNs, 'eth0', router, 'eth0', { a: ['10.57.1.1/24', 'fc57:1::1/64'], b: ['10.57.1.254/24', 'fc57:1::254/64'] });
-    await lab.link(router, 'eth1', cairnNs, 'eth0', { a: ['10.57.2.254/24', 'fc57:2::254/64'], b: ['10.57.2.2/24', 'fc57:2::2/64'] });
+    await lab.link(frrNs, 'eth0', router, 'eth0', {
+      a: ['10.57.1.1/24', 'fc57:1::1/64'],
+      b: ['10.57.1.254/24', 'fc57:1::254/64'],
+    });
+    await lab.link(router, 'eth1', cairnNs, 'eth0', {
+      a: ['10.57.2.254/24', 'fc57:2::254/64'],
+      b: ['10.57.2.2/24', 'fc57:2::2/64'],
+    });
     await frrNs.sh('ip route add 10.57.2.0/24 via 10.57.1.254 && ip -6 route add fc57:2::/64 via fc57:1::254');
     await cairnNs.sh('ip route add 10.57.1.0/24 via 10.57.2.254 && ip -6 route add fc57:1::/64 via fc57:2::254');
     frr = await FrrInstance.start(frrNs, {
       daemons: ['zebra', 'bfdd'],
-      config: ['bfd', ' peer 10.57.2.2 multihop local-address 10.57.1.1', ' !', ' peer fc57:2::2 multihop local-address fc57:1::1', ' !', '!', ''].join('\n'),
+      config: [
+        'bfd',
+        ' peer 10.57.2.2 multihop local-address 10.57.1.1',
+        ' !',
+        ' peer fc57:2::2 multihop local-address fc57:1::1',
+        ' !',
+        '!',
+        '',
+      ].join('\n'),
     });
     bfd = new BfdService({ logger: pino({ level: process.env.CAIRN_LOG ?? 'silent' }), netns: cairnNs.name });
     for (const { peer, local } of SESSIONS) await bfd.addPeer({ peer, local, multihop: true });
@@ -89,7 +108,10 @@ describe('multihop BFD interop with FRR bfdd (RFC 5883)', () => {
     try {
       await strict.addPeer({ peer: '10.57.1.1', local: '10.57.3.3', multihop: true });
       // FRR hears the strict side (it accepts 254) and answers; the strict side drops every answer.
-      await waitFor(async () => (await frrPeers()).find((p) => p.peer === '10.57.3.3')?.status === 'init', { what: 'FRR to hear the strict side (Init)', timeoutMs: 15_000 });
+      await waitFor(async () => (await frrPeers()).find((p) => p.peer === '10.57.3.3')?.status === 'init', {
+        what: 'FRR to hear the strict side (Init)',
+        timeoutMs: 15_000,
+      });
       expect(strict.state({ peer: '10.57.1.1', multihop: true })).toBe('down');
       expect(strict.bfdPeersSnapshot()[0]!['control-packet-input']).toBe(0);
     } finally {

@@ -11,12 +11,16 @@ describe('BFD passive role with FRR bfdd (RFC 5880 §6.1)', () => {
   let frr: FrrInstance;
   let bfd: BfdService;
 
-  const frrStatus = async (peer: string) => (await frr.json<{ peer: string; status: string }[]>('show bfd peers json')).find((p) => p.peer === peer)?.status;
+  const frrStatus = async (peer: string) =>
+    (await frr.json<{ peer: string; status: string }[]>('show bfd peers json')).find((p) => p.peer === peer)?.status;
 
   beforeAll(async () => {
     const frrNs = await lab.namespace('frr');
     const cairnNs = await lab.namespace('cairn');
-    await lab.link(frrNs, 'eth0', cairnNs, 'eth0', { a: ['10.58.0.1/24', '10.58.0.11/24', '10.58.0.21/24'], b: ['10.58.0.2/24', '10.58.0.12/24', '10.58.0.22/24'] });
+    await lab.link(frrNs, 'eth0', cairnNs, 'eth0', {
+      a: ['10.58.0.1/24', '10.58.0.11/24', '10.58.0.21/24'],
+      b: ['10.58.0.2/24', '10.58.0.12/24', '10.58.0.22/24'],
+    });
     frr = await FrrInstance.start(frrNs, {
       daemons: ['zebra', 'bfdd'],
       config: [
@@ -59,9 +63,20 @@ describe('BFD passive role with FRR bfdd (RFC 5880 §6.1)', () => {
     const rows = bfd.bfdPeersSnapshot();
     expect(rows.find((r) => r.peer === '10.58.0.11')).toMatchObject({ 'passive-mode': true, status: 'up' });
     const silent = rows.find((r) => r.peer === '10.58.0.21')!;
-    expect(silent).toMatchObject({ 'passive-mode': true, status: 'down', 'control-packet-output': 0, 'control-packet-input': 0 });
+    expect(silent).toMatchObject({
+      'passive-mode': true,
+      status: 'down',
+      'control-packet-output': 0,
+      'control-packet-input': 0,
+    });
     expect(await frrStatus('10.58.0.22')).toBe('down');
-    const counters = await frr.json<{ peer: string; 'control-packet-input': number; 'control-packet-output': number }[]>('show bfd peers counters json');
-    expect(counters.find((c) => c.peer === '10.58.0.22')).toMatchObject({ 'control-packet-input': 0, 'control-packet-output': 0 });
+    const counters =
+      await frr.json<{ peer: string; 'control-packet-input': number; 'control-packet-output': number }[]>(
+        'show bfd peers counters json',
+      );
+    expect(counters.find((c) => c.peer === '10.58.0.22')).toMatchObject({
+      'control-packet-input': 0,
+      'control-packet-output': 0,
+    });
   });
 });

@@ -42,7 +42,11 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
   const allUp = async () => {
     const peers = await frrPeers();
     const cairn = bfd.bfdPeersSnapshot();
-    return PEERS.every(({ peer }) => cairn.find((p) => p.peer === peer)?.status === 'up') && peers.length === PEERS.length && peers.every((p) => p.status === 'up');
+    return (
+      PEERS.every(({ peer }) => cairn.find((p) => p.peer === peer)?.status === 'up') &&
+      peers.length === PEERS.length &&
+      peers.every((p) => p.status === 'up')
+    );
   };
   const allDown = async () => {
     const peers = await frrPeers();
@@ -79,7 +83,8 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
     // Every socket of the service is opened in Cairn's namespace; this process stays where it is.
     bfd = new BfdService({ logger: pino({ level: process.env.CAIRN_LOG ?? 'silent' }), netns: cairnNs.name });
     bfd.onStateChange((change) => changes.push({ ...change, at: performance.now() }));
-    for (const { seenByFrr: _, ...peer } of PEERS) await bfd.addPeer({ ...peer, transmitIntervalMs: 300, receiveIntervalMs: 300, detectMultiplier: 3 });
+    for (const { seenByFrr: _, ...peer } of PEERS)
+      await bfd.addPeer({ ...peer, transmitIntervalMs: 300, receiveIntervalMs: 300, detectMultiplier: 3 });
   });
 
   afterAll(async () => {
@@ -95,7 +100,11 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
       const ours = cairn.find((p) => p.id === frrSide['remote-id']);
       expect(ours, `Cairn session for FRR peer ${frrSide.peer}`).toBeDefined();
       expect(ours!['remote-id']).toBe(frrSide.id);
-      expect(frrSide).toMatchObject({ 'remote-receive-interval': 300, 'remote-transmit-interval': 300, 'remote-detect-multiplier': 3 });
+      expect(frrSide).toMatchObject({
+        'remote-receive-interval': 300,
+        'remote-transmit-interval': 300,
+        'remote-detect-multiplier': 3,
+      });
       expect(ours).toMatchObject({
         'remote-receive-interval': 300,
         'remote-transmit-interval': 300,
@@ -106,7 +115,10 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
     }
     // RFC 5881 §4: every session sends from its own source port in 49152–65535 (FRR accepted TTL 255, §5).
     const sockets = await cairnNs.exec('ss', ['-Hnua']);
-    const localPorts = sockets.stdout.split('\n').filter(Boolean).map((line) => Number(line.trim().split(/\s+/)[3]?.split(':').at(-1)));
+    const localPorts = sockets.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => Number(line.trim().split(/\s+/)[3]?.split(':').at(-1)));
     const senders = localPorts.filter((port) => port !== 3784);
     expect(senders).toHaveLength(PEERS.length);
     for (const port of senders) expect(port).toBeGreaterThanOrEqual(49152);
@@ -114,7 +126,8 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
 
   // 100 % loss both ways. This kernel has no sch_netem, so an nftables table that drops everything in
   // and out of each namespace stands in for `tc qdisc … netem loss 100%`.
-  const LOSS = 'nft add table inet loss; nft add chain inet loss in "{ type filter hook input priority 0; policy drop; }"; nft add chain inet loss out "{ type filter hook output priority 0; policy drop; }"';
+  const LOSS =
+    'nft add table inet loss; nft add chain inet loss in "{ type filter hook input priority 0; policy drop; }"; nft add chain inet loss out "{ type filter hook output priority 0; policy drop; }"';
 
   it('goes Down on both sides by detection timeout under 100 % loss and comes back Up when it is lifted', async () => {
     await waitFor(allUp, { what: 'all sessions Up', timeoutMs: 30_000 });
@@ -153,7 +166,9 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
     const stop = bfd.watch({ peer: '10.55.0.1' }, (state) => heard.push(state));
     await waitFor(() => heard.length === 1, { what: 'the watcher to hear up' });
     await frr.vtysh('configure terminal', 'bfd', 'peer 10.55.0.2 local-address 10.55.0.1', 'shutdown');
-    await waitFor(() => bfd.state({ peer: '10.55.0.1' }) === 'down', { what: 'Cairn session to 10.55.0.1 Down after FRR shutdown' });
+    await waitFor(() => bfd.state({ peer: '10.55.0.1' }) === 'down', {
+      what: 'Cairn session to 10.55.0.1 Down after FRR shutdown',
+    });
     // RFC 5882 §3.2: the remote system's AdminDown is not a failure; BGP must not be torn down for it.
     expect(heard).toEqual(['up']);
     const row = bfd.bfdPeersSnapshot().find((p) => p.peer === '10.55.0.1')!;
@@ -171,20 +186,42 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
     const downsBefore = changes.filter((c) => c.to === 'down').length;
     // Cairn slows its transmission: FRR must see 600 ms and lengthen its detection time accordingly.
     bfd.setTimers({ peer: 'fc55::1' }, { transmitIntervalMs: 600 });
-    await waitFor(async () => (await frrPeer('fc55::2'))?.['remote-transmit-interval'] === 600, { what: 'FRR to adopt 600 ms from Cairn' });
-    await waitFor(() => bfd.bfdPeersSnapshot().find((p) => p.peer === 'fc55::1')!['negotiated-transmit-interval'] === 600, { what: 'Cairn to pace at 600 ms after the Final' });
+    await waitFor(async () => (await frrPeer('fc55::2'))?.['remote-transmit-interval'] === 600, {
+      what: 'FRR to adopt 600 ms from Cairn',
+    });
+    await waitFor(
+      () => bfd.bfdPeersSnapshot().find((p) => p.peer === 'fc55::1')!['negotiated-transmit-interval'] === 600,
+      { what: 'Cairn to pace at 600 ms after the Final' },
+    );
     // FRR asks for a faster receive interval from its side: Cairn answers the Poll and follows.
-    await frr.vtysh('configure terminal', 'bfd', 'peer fc55::2 local-address fc55::1', 'receive-interval 200', 'transmit-interval 200');
-    await waitFor(() => {
-      const row = bfd.bfdPeersSnapshot().find((p) => p.peer === 'fc55::1')!;
-      return row['remote-receive-interval'] === 200 && row['remote-transmit-interval'] === 200 && row;
-    }, { what: "Cairn to see FRR's 200 ms timers" });
+    await frr.vtysh(
+      'configure terminal',
+      'bfd',
+      'peer fc55::2 local-address fc55::1',
+      'receive-interval 200',
+      'transmit-interval 200',
+    );
+    await waitFor(
+      () => {
+        const row = bfd.bfdPeersSnapshot().find((p) => p.peer === 'fc55::1')!;
+        return row['remote-receive-interval'] === 200 && row['remote-transmit-interval'] === 200 && row;
+      },
+      { what: "Cairn to see FRR's 200 ms timers" },
+    );
     const row = bfd.bfdPeersSnapshot().find((p) => p.peer === 'fc55::1')!;
     // §6.8.4: our detection time is FRR's multiplier × max(our 300 ms RX, FRR's 200 ms TX).
     expect(row['detection-time']).toBe(900);
     bfd.setTimers({ peer: 'fc55::1' }, { transmitIntervalMs: 300 });
-    await frr.vtysh('configure terminal', 'bfd', 'peer fc55::2 local-address fc55::1', 'receive-interval 300', 'transmit-interval 300');
-    await waitFor(async () => (await frrPeer('fc55::2'))?.['remote-transmit-interval'] === 300, { what: 'FRR to adopt 300 ms again' });
+    await frr.vtysh(
+      'configure terminal',
+      'bfd',
+      'peer fc55::2 local-address fc55::1',
+      'receive-interval 300',
+      'transmit-interval 300',
+    );
+    await waitFor(async () => (await frrPeer('fc55::2'))?.['remote-transmit-interval'] === 300, {
+      what: 'FRR to adopt 300 ms again',
+    });
     expect(changes.filter((c) => c.to === 'down').length).toBe(downsBefore);
     expect(bfd.state({ peer: 'fc55::1' })).toBe('up');
   });
@@ -224,7 +261,10 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
     const downSince = (t: number) => changes.find((c) => c.path.peer === '10.55.0.1' && c.to === 'down' && c.at >= t);
     await sendWithTtl(254);
     // FRR keeps sending every ~300 ms; two more of its packets prove the forged ones were not processed first.
-    await waitFor(() => bfd.bfdPeersSnapshot().find((p) => p.peer === '10.55.0.1')!['control-packet-input'] >= before + 2, { what: 'two more FRR packets' });
+    await waitFor(
+      () => bfd.bfdPeersSnapshot().find((p) => p.peer === '10.55.0.1')!['control-packet-input'] >= before + 2,
+      { what: 'two more FRR packets' },
+    );
     expect(downSince(sentAt)).toBeUndefined();
     const sent255At = performance.now();
     await sendWithTtl(255);
@@ -239,10 +279,13 @@ describe('BFD interop with FRR bfdd (RFC 5880/5881)', () => {
     bfd.removePeer({ peer: '10.55.0.1' });
     expect(bfd.state({ peer: '10.55.0.1' })).toBeUndefined();
     // Well inside FRR's 900 ms detection time, so this is the AdminDown and not a timeout.
-    const down = await waitFor(async () => {
-      const row = await frrPeer('10.55.0.2');
-      return row?.status === 'down' && row;
-    }, { what: 'FRR session to 10.55.0.2 Down', timeoutMs: 10_000, intervalMs: 50 });
+    const down = await waitFor(
+      async () => {
+        const row = await frrPeer('10.55.0.2');
+        return row?.status === 'down' && row;
+      },
+      { what: 'FRR session to 10.55.0.2 Down', timeoutMs: 10_000, intervalMs: 50 },
+    );
     expect(down.diagnostic).toBe('neighbor signaled session down');
   });
 

@@ -12,7 +12,18 @@ const frrCaptures: { what: string; bytes: string; packet: Partial<ControlPacket>
   {
     what: 'Down, Your Discriminator still zero, 1 s slow timers, echo 50 ms',
     bytes: '20400318069cd47700000000000f4240000f42400000c350',
-    packet: { state: BfdState.Down, diagnostic: 0, detectMultiplier: 3, myDiscriminator: 0x069cd477, yourDiscriminator: 0, desiredMinTxUs: 1_000_000, requiredMinRxUs: 1_000_000, requiredMinEchoRxUs: 50_000, poll: false, final: false },
+    packet: {
+      state: BfdState.Down,
+      diagnostic: 0,
+      detectMultiplier: 3,
+      myDiscriminator: 0x069cd477,
+      yourDiscriminator: 0,
+      desiredMinTxUs: 1_000_000,
+      requiredMinRxUs: 1_000_000,
+      requiredMinEchoRxUs: 50_000,
+      poll: false,
+      final: false,
+    },
   },
   {
     what: 'Init',
@@ -88,15 +99,29 @@ describe('BFD control packet codec (RFC 5880 §4)', () => {
   it('parses a simple password authentication section (§4.2.2)', () => {
     const bytes = hex('20c40321 00000001 00000002 000493e0 000493e0 00000000 01 09 05 73656372 6574');
     const packet = decodeControlPacket(bytes);
-    expect(packet.authentication).toEqual({ type: BfdAuthType.SimplePassword, keyId: 5, password: new TextEncoder().encode('secret') });
+    expect(packet.authentication).toEqual({
+      type: BfdAuthType.SimplePassword,
+      keyId: 5,
+      password: new TextEncoder().encode('secret'),
+    });
     expect(toHex(encodeControlPacket(packet))).toBe(toHex(bytes));
   });
 
   it('parses keyed MD5 (§4.3) and keyed SHA1 (§4.4) sections', () => {
     const md5 = hex('20c40330 00000001 00000002 000493e0 000493e0 00000000 02 18 07 00 0000002a' + 'ab'.repeat(16));
-    expect(decodeControlPacket(md5).authentication).toEqual({ type: BfdAuthType.KeyedMd5, keyId: 7, sequence: 42, digest: hex('ab'.repeat(16)) });
+    expect(decodeControlPacket(md5).authentication).toEqual({
+      type: BfdAuthType.KeyedMd5,
+      keyId: 7,
+      sequence: 42,
+      digest: hex('ab'.repeat(16)),
+    });
     const sha1 = hex('20c40334 00000001 00000002 000493e0 000493e0 00000000 05 1c 01 00 ffffffff' + 'cd'.repeat(20));
-    expect(decodeControlPacket(sha1).authentication).toEqual({ type: BfdAuthType.MeticulousKeyedSha1, keyId: 1, sequence: 0xffffffff, hash: hex('cd'.repeat(20)) });
+    expect(decodeControlPacket(sha1).authentication).toEqual({
+      type: BfdAuthType.MeticulousKeyedSha1,
+      keyId: 1,
+      sequence: 0xffffffff,
+      hash: hex('cd'.repeat(20)),
+    });
     expect(toHex(encodeControlPacket(decodeControlPacket(sha1)))).toBe(toHex(sha1));
   });
 
@@ -116,9 +141,17 @@ describe('BFD control packet codec (RFC 5880 §4)', () => {
     ['poll-and-final', 'both P and F', '20f00318069cd47700000001000f4240000f42400000c350'],
     ['zero-my-discriminator', 'My Discriminator 0', '204003180000000000000000000f4240000f42400000c350'],
     ['zero-your-discriminator', 'Your Discriminator 0 in Up', '20c00318069cd47700000000000f4240000f42400000c350'],
-    ['bad-auth-section', 'Auth Len not matching Length', '20c4031c 00000001 00000002 000493e0 000493e0 00000000 01 08 05 736563'],
+    [
+      'bad-auth-section',
+      'Auth Len not matching Length',
+      '20c4031c 00000001 00000002 000493e0 000493e0 00000000 01 08 05 736563',
+    ],
     ['bad-auth-section', 'unknown Auth Type 9', '20c4031c 00000001 00000002 000493e0 000493e0 00000000 09 04 05 73'],
-    ['bad-auth-section', 'MD5 with Auth Len 20', '20c4032c 00000001 00000002 000493e0 000493e0 00000000 02 14 07 00 0000002a' + 'ab'.repeat(12)],
+    [
+      'bad-auth-section',
+      'MD5 with Auth Len 20',
+      '20c4032c 00000001 00000002 000493e0 000493e0 00000000 02 14 07 00 0000002a' + 'ab'.repeat(12),
+    ],
   ];
   for (const [problem, what, bytes] of rejects) {
     it(`discards ${what} (§6.8.6) with problem ${problem}`, () => {
@@ -140,7 +173,9 @@ describe('BFD control packet codec (RFC 5880 §4)', () => {
     expect(() => encodeControlPacket({ ...base, myDiscriminator: 0 })).toThrow(BfdConfigError);
     expect(() => encodeControlPacket({ ...base, desiredMinTxUs: 2 ** 32 })).toThrow(BfdConfigError);
     expect(() => encodeControlPacket({ ...base, poll: true, final: true })).toThrow(BfdConfigError);
-    expect(() => encodeControlPacket({ ...base, authentication: { type: 1, keyId: 1, password: new Uint8Array(17) } })).toThrow(BfdConfigError);
+    expect(() =>
+      encodeControlPacket({ ...base, authentication: { type: 1, keyId: 1, password: new Uint8Array(17) } }),
+    ).toThrow(BfdConfigError);
   });
 
   const u32 = fc.integer({ min: 0, max: 0xffffffff });

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BFD_SLOW_TX_US, BfdState } from '../src/constants.js';
 import type { ControlPacket } from '../src/packet.js';
-import { type BfdSessionEvent, createSession, detectionTimeUs, nextWakeup, stepSession, transmitIntervalUs } from '../src/session.js';
+import {
+  type BfdSessionEvent,
+  createSession,
+  detectionTimeUs,
+  nextWakeup,
+  stepSession,
+  transmitIntervalUs,
+} from '../src/session.js';
 import { SimulatedLink, seededRandom } from './simulated-link.js';
 
 // Random event sequences (remote packets in any state and flag combination, timers, admin changes,
@@ -42,7 +49,10 @@ const event: fc.Arbitrary<{ advanceMs: number; event: BfdSessionEvent }> = fc.re
     {
       weight: 1,
       arbitrary: fc
-        .record({ desiredMinTxUs: fc.constantFrom(100_000, 300_000, 2_000_000), requiredMinRxUs: fc.constantFrom(100_000, 300_000, 2_000_000) })
+        .record({
+          desiredMinTxUs: fc.constantFrom(100_000, 300_000, 2_000_000),
+          requiredMinRxUs: fc.constantFrom(100_000, 300_000, 2_000_000),
+        })
         .map((t): BfdSessionEvent => ({ type: 'set-timers', ...t })),
     },
   ),
@@ -51,52 +61,64 @@ const event: fc.Arbitrary<{ advanceMs: number; event: BfdSessionEvent }> = fc.re
 describe('BFD session invariants under random event sequences (RFC 5880 §6.8)', () => {
   it('holds every MUST after every step', () => {
     fc.assert(
-      fc.property(fc.boolean(), fc.integer({ min: 1, max: 5 }), fc.array(event, { maxLength: 60 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (passive, detectMultiplier, events, r) => {
-        let now = 0;
-        let session = createSession({ localDiscriminator: LOCAL, desiredMinTxUs: 300_000, requiredMinRxUs: 300_000, detectMultiplier, passive }, now);
-        const check = (actions: ReturnType<typeof stepSession>['actions']) => {
-          for (const action of actions) {
-            if (action.type !== 'send') continue;
-            const p = action.packet;
-            expect(p.poll && p.final).toBe(false); // §4.1
-            expect(p.myDiscriminator).toBe(LOCAL);
-            expect(p.detectMultiplier).toBe(session.parameters.detectMultiplier);
-            expect(p.demand).toBe(false); // we never ask for Demand mode
-            expect(p.requiredMinEchoRxUs).toBe(0); // no Echo function (§6.8.9)
-            if (passive) expect(session.remoteDiscriminator).not.toBe(0); // §6.8.7, passive role
-          }
-          // §6.8.3: at least one second while not Up.
-          if (session.sessionState !== BfdState.Up) expect(session.desiredMinTxUs).toBeGreaterThanOrEqual(BFD_SLOW_TX_US);
-          // §6.8.4: an Up session always has a Detection Time running.
-          if (session.sessionState === BfdState.Up) expect(session.detectionDeadline).toBeGreaterThan(now - 1e-6);
-          // A Poll Sequence only runs while Up.
-          if (session.pollActive) expect(session.sessionState).toBe(BfdState.Up);
-          // §6.8.7: the next periodic packet is due within one (jittered) interval, never in the past.
-          if (session.nextTransmitAt !== undefined) {
-            expect(session.nextTransmitAt).toBeGreaterThanOrEqual(now);
-            expect(session.nextTransmitAt - now).toBeLessThanOrEqual(Math.max(transmitIntervalUs(session), session.desiredMinTxUs) / 1000 + 1e-6);
-          }
-          // §6.8.7: no periodic transmission towards a remote system that asked for none.
-          if (session.remoteMinRxUs === 0) expect(session.nextTransmitAt).toBeUndefined();
-        };
-        for (const { advanceMs, event: e } of events) {
-          // Timers fire when the session asked, as the service delivers them, before the next event.
-          const target = now + advanceMs;
-          let firings = 0;
-          for (let wake = nextWakeup(session); wake !== undefined && wake <= target; wake = nextWakeup(session)) {
-            // A timer that does not move its own deadline would spin the service's event loop.
-            if (++firings > 1000) throw new Error(`timer stuck at ${wake} ms: ${JSON.stringify(session)}`);
-            now = Math.max(now, wake);
-            const step = stepSession(session, { type: 'timer' }, now, () => r);
+      fc.property(
+        fc.boolean(),
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(event, { maxLength: 60 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (passive, detectMultiplier, events, r) => {
+          let now = 0;
+          let session = createSession(
+            { localDiscriminator: LOCAL, desiredMinTxUs: 300_000, requiredMinRxUs: 300_000, detectMultiplier, passive },
+            now,
+          );
+          const check = (actions: ReturnType<typeof stepSession>['actions']) => {
+            for (const action of actions) {
+              if (action.type !== 'send') continue;
+              const p = action.packet;
+              expect(p.poll && p.final).toBe(false); // §4.1
+              expect(p.myDiscriminator).toBe(LOCAL);
+              expect(p.detectMultiplier).toBe(session.parameters.detectMultiplier);
+              expect(p.demand).toBe(false); // we never ask for Demand mode
+              expect(p.requiredMinEchoRxUs).toBe(0); // no Echo function (§6.8.9)
+              if (passive) expect(session.remoteDiscriminator).not.toBe(0); // §6.8.7, passive role
+            }
+            // §6.8.3: at least one second while not Up.
+            if (session.sessionState !== BfdState.Up)
+              expect(session.desiredMinTxUs).toBeGreaterThanOrEqual(BFD_SLOW_TX_US);
+            // §6.8.4: an Up session always has a Detection Time running.
+            if (session.sessionState === BfdState.Up) expect(session.detectionDeadline).toBeGreaterThan(now - 1e-6);
+            // A Poll Sequence only runs while Up.
+            if (session.pollActive) expect(session.sessionState).toBe(BfdState.Up);
+            // §6.8.7: the next periodic packet is due within one (jittered) interval, never in the past.
+            if (session.nextTransmitAt !== undefined) {
+              expect(session.nextTransmitAt).toBeGreaterThanOrEqual(now);
+              expect(session.nextTransmitAt - now).toBeLessThanOrEqual(
+                Math.max(transmitIntervalUs(session), session.desiredMinTxUs) / 1000 + 1e-6,
+              );
+            }
+            // §6.8.7: no periodic transmission towards a remote system that asked for none.
+            if (session.remoteMinRxUs === 0) expect(session.nextTransmitAt).toBeUndefined();
+          };
+          for (const { advanceMs, event: e } of events) {
+            // Timers fire when the session asked, as the service delivers them, before the next event.
+            const target = now + advanceMs;
+            let firings = 0;
+            for (let wake = nextWakeup(session); wake !== undefined && wake <= target; wake = nextWakeup(session)) {
+              // A timer that does not move its own deadline would spin the service's event loop.
+              if (++firings > 1000) throw new Error(`timer stuck at ${wake} ms: ${JSON.stringify(session)}`);
+              now = Math.max(now, wake);
+              const step = stepSession(session, { type: 'timer' }, now, () => r);
+              session = step.session;
+              check(step.actions);
+            }
+            now = target;
+            const step = stepSession(session, e, now, () => r);
             session = step.session;
             check(step.actions);
           }
-          now = target;
-          const step = stepSession(session, e, now, () => r);
-          session = step.session;
-          check(step.actions);
-        }
-      }),
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -111,7 +133,12 @@ describe('BFD session invariants under random event sequences (RFC 5880 §6.8)',
         fc.constantFrom(1, 3, 5),
         (seed, lossRate, lossyMs, latencyMs, detectMultiplier) => {
           const random = seededRandom(seed);
-          const params = (id: number) => ({ localDiscriminator: id, desiredMinTxUs: 300_000, requiredMinRxUs: 300_000, detectMultiplier });
+          const params = (id: number) => ({
+            localDiscriminator: id,
+            desiredMinTxUs: 300_000,
+            requiredMinRxUs: 300_000,
+            detectMultiplier,
+          });
           const link = new SimulatedLink(createSession(params(1), 0), createSession(params(2), 0), latencyMs, random);
           link.drop = () => random() < lossRate;
           link.runUntil(lossyMs);

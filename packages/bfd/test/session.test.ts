@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { BFD_SLOW_TX_US, BfdDiagnostic, BfdState } from '../src/constants.js';
 import { BfdConfigError } from '../src/errors.js';
 import type { ControlPacket } from '../src/packet.js';
-import { type BfdSessionParameters, createSession, detectionTimeUs, jitteredIntervalMs, stepSession, transmitIntervalUs } from '../src/session.js';
+import {
+  type BfdSessionParameters,
+  createSession,
+  detectionTimeUs,
+  jitteredIntervalMs,
+  stepSession,
+  transmitIntervalUs,
+} from '../src/session.js';
 import { SimulatedLink, seededRandom } from './simulated-link.js';
 
 const fast = (localDiscriminator: number, overrides: Partial<BfdSessionParameters> = {}): BfdSessionParameters => ({
@@ -46,7 +53,9 @@ describe('BFD session state machine (RFC 5880 §6)', () => {
     link.runUntil(20_000);
     const sent = link.sentBy('a');
     expect(sent.length).toBeGreaterThan(15);
-    expect(sent.every((s) => s.packet.state === BfdState.Down && s.packet.desiredMinTxUs === BFD_SLOW_TX_US)).toBe(true);
+    expect(sent.every((s) => s.packet.state === BfdState.Down && s.packet.desiredMinTxUs === BFD_SLOW_TX_US)).toBe(
+      true,
+    );
     for (const gap of gaps(sent.map((s) => s.at))) {
       expect(gap).toBeGreaterThanOrEqual(750);
       expect(gap).toBeLessThanOrEqual(1000);
@@ -64,7 +73,10 @@ describe('BFD session state machine (RFC 5880 §6)', () => {
     expect(transmitIntervalUs(link.a)).toBe(300_000);
     // §6.8.4: Detection Time = remote Detect Mult × max(RequiredMinRx, remote DesiredMinTx) = 900 ms.
     expect(detectionTimeUs(link.a)).toBe(900_000);
-    const periodic = link.sentBy('a', upAt + 500).filter((s) => !s.packet.final).map((s) => s.at);
+    const periodic = link
+      .sentBy('a', upAt + 500)
+      .filter((s) => !s.packet.final)
+      .map((s) => s.at);
     expect(periodic.length).toBeGreaterThan(10);
     for (const gap of gaps(periodic)) {
       // §6.8.7 jitter: 75–100 % of 300 ms.
@@ -137,7 +149,12 @@ describe('BFD session state machine (RFC 5880 §6)', () => {
       requiredMinEchoRxUs: 0,
     };
     const actions = link.deliver('a', { type: 'packet', packet: remote });
-    expect(actions).toContainEqual({ type: 'state-change', from: BfdState.Up, to: BfdState.Down, diagnostic: BfdDiagnostic.NeighborSignaledSessionDown });
+    expect(actions).toContainEqual({
+      type: 'state-change',
+      from: BfdState.Up,
+      to: BfdState.Down,
+      diagnostic: BfdDiagnostic.NeighborSignaledSessionDown,
+    });
     // The new state is sent at once, and the remote system's state is remembered.
     expect(actions.find((a) => a.type === 'send')).toMatchObject({ packet: { state: BfdState.Down, diagnostic: 3 } });
     expect(link.a.remoteDiagnostic).toBe(BfdDiagnostic.ControlDetectionTimeExpired);
@@ -188,7 +205,10 @@ describe('BFD session state machine (RFC 5880 §6)', () => {
     const good = sampleFrom(link, 'b');
     const wrong = link.deliver('a', { type: 'packet', packet: { ...good, yourDiscriminator: 999 } });
     expect(wrong).toEqual([expect.objectContaining({ type: 'discarded' })]);
-    const authed = link.deliver('a', { type: 'packet', packet: { ...good, authentication: { type: 1, keyId: 1, password: new Uint8Array([1]) } } });
+    const authed = link.deliver('a', {
+      type: 'packet',
+      packet: { ...good, authentication: { type: 1, keyId: 1, password: new Uint8Array([1]) } },
+    });
     expect(authed).toEqual([expect.objectContaining({ type: 'discarded' })]);
     expect(link.a.counters.controlPacketsDiscarded).toBe(2);
   });
@@ -227,7 +247,10 @@ describe('BFD session state machine (RFC 5880 §6)', () => {
 });
 
 function sampleFrom(link: SimulatedLink, side: 'a' | 'b'): ControlPacket {
-  const last = link.sentBy(side).filter((s) => !s.packet.final && !s.packet.poll).at(-1);
+  const last = link
+    .sentBy(side)
+    .filter((s) => !s.packet.final && !s.packet.poll)
+    .at(-1);
   if (!last) throw new Error(`no plain packet from ${side}`);
   return last.packet;
 }

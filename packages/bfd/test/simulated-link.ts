@@ -2,7 +2,13 @@
 // with protocol time only (no real timers): a test runs minutes of BFD in milliseconds.
 import type { BfdState } from '../src/constants.js';
 import { decodeControlPacket, encodeControlPacket, type ControlPacket } from '../src/packet.js';
-import { type BfdSession, type BfdSessionAction, type BfdSessionEvent, nextWakeup, stepSession } from '../src/session.js';
+import {
+  type BfdSession,
+  type BfdSessionAction,
+  type BfdSessionEvent,
+  nextWakeup,
+  stepSession,
+} from '../src/session.js';
 
 export interface Sent {
   at: number;
@@ -61,7 +67,12 @@ export class SimulatedLink {
       if (action.type === 'send') {
         this.sent.push({ at: this.now, from: side, packet: action.packet });
         // Through the real codec, as on the wire.
-        if (this.linkUp && !this.drop()) this.inFlight.push({ at: this.now + this.latencyMs, to: side === 'a' ? 'b' : 'a', bytes: encodeControlPacket(action.packet) });
+        if (this.linkUp && !this.drop())
+          this.inFlight.push({
+            at: this.now + this.latencyMs,
+            to: side === 'a' ? 'b' : 'a',
+            bytes: encodeControlPacket(action.packet),
+          });
       } else if (action.type === 'state-change') {
         this.changes.push({ at: this.now, side, from: action.from, to: action.to, diagnostic: action.diagnostic });
       }
@@ -74,7 +85,10 @@ export class SimulatedLink {
     for (;;) {
       const wakeA = nextWakeup(this.a);
       const wakeB = nextWakeup(this.b);
-      const packet = this.inFlight.reduce<(typeof this.inFlight)[number] | undefined>((min, p) => (!min || p.at < min.at ? p : min), undefined);
+      const packet = this.inFlight.reduce<(typeof this.inFlight)[number] | undefined>(
+        (min, p) => (!min || p.at < min.at ? p : min),
+        undefined,
+      );
       const candidates = [wakeA, wakeB, packet?.at].filter((t): t is number => t !== undefined);
       const next = Math.min(...candidates);
       if (candidates.length === 0 || next > until) {

@@ -40,7 +40,13 @@ async function inTable(upstream: FrrInstance, prefix: string): Promise<boolean> 
  * Polling vtysh would be far coarser (one query costs tens of ms); the log line is written when
  * bgpd processes the UPDATE into its table.
  */
-async function logged(upstream: FrrInstance, from: string, prefix: string, withdrawn: boolean, since: number): Promise<number> {
+async function logged(
+  upstream: FrrInstance,
+  from: string,
+  prefix: string,
+  withdrawn: boolean,
+  since: number,
+): Promise<number> {
   for (;;) {
     for (const line of preciseLog(upstream).split('\n')) {
       if (!line.includes(` ${prefix} `) && !line.endsWith(` ${prefix}`)) continue;
@@ -50,15 +56,26 @@ async function logged(upstream: FrrInstance, from: string, prefix: string, withd
       const at = new Date(`${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}`).getTime();
       if (at >= since - 1) return at;
     }
-    if (Date.now() - since > 10_000) throw new Error(`${prefix} not ${withdrawn ? 'withdrawn' : 'announced'} in the upstream's log within 10 s: ${preciseLog(upstream).slice(-1500)}`);
+    if (Date.now() - since > 10_000)
+      throw new Error(
+        `${prefix} not ${withdrawn ? 'withdrawn' : 'announced'} in the upstream's log within 10 s: ${preciseLog(upstream).slice(-1500)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
 
 /** ms from t0 (epoch ms) to the upstream taking the prefix in (or out), then a table check. */
-async function until(upstream: FrrInstance, from: string, prefix: string, present: boolean, t0: number): Promise<number> {
+async function until(
+  upstream: FrrInstance,
+  from: string,
+  prefix: string,
+  present: boolean,
+  t0: number,
+): Promise<number> {
   const at = await logged(upstream, from, prefix, !present, t0);
-  await waitFor(async () => (await inTable(upstream, prefix)) === present, { what: `${prefix} ${present ? 'in' : 'out of'} the table` });
+  await waitFor(async () => (await inTable(upstream, prefix)) === present, {
+    what: `${prefix} ${present ? 'in' : 'out of'} the table`,
+  });
   return at - t0;
 }
 
@@ -73,20 +90,58 @@ async function main(): Promise<void> {
     const frrVr = await lab.namespace('frrvr');
     await lab.link(up, 'eth0', vr, 'eth0', { a: ['10.200.0.1/24'], b: ['10.200.0.101/24'] });
     await lab.link(up, 'eth1', frrVr, 'eth0', { a: ['10.201.0.1/24'], b: ['10.201.0.102/24'] });
-    const neighbor = (address: string, as: number) => [` neighbor ${address} remote-as ${as}`, ` neighbor ${address} advertisement-interval 0`, ` neighbor ${address} timers connect 1`];
+    const neighbor = (address: string, as: number) => [
+      ` neighbor ${address} remote-as ${as}`,
+      ` neighbor ${address} advertisement-interval 0`,
+      ` neighbor ${address} timers connect 1`,
+    ];
     upstream = await FrrInstance.start(up, {
-      config: ['log timestamp precision 3', 'debug bgp updates in', 'router bgp 64999', ' bgp router-id 10.200.0.1', ' no bgp ebgp-requires-policy', ...neighbor('10.200.0.101', 65053), ...neighbor('10.201.0.102', 65054), ''].join('\n'),
+      config: [
+        'log timestamp precision 3',
+        'debug bgp updates in',
+        'router bgp 64999',
+        ' bgp router-id 10.200.0.1',
+        ' no bgp ebgp-requires-policy',
+        ...neighbor('10.200.0.101', 65053),
+        ...neighbor('10.201.0.102', 65054),
+        '',
+      ].join('\n'),
     });
     // A log file with millisecond timestamps (the command-line log target keeps whole seconds).
-    await upstream.vtysh('configure terminal', 'log timestamp precision 3', `log file ${join(upstream.dir, 'precise.log')} debugging`);
+    await upstream.vtysh(
+      'configure terminal',
+      'log timestamp precision 3',
+      `log file ${join(upstream.dir, 'precise.log')} debugging`,
+    );
     announcer = await FrrInstance.start(frrVr, {
-      config: ['router bgp 65054', ' bgp router-id 10.201.0.102', ' no bgp ebgp-requires-policy', ' no bgp network import-check', ...neighbor('10.201.0.1', 64999), ''].join('\n'),
+      config: [
+        'router bgp 65054',
+        ' bgp router-id 10.201.0.102',
+        ' no bgp ebgp-requires-policy',
+        ' no bgp network import-check',
+        ...neighbor('10.201.0.1', 64999),
+        '',
+      ].join('\n'),
     });
-    speaker = new BgpSpeaker({ localAs: 65053, routerId: '10.200.0.101', logger: pino({ level: 'silent' }), transport: new LinuxTransport({ netns: vr.name, listenAddresses: [] }) });
-    speaker.addPeer({ address: '10.200.0.1', remoteAs: 64999, families: ['ipv4'], importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL, idleHoldTime: 1 });
+    speaker = new BgpSpeaker({
+      localAs: 65053,
+      routerId: '10.200.0.101',
+      logger: pino({ level: 'silent' }),
+      transport: new LinuxTransport({ netns: vr.name, listenAddresses: [] }),
+    });
+    speaker.addPeer({
+      address: '10.200.0.1',
+      remoteAs: 64999,
+      families: ['ipv4'],
+      importPolicy: ACCEPT_ALL,
+      exportPolicy: ACCEPT_ALL,
+      idleHoldTime: 1,
+    });
     await speaker.start();
     const sessions = async () => {
-      const summary = await upstream!.json<{ ipv4Unicast?: { peers?: Record<string, { state?: string }> } }>('show bgp summary json');
+      const summary = await upstream!.json<{ ipv4Unicast?: { peers?: Record<string, { state?: string }> } }>(
+        'show bgp summary json',
+      );
       const peers = summary.ipv4Unicast?.peers ?? {};
       return peers['10.200.0.101']?.state === 'Established' && peers['10.201.0.102']?.state === 'Established';
     };
@@ -100,7 +155,16 @@ async function main(): Promise<void> {
       pollCosts.push(Date.now() - t);
     }
 
-    const results = { cairn: { announce: [] as number[], withdraw: [] as number[] }, frr: { announce: [] as number[], withdraw: [] as number[], announceAfterCli: [] as number[], withdrawAfterCli: [] as number[] }, vtyshCall: [] as number[] };
+    const results = {
+      cairn: { announce: [] as number[], withdraw: [] as number[] },
+      frr: {
+        announce: [] as number[],
+        withdraw: [] as number[],
+        announceAfterCli: [] as number[],
+        withdrawAfterCli: [] as number[],
+      },
+      vtyshCall: [] as number[],
+    };
     for (let i = 0; i < TRIALS; i++) {
       const cairnPrefix = `198.18.${i}.0/24`;
       let t0 = Date.now();
@@ -112,14 +176,24 @@ async function main(): Promise<void> {
 
       const frrPrefix = `198.19.${i}.0/24`;
       t0 = Date.now();
-      await announcer.vtysh('configure terminal', 'router bgp 65054', 'address-family ipv4 unicast', `network ${frrPrefix}`);
+      await announcer.vtysh(
+        'configure terminal',
+        'router bgp 65054',
+        'address-family ipv4 unicast',
+        `network ${frrPrefix}`,
+      );
       let cli = Date.now() - t0;
       results.vtyshCall.push(cli);
       let total = await until(upstream, '10.201.0.102', frrPrefix, true, t0);
       results.frr.announce.push(total);
       results.frr.announceAfterCli.push(total - cli);
       t0 = Date.now();
-      await announcer.vtysh('configure terminal', 'router bgp 65054', 'address-family ipv4 unicast', `no network ${frrPrefix}`);
+      await announcer.vtysh(
+        'configure terminal',
+        'router bgp 65054',
+        'address-family ipv4 unicast',
+        `no network ${frrPrefix}`,
+      );
       cli = Date.now() - t0;
       results.vtyshCall.push(cli);
       total = await until(upstream, '10.201.0.102', frrPrefix, false, t0);
@@ -127,7 +201,12 @@ async function main(): Promise<void> {
       results.frr.withdrawAfterCli.push(total - cli);
     }
     const load = (await execa('cat', ['/proc/loadavg'])).stdout.split(' ').slice(0, 3).join(' ');
-    const row = (name: string, values: number[]) => [name, median(values).toFixed(1), p90(values).toFixed(1), Math.max(...values).toFixed(1)];
+    const row = (name: string, values: number[]) => [
+      name,
+      median(values).toFixed(1),
+      p90(values).toFixed(1),
+      Math.max(...values).toFixed(1),
+    ];
     const ratio = (a: number[], b: number[]) => (median(b) / median(a)).toFixed(1);
     const markdown = [
       '## Announce and withdraw latency to FRR (BgpSpeaker vs FRR bgpd)',
@@ -139,14 +218,17 @@ async function main(): Promise<void> {
       '`debug bgp updates in` log line for the prefix (millisecond timestamps, same clock); a table query then confirms it',
       `(such a vtysh query costs median ${median(pollCosts).toFixed(1)} ms here, too coarse to time with). Goal: under 50 ms.`,
       '',
-      table(['announcer / operation', 'median ms', 'p90 ms', 'max ms'], [
-        row('Cairn announce', results.cairn.announce),
-        row('Cairn withdraw', results.cairn.withdraw),
-        row('FRR announce', results.frr.announce),
-        row('FRR withdraw', results.frr.withdraw),
-        row('FRR announce, after vtysh returned', results.frr.announceAfterCli),
-        row('FRR withdraw, after vtysh returned', results.frr.withdrawAfterCli),
-      ]),
+      table(
+        ['announcer / operation', 'median ms', 'p90 ms', 'max ms'],
+        [
+          row('Cairn announce', results.cairn.announce),
+          row('Cairn withdraw', results.cairn.withdraw),
+          row('FRR announce', results.frr.announce),
+          row('FRR withdraw', results.frr.withdraw),
+          row('FRR announce, after vtysh returned', results.frr.announceAfterCli),
+          row('FRR withdraw, after vtysh returned', results.frr.withdrawAfterCli),
+        ],
+      ),
       '',
       `Ratio (FRR median / Cairn median): announce ${ratio(results.cairn.announce, results.frr.announce)}×, withdraw ${ratio(results.cairn.withdraw, results.frr.withdraw)}×;`,
       `counting FRR only from when vtysh returned: announce ${ratio(results.cairn.announce, results.frr.announceAfterCli)}×, withdraw ${ratio(results.cairn.withdraw, results.frr.withdrawAfterCli)}×.`,

@@ -30,7 +30,18 @@ function usage(pid: number, comm: string): { cpu: number; rssMiB: number } {
 
 /** FRR bfd configuration for SESSIONS peers `${peerNet}.i` from local `${localNet}.i`. */
 function frrBfdConfig(localNet: string, peerNet: string): string {
-  return ['bfd', ...INDEX.flatMap((i) => [` peer ${peerNet}.${i} local-address ${localNet}.${i}`, '  receive-interval 300', '  transmit-interval 300', '  detect-multiplier 3', ' !']), '!', ''].join('\n');
+  return [
+    'bfd',
+    ...INDEX.flatMap((i) => [
+      ` peer ${peerNet}.${i} local-address ${localNet}.${i}`,
+      '  receive-interval 300',
+      '  transmit-interval 300',
+      '  detect-multiplier 3',
+      ' !',
+    ]),
+    '!',
+    '',
+  ].join('\n');
 }
 
 interface Measurement {
@@ -48,7 +59,10 @@ async function measure(lab: Lab, subject: 'cairn' | 'frr'): Promise<Measurement>
   await lab.link(frrNs, 'eth0', otherNs, 'eth0');
   await frrNs.sh(INDEX.map((i) => `ip addr add 10.80.2.${i}/16 dev eth0`).join(' && '));
   await otherNs.sh(INDEX.map((i) => `ip addr add 10.80.1.${i}/16 dev eth0`).join(' && '));
-  const frr = await FrrInstance.start(frrNs, { daemons: ['zebra', 'bfdd'], config: frrBfdConfig('10.80.2', '10.80.1') });
+  const frr = await FrrInstance.start(frrNs, {
+    daemons: ['zebra', 'bfdd'],
+    config: frrBfdConfig('10.80.2', '10.80.1'),
+  });
   let stopSubject: () => Promise<void>;
   let subjectPid: number;
   let subjectComm: string;
@@ -61,17 +75,29 @@ async function measure(lab: Lab, subject: 'cairn' | 'frr'): Promise<Measurement>
       cairn.kill('SIGKILL');
     };
   } else {
-    const second = await FrrInstance.start(otherNs, { daemons: ['zebra', 'bfdd'], config: frrBfdConfig('10.80.1', '10.80.2') });
+    const second = await FrrInstance.start(otherNs, {
+      daemons: ['zebra', 'bfdd'],
+      config: frrBfdConfig('10.80.1', '10.80.2'),
+    });
     subjectPid = Number(readFileSync(join(second.dir, 'bfdd.pid'), 'utf8').trim());
     subjectComm = 'bfdd';
     stopSubject = () => second.stop();
   }
   try {
-    const upCount = async () => (await frr.json<{ status: string }[]>('show bfd peers json')).filter((p) => p.status === 'up').length;
-    await waitFor(async () => (await upCount()) === SESSIONS, { what: `${SESSIONS} BFD sessions Up at FRR (${subject})`, timeoutMs: 90_000, intervalMs: 500 });
+    const upCount = async () =>
+      (await frr.json<{ status: string }[]>('show bfd peers json')).filter((p) => p.status === 'up').length;
+    await waitFor(async () => (await upCount()) === SESSIONS, {
+      what: `${SESSIONS} BFD sessions Up at FRR (${subject})`,
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
     await sleep(3000); // past the Poll Sequences that follow Up
     const frrPid = Number(readFileSync(join(frr.dir, 'bfdd.pid'), 'utf8').trim());
-    const downs = async () => (await frr.json<{ 'session-down': number }[]>('show bfd peers counters json')).reduce((sum, p) => sum + p['session-down'], 0);
+    const downs = async () =>
+      (await frr.json<{ 'session-down': number }[]>('show bfd peers counters json')).reduce(
+        (sum, p) => sum + p['session-down'],
+        0,
+      );
     const downsBefore = await downs();
     const before = { subject: usage(subjectPid, subjectComm), frr: usage(frrPid, 'bfdd'), at: performance.now() };
     await sleep(WINDOW_S * 1000);
@@ -97,7 +123,12 @@ try {
   const cairnRun = await measure(lab, 'cairn');
   const frrRun = await measure(lab, 'frr');
   const pct = (v: number) => `${v.toFixed(2)} %`;
-  const row = (name: string, m: { pct: number; rssMiB: number }) => [name, pct(m.pct), pct(m.pct / SESSIONS), m.rssMiB.toFixed(0)];
+  const row = (name: string, m: { pct: number; rssMiB: number }) => [
+    name,
+    pct(m.pct),
+    pct(m.pct / SESSIONS),
+    m.rssMiB.toFixed(0),
+  ];
   writeBenchSection(
     'bfd-cpu',
     [

@@ -53,7 +53,10 @@ class RouteMonitor {
 
   next(kind: 'add' | 'del', timeoutMs: number): Promise<number> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no route ${kind} for ${PREFIX} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no route ${kind} for ${PREFIX} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({ kind, resolve: (at) => (clearTimeout(timer), resolve(at)) });
     });
   }
@@ -67,15 +70,31 @@ async function runMode(lab: Lab, withBfd: boolean): Promise<ModeResult> {
   const frr = await FrrInstance.start(upstream, { daemons: ['zebra', 'bfdd', 'bgpd'], config: frrConfig(withBfd) });
   const monitor = new RouteMonitor(upstream);
   const spec: RouterSpec = {
-    bgp: { peer: FRR_ADDRESS, local: CAIRN_ADDRESS, localAs: 65053, remoteAs: 64999, holdTime: 3, keepaliveTime: 1, bfd: withBfd, announce: [PREFIX] },
+    bgp: {
+      peer: FRR_ADDRESS,
+      local: CAIRN_ADDRESS,
+      localAs: 65053,
+      remoteAs: 64999,
+      holdTime: 3,
+      keepaliveTime: 1,
+      bfd: withBfd,
+      announce: [PREFIX],
+    },
   };
   const cairn = vr.node(join(import.meta.dirname, 'bfd-router.ts'), [JSON.stringify(spec)]);
   const routePresent = async () => (await upstream.exec('ip', ['route', 'show', PREFIX])).stdout.includes('proto bgp');
-  const bfdUp = async () => !withBfd || (await frr.json<{ peer: string; status: string }[]>('show bfd peers json')).some((p) => p.peer === CAIRN_ADDRESS && p.status === 'up');
+  const bfdUp = async () =>
+    !withBfd ||
+    (await frr.json<{ peer: string; status: string }[]>('show bfd peers json')).some(
+      (p) => p.peer === CAIRN_ADDRESS && p.status === 'up',
+    );
   const samples: number[] = [];
   try {
     for (let trial = 0; trial < TRIALS; trial++) {
-      await waitFor(async () => (await routePresent()) && (await bfdUp()), { what: `${label}: route at FRR and BFD up before trial ${trial}`, timeoutMs: 60_000 });
+      await waitFor(async () => (await routePresent()) && (await bfdUp()), {
+        what: `${label}: route at FRR and BFD up before trial ${trial}`,
+        timeoutMs: 60_000,
+      });
       // Freeze at a random phase of the keepalive / BFD transmit cycle.
       await sleep(500 + Math.random() * 1000);
       const removed = monitor.next('del', 30_000);

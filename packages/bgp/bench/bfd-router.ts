@@ -10,7 +10,16 @@ import { LinuxTransport } from '../src/transport/index.js';
 
 export interface RouterSpec {
   /** BGP: one eBGP peer announcing prefixes, with timers and optional BFD liveness. */
-  bgp?: { peer: string; local: string; localAs: number; remoteAs: number; holdTime: number; keepaliveTime: number; bfd: boolean; announce: string[] };
+  bgp?: {
+    peer: string;
+    local: string;
+    localAs: number;
+    remoteAs: number;
+    holdTime: number;
+    keepaliveTime: number;
+    bfd: boolean;
+    announce: string[];
+  };
   /** BFD only: sessions to these peers (300 ms × 3). */
   bfdPeers?: { peer: string; local: string }[];
 }
@@ -19,11 +28,17 @@ const spec = JSON.parse(process.argv[2] ?? '{}') as RouterSpec;
 const logger = pino({ level: process.env.CAIRN_BENCH_LOG ?? 'warn' });
 const bfd = new BfdService({ logger });
 
-for (const peer of spec.bfdPeers ?? []) await bfd.addPeer({ ...peer, transmitIntervalMs: 300, receiveIntervalMs: 300, detectMultiplier: 3 });
+for (const peer of spec.bfdPeers ?? [])
+  await bfd.addPeer({ ...peer, transmitIntervalMs: 300, receiveIntervalMs: 300, detectMultiplier: 3 });
 
 if (spec.bgp) {
   const b = spec.bgp;
-  const speaker = new BgpSpeaker({ localAs: b.localAs, routerId: b.local, logger, transport: new LinuxTransport({ listenAddresses: [b.local], logger }) });
+  const speaker = new BgpSpeaker({
+    localAs: b.localAs,
+    routerId: b.local,
+    logger,
+    transport: new LinuxTransport({ listenAddresses: [b.local], logger }),
+  });
   speaker.addPeer({
     address: b.peer,
     localAddress: b.local,

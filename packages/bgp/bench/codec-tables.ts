@@ -50,7 +50,13 @@ export function packedTable(all: Prefix[], nextHop: string, firstAs: number): Ta
 }
 
 /** `reserved` ASNs never appear after the first hop (the benchmark's own ASes: no loops, nothing filtered). */
-export function realisticTable(all: Prefix[], nextHop: string, firstAs: number, reserved: ReadonlySet<number>, attributeSets = 40_000): Table {
+export function realisticTable(
+  all: Prefix[],
+  nextHop: string,
+  firstAs: number,
+  reserved: ReadonlySet<number>,
+  attributeSets = 40_000,
+): Table {
   const next = random(2);
   const groups: { attributes: PathAttributes; nlri: Prefix[] }[] = [];
   for (let i = 0; i < attributeSets; i++) {
@@ -62,10 +68,19 @@ export function realisticTable(all: Prefix[], nextHop: string, firstAs: number, 
       while (reserved.has(asn) || asn === 23456);
       return asn;
     });
-    const communities = Array.from({ length: Math.floor(next() * 5) }, () => ((asns[1]! & 0xffff) * 65536 + Math.floor(next() * 1000)) >>> 0);
-    const attributes: PathAttributes = { origin: next() < 0.9 ? 0 : 2, asPath: [{ type: 'sequence', asns }], nextHop, med: Math.floor(next() * 100) };
+    const communities = Array.from(
+      { length: Math.floor(next() * 5) },
+      () => ((asns[1]! & 0xffff) * 65536 + Math.floor(next() * 1000)) >>> 0,
+    );
+    const attributes: PathAttributes = {
+      origin: next() < 0.9 ? 0 : 2,
+      asPath: [{ type: 'sequence', asns }],
+      nextHop,
+      med: Math.floor(next() * 100),
+    };
     if (communities.length > 0) attributes.communities = communities;
-    if (next() < 0.1) attributes.largeCommunities = [{ globalAdmin: asns[1]!, local1: 1, local2: Math.floor(next() * 100) }];
+    if (next() < 0.1)
+      attributes.largeCommunities = [{ globalAdmin: asns[1]!, local1: 1, local2: Math.floor(next() * 100) }];
     groups.push({ attributes, nlri: [] });
   }
   // Skewed sizes: a few attribute sets carry many prefixes, most carry a handful.

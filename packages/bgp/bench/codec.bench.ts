@@ -26,7 +26,8 @@ const LISTENER_AS = 65200;
 const CTX: CodecContext = { fourOctetAs: true, addPath: new Set(), extendedMessage: false, extendedNextHop: new Set() };
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const mb = (bytes: number) => bytes / 2 ** 20;
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 interface CairnFigures {
   messages: number;
@@ -61,9 +62,11 @@ function measureCairn(t: Table): { figures: CairnFigures; messages: Uint8Array[]
   for (let round = 0; round < 5; round++) {
     gc();
     let count = 0;
-    decodeRounds.push(timed(() => {
-      for (const m of messages) count += (decodeMessage(m, CTX) as UpdateMessage).nlri.length;
-    }));
+    decodeRounds.push(
+      timed(() => {
+        for (const m of messages) count += (decodeMessage(m, CTX) as UpdateMessage).nlri.length;
+      }),
+    );
     if (count !== t.prefixCount) throw new Error(`decoded ${count} prefixes, expected ${t.prefixCount}`);
   }
   // Heap growth: what the decoded table costs while it is held (Prefix objects, attributes).
@@ -77,7 +80,15 @@ function measureCairn(t: Table): { figures: CairnFigures; messages: Uint8Array[]
   const encode = [...encodeRounds].sort(byWall)[1]!;
   const decode = [...decodeRounds].sort(byWall)[2]!;
   return {
-    figures: { messages: messages.length, bytes, encodeSeconds: encode.wall, decodeSeconds: decode.wall, encodeCpuSeconds: encode.cpu, decodeCpuSeconds: decode.cpu, heapGrowthMb },
+    figures: {
+      messages: messages.length,
+      bytes,
+      encodeSeconds: encode.wall,
+      decodeSeconds: decode.wall,
+      encodeCpuSeconds: encode.cpu,
+      decodeCpuSeconds: decode.cpu,
+      heapGrowthMb,
+    },
     messages,
   };
 }
@@ -120,27 +131,40 @@ async function measureFrr(lab: Lab, t: Table, messages: Uint8Array[]): Promise<F
     ].join('\n'),
   });
   try {
-    const ribCount = async () => ((await frr.json<{ ipv4Unicast?: { ribCount?: number } }>('show bgp summary json')).ipv4Unicast?.ribCount ?? 0);
+    const ribCount = async () =>
+      (await frr.json<{ ipv4Unicast?: { ribCount?: number } }>('show bgp summary json')).ipv4Unicast?.ribCount ?? 0;
     // Connect only once bgpd listens for the neighbour (Active), or the connect may be refused.
-    await waitFor(async () => (await frrNeighborState(frr, '10.0.0.2')) === 'Active', { what: 'FRR to wait for the feeder' });
+    await waitFor(async () => (await frrNeighborState(frr, '10.0.0.2')) === 'Active', {
+      what: 'FRR to wait for the feeder',
+    });
     const feeder = await rawPeer(peers, '10.0.0.2', '10.0.0.1', open(FEEDER_AS, '10.0.0.2'));
     const start = performance.now();
     feeder.send(messages);
     feeder.send(endOfRib({ afi: 1, safi: 1 }, CTX));
-    await waitFor(async () => (await ribCount()) >= t.prefixCount, { what: `FRR to hold ${t.prefixCount} prefixes`, timeoutMs: 240_000, intervalMs: 100 });
+    await waitFor(async () => (await ribCount()) >= t.prefixCount, {
+      what: `FRR to hold ${t.prefixCount} prefixes`,
+      timeoutMs: 240_000,
+      intervalMs: 100,
+    });
     const ingestSeconds = (performance.now() - start) / 1000;
 
     let received = 0;
     let last = 0;
     await frr.vtysh('configure terminal', `router bgp ${FRR_AS}`, 'no neighbor 10.0.0.3 shutdown');
-    await waitFor(async () => (await frrNeighborState(frr, '10.0.0.3')) === 'Active', { what: 'FRR to wait for the listener' });
+    await waitFor(async () => (await frrNeighborState(frr, '10.0.0.3')) === 'Active', {
+      what: 'FRR to wait for the listener',
+    });
     const listenStart = performance.now();
     const listener = await rawPeer(peers, '10.0.0.3', '10.0.0.1', open(LISTENER_AS, '10.0.0.3'), (m) => {
       if (m.type !== 2) return;
       received += m.nlri.length;
       last = performance.now();
     });
-    const finished = await waitFor(() => received >= t.prefixCount, { what: `FRR to advertise ${t.prefixCount} prefixes`, timeoutMs: 180_000, intervalMs: 50 }).then(
+    const finished = await waitFor(() => received >= t.prefixCount, {
+      what: `FRR to advertise ${t.prefixCount} prefixes`,
+      timeoutMs: 180_000,
+      intervalMs: 50,
+    }).then(
       () => true,
       () => false,
     );
@@ -157,7 +181,11 @@ async function measureTshark(dir: string, t: Table, messages: Uint8Array[]): Pro
   const pcap = join(dir, `${t.name}.pcap`);
   writeBgpPcap(pcap, messages);
   const start = performance.now();
-  const { stdout } = await execa('tshark', ['-r', pcap, '-n', '-o', 'tcp.analyze_sequence_numbers:FALSE', '-T', 'fields', '-e', 'bgp.nlri_prefix'], { maxBuffer: 1 << 30 });
+  const { stdout } = await execa(
+    'tshark',
+    ['-r', pcap, '-n', '-o', 'tcp.analyze_sequence_numbers:FALSE', '-T', 'fields', '-e', 'bgp.nlri_prefix'],
+    { maxBuffer: 1 << 30 },
+  );
   const seconds = (performance.now() - start) / 1000;
   const count = stdout.split(/[\n,]/).filter(Boolean).length;
   if (count !== t.prefixCount) throw new Error(`tshark dissected ${count} prefixes, expected ${t.prefixCount}`);
@@ -166,7 +194,10 @@ async function measureTshark(dir: string, t: Table, messages: Uint8Array[]): Pro
 
 async function main(): Promise<void> {
   const all = prefixes(PREFIXES);
-  const tables = [packedTable(all, '10.0.0.2', FEEDER_AS), realisticTable(all, '10.0.0.2', FEEDER_AS, new Set([FEEDER_AS, FRR_AS, LISTENER_AS]))];
+  const tables = [
+    packedTable(all, '10.0.0.2', FEEDER_AS),
+    realisticTable(all, '10.0.0.2', FEEDER_AS, new Set([FEEDER_AS, FRR_AS, LISTENER_AS])),
+  ];
   const lab = Lab.create('codecbench');
   const dir = mkdtempSync(join(tmpdir(), 'cairn-codec-bench-'));
   const load: number[] = [loadavg()[0]!];
@@ -181,20 +212,64 @@ async function main(): Promise<void> {
       load.push(loadavg()[0]!);
       const perSecond = (seconds: number) => fmt(t.prefixCount / seconds);
       rows.push(
-        [t.name, 'Cairn decodeMessage', fmt(c.decodeSeconds, 3), `${perSecond(c.decodeSeconds)} (per CPU-second: ${perSecond(c.decodeCpuSeconds)})`, fmt(mb(c.bytes) / c.decodeSeconds, 1), `${fmt(c.heapGrowthMb)} MB held`],
-        [t.name, 'Cairn buildUpdates (encode)', fmt(c.encodeSeconds, 3), `${perSecond(c.encodeSeconds)} (per CPU-second: ${perSecond(c.encodeCpuSeconds)})`, fmt(mb(c.bytes) / c.encodeSeconds, 1), ''],
-        [t.name, 'tshark 4.0 dissector (pcap → prefix fields)', fmt(tshark, 3), perSecond(tshark), fmt(mb(c.bytes) / tshark, 1), ''],
-        [t.name, 'FRR 8.4 bgpd: TCP → RIB (decode + insert)', fmt(frr.ingestSeconds, 3), perSecond(frr.ingestSeconds), fmt(mb(c.bytes) / frr.ingestSeconds, 1), ''],
+        [
+          t.name,
+          'Cairn decodeMessage',
+          fmt(c.decodeSeconds, 3),
+          `${perSecond(c.decodeSeconds)} (per CPU-second: ${perSecond(c.decodeCpuSeconds)})`,
+          fmt(mb(c.bytes) / c.decodeSeconds, 1),
+          `${fmt(c.heapGrowthMb)} MB held`,
+        ],
+        [
+          t.name,
+          'Cairn buildUpdates (encode)',
+          fmt(c.encodeSeconds, 3),
+          `${perSecond(c.encodeSeconds)} (per CPU-second: ${perSecond(c.encodeCpuSeconds)})`,
+          fmt(mb(c.bytes) / c.encodeSeconds, 1),
+          '',
+        ],
+        [
+          t.name,
+          'tshark 4.0 dissector (pcap → prefix fields)',
+          fmt(tshark, 3),
+          perSecond(tshark),
+          fmt(mb(c.bytes) / tshark, 1),
+          '',
+        ],
+        [
+          t.name,
+          'FRR 8.4 bgpd: TCP → RIB (decode + insert)',
+          fmt(frr.ingestSeconds, 3),
+          perSecond(frr.ingestSeconds),
+          fmt(mb(c.bytes) / frr.ingestSeconds, 1),
+          '',
+        ],
         frr.advertiseSeconds === undefined
-          ? [t.name, 'FRR 8.4 bgpd: RIB → TCP (UPDATE generation)', '> 180', `only ${fmt(frr.advertised)} prefixes in 180 s`, '', '']
-          : [t.name, 'FRR 8.4 bgpd: RIB → TCP (UPDATE generation)', fmt(frr.advertiseSeconds, 3), perSecond(frr.advertiseSeconds), '', ''],
+          ? [
+              t.name,
+              'FRR 8.4 bgpd: RIB → TCP (UPDATE generation)',
+              '> 180',
+              `only ${fmt(frr.advertised)} prefixes in 180 s`,
+              '',
+              '',
+            ]
+          : [
+              t.name,
+              'FRR 8.4 bgpd: RIB → TCP (UPDATE generation)',
+              fmt(frr.advertiseSeconds, 3),
+              perSecond(frr.advertiseSeconds),
+              '',
+              '',
+            ],
       );
       ratioRows.push([
         t.name,
         `${fmt(c.messages)} UPDATEs, ${fmt(mb(c.bytes), 1)} MB`,
         `${fmt(tshark / c.decodeSeconds, 1)}×`,
         `${fmt(frr.ingestSeconds / c.decodeSeconds, 1)}×`,
-        frr.advertiseSeconds === undefined ? `> ${fmt(180 / c.encodeSeconds, 0)}×` : `${fmt(frr.advertiseSeconds / c.encodeSeconds, 1)}×`,
+        frr.advertiseSeconds === undefined
+          ? `> ${fmt(180 / c.encodeSeconds, 0)}×`
+          : `${fmt(frr.advertiseSeconds / c.encodeSeconds, 1)}×`,
       ]);
     }
   } finally {
@@ -217,7 +292,10 @@ async function main(): Promise<void> {
     '',
     'Ratios (how many times longer the alternative takes than Cairn for the same table):',
     '',
-    table(['table', 'stream', 'tshark / Cairn decode', 'FRR ingest / Cairn decode', 'FRR advertise / Cairn encode'], ratioRows),
+    table(
+      ['table', 'stream', 'tshark / Cairn decode', 'FRR ingest / Cairn decode', 'FRR advertise / Cairn encode'],
+      ratioRows,
+    ),
     '',
     `Goal: decode ≥ 3,000,000 prefixes/s per core on the packed table — measured ${packed[3]}. ` +
       'Wall time suffers from the shared machine; CPU seconds (process.cpuUsage, which also counts the GC threads) are the per-core figure. ' +

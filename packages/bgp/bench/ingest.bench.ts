@@ -51,7 +51,18 @@ const receivers: { key: string; start: Starter; diverse: boolean; repeat: number
  * (tcpdump, started before the session is enabled; OPEN and KEEPALIVE are far below 200 bytes).
  */
 function firstUpdateProbe(site: ReceiverSite): { time: Promise<number | undefined>; stop: () => void } {
-  const tcpdump = site.ns.spawn('tcpdump', ['-i', 'eth0', '-n', '-tt', '-l', '-c', '1', '-Q', 'in', `tcp port 179 and src host ${site.feeder} and greater 200`]);
+  const tcpdump = site.ns.spawn('tcpdump', [
+    '-i',
+    'eth0',
+    '-n',
+    '-tt',
+    '-l',
+    '-c',
+    '1',
+    '-Q',
+    'in',
+    `tcp port 179 and src host ${site.feeder} and greater 200`,
+  ]);
   const time = tcpdump.then((r) => {
     const stamp = /^(\d+\.\d+)/m.exec(String(r.stdout))?.[1];
     return stamp ? Number(stamp) : undefined;
@@ -59,7 +70,12 @@ function firstUpdateProbe(site: ReceiverSite): { time: Promise<number | undefine
   return { time, stop: () => tcpdump.kill('SIGKILL') };
 }
 
-async function measure(feeder: BirdFeeder, session: string, site: ReceiverSite, receiver: Receiver): Promise<Measurement> {
+async function measure(
+  feeder: BirdFeeder,
+  session: string,
+  site: ReceiverSite,
+  receiver: Receiver,
+): Promise<Measurement> {
   const probe = firstUpdateProbe(site);
   await sleep(1000);
   const enabled = Date.now() / 1000;
@@ -71,7 +87,13 @@ async function measure(feeder: BirdFeeder, session: string, site: ReceiverSite, 
       if (count >= PREFIXES) {
         const peak = peakRssMb(receiver.pid());
         const first = await Promise.race([probe.time, sleep(5000).then(() => undefined)]);
-        return { receiver: receiver.name, seconds: first === undefined ? undefined : now - first, sinceEnable: now - enabled, peakRssMb: peak, note: first === undefined ? 'first UPDATE not captured' : undefined };
+        return {
+          receiver: receiver.name,
+          seconds: first === undefined ? undefined : now - first,
+          sinceEnable: now - enabled,
+          peakRssMb: peak,
+          note: first === undefined ? 'first UPDATE not captured' : undefined,
+        };
       }
       if (now - enabled > 180) return { receiver: receiver.name, note: `only ${count} prefixes after 180 s` };
       await sleep(receiver.pollMs ?? 50);
@@ -81,8 +103,18 @@ async function measure(feeder: BirdFeeder, session: string, site: ReceiverSite, 
   }
 }
 
-async function runPhase(lab: Lab, feederNs: Namespace, sites: Map<string, ReceiverSite>, dir: string, diverse: boolean): Promise<Measurement[]> {
-  const sessions: FeederSession[] = [...sites.entries()].map(([key, site]) => ({ name: `to_${key}`, local: site.feeder, neighbor: site.local }));
+async function runPhase(
+  lab: Lab,
+  feederNs: Namespace,
+  sites: Map<string, ReceiverSite>,
+  dir: string,
+  diverse: boolean,
+): Promise<Measurement[]> {
+  const sessions: FeederSession[] = [...sites.entries()].map(([key, site]) => ({
+    name: `to_${key}`,
+    local: site.feeder,
+    neighbor: site.local,
+  }));
   const feeder = await BirdFeeder.start(feederNs, dir, PREFIXES, diverse, sessions);
   const results: Measurement[] = [];
   try {
@@ -115,7 +147,9 @@ async function runPhase(lab: Lab, feederNs: Namespace, sites: Map<string, Receiv
 
 function inProcess(v4: number, v6: number, mode: 'diverse' | 'uniform'): Record<string, number> {
   const script = new URL('./ingest/rib-ingest.ts', import.meta.url).pathname;
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(v4), String(v6), mode], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(v4), String(v6), mode], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
 }
 
@@ -139,8 +173,10 @@ async function main(): Promise<void> {
       n++;
     }
 
-    const uniform = ONLY_PHASES && !ONLY_PHASES.includes('uniform') ? [] : await runPhase(lab, feederNs, sites, dir, false);
-    const diverse = ONLY_PHASES && !ONLY_PHASES.includes('diverse') ? [] : await runPhase(lab, feederNs, sites, dir, true);
+    const uniform =
+      ONLY_PHASES && !ONLY_PHASES.includes('uniform') ? [] : await runPhase(lab, feederNs, sites, dir, false);
+    const diverse =
+      ONLY_PHASES && !ONLY_PHASES.includes('diverse') ? [] : await runPhase(lab, feederNs, sites, dir, true);
     if (PARTIAL) return;
     const rib = inProcess(PREFIXES, 0, 'diverse');
     const ribUniform = inProcess(PREFIXES, 0, 'uniform');
@@ -154,9 +190,18 @@ async function main(): Promise<void> {
         fmt(r.sinceEnable, 2),
         fmt(r.peakRssMb, 0),
         r.seconds && bird(rows)?.seconds ? `${(r.seconds / bird(rows)!.seconds!).toFixed(2)}×` : '—',
-        [r.runs && r.runs.length > 1 ? `best of ${r.runs.map((t) => fmt(t, 2)).join(' / ')} s` : '', r.note ?? ''].filter(Boolean).join('; '),
+        [r.runs && r.runs.length > 1 ? `best of ${r.runs.map((t) => fmt(t, 2)).join(' / ')} s` : '', r.note ?? '']
+          .filter(Boolean)
+          .join('; '),
       ]);
-    const header = ['receiver', 'first UPDATE → all (s)', 'session enabled → all (s)', 'peak RSS (MiB)', 'time vs BIRD', 'note'];
+    const header = [
+      'receiver',
+      'first UPDATE → all (s)',
+      'session enabled → all (s)',
+      'peak RSS (MiB)',
+      'time vs BIRD',
+      'note',
+    ];
     sections.push(
       '## Full-table ingestion (1M IPv4 prefixes from a BIRD feeder)',
       '',
@@ -182,8 +227,20 @@ async function main(): Promise<void> {
       table(
         ['table', 'measurement', 'seconds', 'prefixes/s', 'heap (MiB)'],
         [ribUniform, rib].flatMap((r) => [
-          [r === rib ? 'diverse' : 'uniform', 'decoded UPDATEs → RibManager.updateFromPeer', fmt(r.ribSeconds, 2), Math.round(r.ribPrefixesPerSecond!).toLocaleString('en'), fmt(r.ribHeapMb, 0)],
-          [r === rib ? 'diverse' : 'uniform', `wire bytes → decodeMessage → updateFromPeer (${r.wireMessages!.toLocaleString('en')} UPDATEs)`, fmt(r.wireSeconds, 2), Math.round(r.wirePrefixesPerSecond!).toLocaleString('en'), '—'],
+          [
+            r === rib ? 'diverse' : 'uniform',
+            'decoded UPDATEs → RibManager.updateFromPeer',
+            fmt(r.ribSeconds, 2),
+            Math.round(r.ribPrefixesPerSecond!).toLocaleString('en'),
+            fmt(r.ribHeapMb, 0),
+          ],
+          [
+            r === rib ? 'diverse' : 'uniform',
+            `wire bytes → decodeMessage → updateFromPeer (${r.wireMessages!.toLocaleString('en')} UPDATEs)`,
+            fmt(r.wireSeconds, 2),
+            Math.round(r.wirePrefixesPerSecond!).toLocaleString('en'),
+            '—',
+          ],
         ]),
       ),
       '',

@@ -48,14 +48,33 @@ async function runFeeder(feeders: Namespace): Promise<{ process: LabProcess; sta
   return { process, started };
 }
 
-async function cairnHub(hub: Namespace, feeders: Namespace, dir: string, exportPolicy: 'reject-all' | 'none'): Promise<Result> {
+async function cairnHub(
+  hub: Namespace,
+  feeders: Namespace,
+  dir: string,
+  exportPolicy: 'reject-all' | 'none',
+): Promise<Result> {
   const socket = join(dir, 'hub.sock');
-  const peers = Array.from({ length: PEERS }, (_, i) => `  - { address: ${feederAddress(i)}, remoteAs: ${65000 + i}, passive: true, families: [ipv4], importPolicy: accept-all${exportPolicy === 'none' ? '' : `, exportPolicy: ${exportPolicy}`} }`);
-  writeFileSync(join(dir, 'hub.yaml'), [`localAs: ${HUB_AS}`, `routerId: ${HUB}`, 'logLevel: warn', `listen: [${HUB}]`, 'peers:', ...peers, ''].join('\n'));
+  const peers = Array.from(
+    { length: PEERS },
+    (_, i) =>
+      `  - { address: ${feederAddress(i)}, remoteAs: ${65000 + i}, passive: true, families: [ipv4], importPolicy: accept-all${exportPolicy === 'none' ? '' : `, exportPolicy: ${exportPolicy}`} }`,
+  );
+  writeFileSync(
+    join(dir, 'hub.yaml'),
+    [`localAs: ${HUB_AS}`, `routerId: ${HUB}`, 'logLevel: warn', `listen: [${HUB}]`, 'peers:', ...peers, ''].join('\n'),
+  );
   const daemon = hub.node(CLI, ['run', '--config', join(dir, 'hub.yaml'), '--socket', socket]);
   const summary = async () => {
-    const family = ((await controlRequest(socket, { command: 'summary' })) as { ipv4Unicast?: { ribCount: number; peers: Record<string, { state: string; pfxRcd?: number }> } }).ipv4Unicast;
-    return { rib: Object.values(family?.peers ?? {}).reduce((sum, p) => sum + (p.pfxRcd ?? 0), 0), up: Object.values(family?.peers ?? {}).filter((p) => p.state === 'Established').length };
+    const family = (
+      (await controlRequest(socket, { command: 'summary' })) as {
+        ipv4Unicast?: { ribCount: number; peers: Record<string, { state: string; pfxRcd?: number }> };
+      }
+    ).ipv4Unicast;
+    return {
+      rib: Object.values(family?.peers ?? {}).reduce((sum, p) => sum + (p.pfxRcd ?? 0), 0),
+      up: Object.values(family?.peers ?? {}).filter((p) => p.state === 'Established').length,
+    };
   };
   await waitFor(async () => (await summary()).up === 0, { what: 'cairn-bgp hub answering', timeoutMs: 60_000 });
   const idle = memory(daemon.pid!);
@@ -67,18 +86,35 @@ async function cairnHub(hub: Namespace, feeders: Namespace, dir: string, exportP
       if (!establishedAt && s.up === PEERS) establishedAt = Date.now();
       return s.up === PEERS && s.rib === PEERS * PER_PEER;
     },
-    { what: `Cairn hub: ${PEERS} sessions and ${PEERS * PER_PEER} prefixes`, timeoutMs: Number(process.env.MANY_TIMEOUT_MS ?? 240_000), intervalMs: 250 },
+    {
+      what: `Cairn hub: ${PEERS} sessions and ${PEERS * PER_PEER} prefixes`,
+      timeoutMs: Number(process.env.MANY_TIMEOUT_MS ?? 240_000),
+      intervalMs: 250,
+    },
   );
   const convergedAt = Date.now();
   const mem = memory(daemon.pid!);
   feeder.process.kill('SIGKILL');
   daemon.kill('SIGTERM');
   await Promise.allSettled([daemon, feeder.process]);
-  return { hub: exportPolicy === 'none' ? 'Cairn, no export policy (RFC 8212: export blocked)' : 'Cairn, export policy reject-all', establishedS: (establishedAt - feeder.started) / 1000, convergedS: (convergedAt - feeder.started) / 1000, idleMb: idle.rssMb, peakMb: mem.peakMb, rssMb: mem.rssMb };
+  return {
+    hub:
+      exportPolicy === 'none'
+        ? 'Cairn, no export policy (RFC 8212: export blocked)'
+        : 'Cairn, export policy reject-all',
+    establishedS: (establishedAt - feeder.started) / 1000,
+    convergedS: (convergedAt - feeder.started) / 1000,
+    idleMb: idle.rssMb,
+    peakMb: mem.peakMb,
+    rssMb: mem.rssMb,
+  };
 }
 
 async function frrHub(hub: Namespace, feeders: Namespace): Promise<Result> {
-  const neighbors = Array.from({ length: PEERS }, (_, i) => [` neighbor ${feederAddress(i)} remote-as ${65000 + i}`, ` neighbor ${feederAddress(i)} peer-group FEED`]).flat();
+  const neighbors = Array.from({ length: PEERS }, (_, i) => [
+    ` neighbor ${feederAddress(i)} remote-as ${65000 + i}`,
+    ` neighbor ${feederAddress(i)} peer-group FEED`,
+  ]).flat();
   const config = [
     `router bgp ${HUB_AS}`,
     ` bgp router-id ${HUB}`,
@@ -96,9 +132,14 @@ async function frrHub(hub: Namespace, feeders: Namespace): Promise<Result> {
   try {
     const pid = Number(readFileSync(join(frr.dir, 'bgpd.pid'), 'utf8').trim());
     const summary = async () => {
-      const json = await frr.json<{ ipv4Unicast?: { ribCount: number; peers: Record<string, { state: string; pfxRcd?: number }> } }>('show bgp summary json');
+      const json = await frr.json<{
+        ipv4Unicast?: { ribCount: number; peers: Record<string, { state: string; pfxRcd?: number }> };
+      }>('show bgp summary json');
       const family = json.ipv4Unicast;
-      return { rib: Object.values(family?.peers ?? {}).reduce((sum, p) => sum + (p.pfxRcd ?? 0), 0), up: Object.values(family?.peers ?? {}).filter((p) => p.state === 'Established').length };
+      return {
+        rib: Object.values(family?.peers ?? {}).reduce((sum, p) => sum + (p.pfxRcd ?? 0), 0),
+        up: Object.values(family?.peers ?? {}).filter((p) => p.state === 'Established').length,
+      };
     };
     const idle = memory(pid);
     const feeder = await runFeeder(feeders);
@@ -110,13 +151,24 @@ async function frrHub(hub: Namespace, feeders: Namespace): Promise<Result> {
         if (s.up === PEERS && s.rib === PEERS * PER_PEER) return true;
         throw new Error(`${s.up} Established, ${s.rib} prefixes; ${frr.exited('bgpd') || 'bgpd running'}`);
       },
-      { what: `FRR hub: ${PEERS} sessions and ${PEERS * PER_PEER} prefixes`, timeoutMs: Number(process.env.MANY_TIMEOUT_MS ?? 240_000), intervalMs: 250 },
+      {
+        what: `FRR hub: ${PEERS} sessions and ${PEERS * PER_PEER} prefixes`,
+        timeoutMs: Number(process.env.MANY_TIMEOUT_MS ?? 240_000),
+        intervalMs: 250,
+      },
     );
     const convergedAt = Date.now();
     const mem = memory(pid);
     feeder.process.kill('SIGKILL');
     await Promise.allSettled([feeder.process]);
-    return { hub: 'FRR 8.4 bgpd', establishedS: (establishedAt - feeder.started) / 1000, convergedS: (convergedAt - feeder.started) / 1000, idleMb: idle.rssMb, peakMb: mem.peakMb, rssMb: mem.rssMb };
+    return {
+      hub: 'FRR 8.4 bgpd',
+      establishedS: (establishedAt - feeder.started) / 1000,
+      convergedS: (convergedAt - feeder.started) / 1000,
+      idleMb: idle.rssMb,
+      peakMb: mem.peakMb,
+      rssMb: mem.rssMb,
+    };
   } finally {
     await frr.stop();
   }
@@ -131,8 +183,14 @@ async function main(): Promise<void> {
     await lab.link(hub, 'eth0', feeders, 'eth0', { a: [`${HUB}/16`] });
     const script = Array.from({ length: PEERS }, (_, i) => `address add ${feederAddress(i)}/16 dev eth0`).join('\n');
     await feeders.exec('ip', ['-batch', '-'], { input: script });
-    const load = loadavg().map((l) => l.toFixed(1)).join(' ');
-    const results = [await cairnHub(hub, feeders, dir, 'reject-all'), await cairnHub(hub, feeders, dir, 'none'), await frrHub(hub, feeders)];
+    const load = loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+    const results = [
+      await cairnHub(hub, feeders, dir, 'reject-all'),
+      await cairnHub(hub, feeders, dir, 'none'),
+      await frrHub(hub, feeders),
+    ];
     const [cairn, cairnBlocked, frr] = results as [Result, Result, Result];
     const markdown = [
       `## ${PEERS} peers × ${PER_PEER} prefixes into one hub (Cairn vs FRR bgpd)`,
@@ -142,7 +200,24 @@ async function main(): Promise<void> {
       'The hub accepts everything and exports nothing. Times from the feeder start; memory from /proc (VmRSS idle with',
       'the peers configured, VmHWM peak). Cairn runs as the `cairn-bgp` daemon under the tsx loader (part of its idle RSS).',
       '',
-      table(['hub', `all ${PEERS} Established (s)`, 'all prefixes in table (s)', 'idle RSS (MB)', 'peak RSS (MB)', 'RSS after (MB)'], results.map((r) => [r.hub, r.establishedS.toFixed(1), r.convergedS.toFixed(1), r.idleMb.toFixed(0), r.peakMb.toFixed(0), r.rssMb.toFixed(0)])),
+      table(
+        [
+          'hub',
+          `all ${PEERS} Established (s)`,
+          'all prefixes in table (s)',
+          'idle RSS (MB)',
+          'peak RSS (MB)',
+          'RSS after (MB)',
+        ],
+        results.map((r) => [
+          r.hub,
+          r.establishedS.toFixed(1),
+          r.convergedS.toFixed(1),
+          r.idleMb.toFixed(0),
+          r.peakMb.toFixed(0),
+          r.rssMb.toFixed(0),
+        ]),
+      ),
       '',
       `Ratios (FRR / Cairn with the reject-all export policy): convergence ${(frr.convergedS / cairn.convergedS).toFixed(2)}×, peak RSS ${(frr.peakMb / cairn.peakMb).toFixed(2)}×;`,
       `against Cairn with export blocked by RFC 8212: convergence ${(frr.convergedS / cairnBlocked.convergedS).toFixed(2)}×, peak RSS ${(frr.peakMb / cairnBlocked.peakMb).toFixed(2)}×.`,

@@ -8,7 +8,16 @@
 import { execa } from 'execa';
 import pino from 'pino';
 import { Lab, type Namespace, waitFor } from '../../../test/harness/index.js';
-import { type Chain, Firewall, type FirewallPolicy, REFERENCE_OOB_INPUT, type Rule, compilePolicy, nftBinary, oobSiteRouterPolicy } from '../src/index.js';
+import {
+  type Chain,
+  Firewall,
+  type FirewallPolicy,
+  REFERENCE_OOB_INPUT,
+  type Rule,
+  compilePolicy,
+  nftBinary,
+  oobSiteRouterPolicy,
+} from '../src/index.js';
 import { table, writeBenchSection } from '../../../test/bench/report.js';
 
 const TENANTS = 100;
@@ -59,10 +68,28 @@ function benchPolicy(variant = 0): FirewallPolicy {
             name: 'forward',
             base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' },
             rules: [
-              { id: 'established', match: [{ kind: 'ct-state', states: ['established', 'related'] }], then: [{ kind: 'accept' }] },
-              { id: 'blocklist', match: [{ kind: 'address', direction: 'source', version: 4, list: 'blocklist' }], then: [{ kind: 'drop' }] },
+              {
+                id: 'established',
+                match: [{ kind: 'ct-state', states: ['established', 'related'] }],
+                then: [{ kind: 'accept' }],
+              },
+              {
+                id: 'blocklist',
+                match: [{ kind: 'address', direction: 'source', version: 4, list: 'blocklist' }],
+                then: [{ kind: 'drop' }],
+              },
               // One verdict-map lookup instead of 100 jump rules.
-              { id: 'dispatch', then: [{ kind: 'dispatch', direction: 'destination', version: 4, entries: tenants.map((_, t) => ({ prefix: `10.${t}.0.0/16`, verdict: { jump: `tenant_${t}` } })) }] },
+              {
+                id: 'dispatch',
+                then: [
+                  {
+                    kind: 'dispatch',
+                    direction: 'destination',
+                    version: 4,
+                    entries: tenants.map((_, t) => ({ prefix: `10.${t}.0.0/16`, verdict: { jump: `tenant_${t}` } })),
+                  },
+                ],
+              },
             ],
           },
           ...tenants,
@@ -96,7 +123,10 @@ async function nftIn(ns: Namespace, args: string[]): Promise<void> {
 
 async function iperf(client: Namespace, server: string): Promise<number> {
   const result = await client.exec('iperf3', ['-c', server, '-t', '5', '-J']);
-  return (JSON.parse(result.stdout) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
+  return (
+    (JSON.parse(result.stdout) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received
+      .bits_per_second / 1e9
+  );
 }
 
 async function main(): Promise<void> {
@@ -118,8 +148,11 @@ async function main(): Promise<void> {
     if (changedUnchecked.updated.length !== 1) throw new Error('the changed policy was not applied in place');
     const [same, sameMs] = await time(() => unchecked.apply(benchPolicy(2)));
     if (same.unchanged.length !== 1) throw new Error('re-applying the same policy was not a no-op');
-    const rulesLoaded = (await cairnNs.exec('nft', ['-a', 'list', 'table', 'ip', 'bench'])).stdout.split('\n').filter((l) => l.includes('comment "t')).length;
-    if (rulesLoaded !== TENANTS * RULES_PER_TENANT) throw new Error(`expected 10,000 rules in the kernel, found ${rulesLoaded}`);
+    const rulesLoaded = (await cairnNs.exec('nft', ['-a', 'list', 'table', 'ip', 'bench'])).stdout
+      .split('\n')
+      .filter((l) => l.includes('comment "t')).length;
+    if (rulesLoaded !== TENANTS * RULES_PER_TENANT)
+      throw new Error(`expected 10,000 rules in the kernel, found ${rulesLoaded}`);
 
     // Naive: one nft process per rule and per element, a sample of 1,000 each.
     const naiveNs = await lab.namespace('naive');
@@ -128,10 +161,25 @@ async function main(): Promise<void> {
     await nftIn(naiveNs, ['add', 'set', 'ip', 'bench', 'blocklist', '{ type ipv4_addr; flags interval; }']);
     const list = blocklist();
     const [, naiveRulesMs] = await time(async () => {
-      for (let r = 0; r < SAMPLE; r++) await nftIn(naiveNs, ['add', 'rule', 'ip', 'bench', 'tenant_0', 'ip', 'saddr', `172.16.${r >> 8}.${r & 255}`, 'tcp', 'dport', String(1000 + r), 'accept']);
+      for (let r = 0; r < SAMPLE; r++)
+        await nftIn(naiveNs, [
+          'add',
+          'rule',
+          'ip',
+          'bench',
+          'tenant_0',
+          'ip',
+          'saddr',
+          `172.16.${r >> 8}.${r & 255}`,
+          'tcp',
+          'dport',
+          String(1000 + r),
+          'accept',
+        ]);
     });
     const [, naiveElementsMs] = await time(async () => {
-      for (let e = 0; e < SAMPLE; e++) await nftIn(naiveNs, ['add', 'element', 'ip', 'bench', 'blocklist', `{ ${list[e]} }`]);
+      for (let e = 0; e < SAMPLE; e++)
+        await nftIn(naiveNs, ['add', 'element', 'ip', 'bench', 'blocklist', `{ ${list[e]} }`]);
     });
     const perRule = naiveRulesMs / SAMPLE;
     const perElement = naiveElementsMs / SAMPLE;
@@ -140,7 +188,10 @@ async function main(): Promise<void> {
     // 2. One change.
     const ref = { family: 'ip', name: 'bench' } as const;
     let k = 0;
-    const listChangeMs = await median(5, async () => (await time(() => firewall.updateAddressList(ref, 'blocklist', { add: [`10.255.${k++}.0/24`] })))[1]);
+    const listChangeMs = await median(
+      5,
+      async () => (await time(() => firewall.updateAddressList(ref, 'blocklist', { add: [`10.255.${k++}.0/24`] })))[1],
+    );
     const ruleChangeMs = await median(5, async () => {
       const chain = tenantChain(7, ++k);
       return (await time(() => firewall.replaceChain(ref, chain)))[1];
@@ -148,13 +199,45 @@ async function main(): Promise<void> {
     // The same without the read-back after each change.
     const lean = new Firewall({ logger, runner: nftBinary({ netns: cairnNs.name }), verifyIncremental: false });
     await lean.apply(benchPolicy(2)); // takes over the table (rewrites the chain and list changed above)
-    const leanListMs = await median(5, async () => (await time(() => lean.updateAddressList(ref, 'blocklist', { add: [`10.253.${k++}.0/24`] })))[1]);
+    const leanListMs = await median(
+      5,
+      async () => (await time(() => lean.updateAddressList(ref, 'blocklist', { add: [`10.253.${k++}.0/24`] })))[1],
+    );
     const leanRuleMs = await median(5, async () => (await time(() => lean.replaceChain(ref, tenantChain(8, ++k))))[1]);
     // The single-command alternatives, run against the same 10,000-rule / 100,000-prefix ruleset.
-    const naiveElementMs = await median(5, async () => (await time(() => nftIn(cairnNs, ['add', 'element', 'ip', 'bench', 'blocklist', `{ 10.254.${k++}.0/24 }`])))[1]);
-    const handle = /accept comment "t0-r0" # handle (\d+)/.exec((await cairnNs.exec('nft', ['-a', 'list', 'chain', 'ip', 'bench', 'tenant_0'])).stdout)?.[1];
+    const naiveElementMs = await median(
+      5,
+      async () =>
+        (await time(() => nftIn(cairnNs, ['add', 'element', 'ip', 'bench', 'blocklist', `{ 10.254.${k++}.0/24 }`])))[1],
+    );
+    const handle = /accept comment "t0-r0" # handle (\d+)/.exec(
+      (await cairnNs.exec('nft', ['-a', 'list', 'chain', 'ip', 'bench', 'tenant_0'])).stdout,
+    )?.[1];
     if (!handle) throw new Error('no handle for rule t0-r0');
-    const naiveRuleMs = await median(5, async () => (await time(() => nftIn(cairnNs, ['replace', 'rule', 'ip', 'bench', 'tenant_0', 'handle', handle, 'ip', 'saddr', '172.16.0.0', 'tcp', 'dport', String(2000 + k++), 'accept'])))[1]);
+    const naiveRuleMs = await median(
+      5,
+      async () =>
+        (
+          await time(() =>
+            nftIn(cairnNs, [
+              'replace',
+              'rule',
+              'ip',
+              'bench',
+              'tenant_0',
+              'handle',
+              handle,
+              'ip',
+              'saddr',
+              '172.16.0.0',
+              'tcp',
+              'dport',
+              String(2000 + k++),
+              'accept',
+            ]),
+          )
+        )[1],
+    );
 
     // 2b. The same changes on a router-sized ruleset: the OOB site-router preset.
     const smallNs = await lab.namespace('small');
@@ -162,13 +245,46 @@ async function main(): Promise<void> {
     const oob = oobSiteRouterPolicy(REFERENCE_OOB_INPUT);
     await small.apply(oob);
     const smallRef = { family: 'ip6', name: 'oob_filter' } as const;
-    const smallListMs = await median(5, async () => (await time(() => small.updateAddressList(smallRef, 'management', { add: [`2001:db8:${(k++).toString(16)}::/48`] })))[1]);
+    const smallListMs = await median(
+      5,
+      async () =>
+        (
+          await time(() =>
+            small.updateAddressList(smallRef, 'management', { add: [`2001:db8:${(k++).toString(16)}::/48`] }),
+          )
+        )[1],
+    );
     const oobForward = oob.tables[0]!.chains[1]!;
     const smallRuleMs = await median(5, async () => {
-      const chain: Chain = { ...oobForward, rules: [{ id: 'extra', match: [{ kind: 'port', protocol: 'tcp', direction: 'destination', ports: [3000 + k++] }], then: [{ kind: 'accept' }] }, ...oobForward.rules] };
+      const chain: Chain = {
+        ...oobForward,
+        rules: [
+          {
+            id: 'extra',
+            match: [{ kind: 'port', protocol: 'tcp', direction: 'destination', ports: [3000 + k++] }],
+            then: [{ kind: 'accept' }],
+          },
+          ...oobForward.rules,
+        ],
+      };
       return (await time(() => small.replaceChain(smallRef, chain)))[1];
     });
-    const smallNaiveMs = await median(5, async () => (await time(() => nftIn(smallNs, ['add', 'element', 'ip6', 'oob_filter', 'management', `{ 2001:db9:${(k++).toString(16)}::/48 }`])))[1]);
+    const smallNaiveMs = await median(
+      5,
+      async () =>
+        (
+          await time(() =>
+            nftIn(smallNs, [
+              'add',
+              'element',
+              'ip6',
+              'oob_filter',
+              'management',
+              `{ 2001:db9:${(k++).toString(16)}::/48 }`,
+            ]),
+          )
+        )[1],
+    );
 
     // 3. Forwarding throughput: client — router — server.
     const client = await lab.namespace('client');
@@ -179,7 +295,10 @@ async function main(): Promise<void> {
     await client.sh('ip route add default via 192.168.1.1');
     await server.sh('ip route add default via 192.168.2.1');
     void server.spawn('iperf3', ['-s']);
-    await waitFor(async () => (await server.sh('ss -ltn | grep -q ":5201"', { allowFailure: true })).exitCode === 0, { what: 'iperf3 server', timeoutMs: 20_000 });
+    await waitFor(async () => (await server.sh('ss -ltn | grep -q ":5201"', { allowFailure: true })).exitCode === 0, {
+      what: 'iperf3 server',
+      timeoutMs: 20_000,
+    });
     const routerFw = new Firewall({ logger, runner: nftBinary({ netns: router.name }) });
     const throughput: [string, number][] = [];
     throughput.push(['no ruleset', await iperf(client, '192.168.2.2')]);
@@ -189,13 +308,45 @@ async function main(): Promise<void> {
           family: 'ip',
           name: 'tput',
           addressLists: [{ name: 'blocklist', version: 4, elements: list }],
-          chains: [{ name: 'forward', base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' }, rules: [{ id: 'blocklist', match: [{ kind: 'address', direction: 'source', version: 4, list: 'blocklist' }], then: [{ kind: 'drop' }] }] }],
+          chains: [
+            {
+              name: 'forward',
+              base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' },
+              rules: [
+                {
+                  id: 'blocklist',
+                  match: [{ kind: 'address', direction: 'source', version: 4, list: 'blocklist' }],
+                  then: [{ kind: 'drop' }],
+                },
+              ],
+            },
+          ],
         },
       ],
     });
     throughput.push(['100,000 prefixes in one interval set (Cairn)', await iperf(client, '192.168.2.2')]);
-    const linear: Rule[] = list.slice(0, 1000).map((prefix, i) => ({ id: `r${i}`, match: [{ kind: 'address', direction: 'source', version: 4, prefixes: [prefix] }], then: [{ kind: 'drop' }] }));
-    await routerFw.apply({ tables: [{ family: 'ip', name: 'tput', chains: [{ name: 'forward', base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' }, rules: linear }] }] });
+    const linear: Rule[] = list
+      .slice(0, 1000)
+      .map((prefix, i) => ({
+        id: `r${i}`,
+        match: [{ kind: 'address', direction: 'source', version: 4, prefixes: [prefix] }],
+        then: [{ kind: 'drop' }],
+      }));
+    await routerFw.apply({
+      tables: [
+        {
+          family: 'ip',
+          name: 'tput',
+          chains: [
+            {
+              name: 'forward',
+              base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' },
+              rules: linear,
+            },
+          ],
+        },
+      ],
+    });
     throughput.push(['1,000 linear `ip saddr … drop` rules', await iperf(client, '192.168.2.2')]);
     const setGbps = throughput[1]![1];
     const linearGbps = throughput[2]![1];
@@ -209,14 +360,44 @@ async function main(): Promise<void> {
         ['step', 'Cairn', 'naive per-item nft', 'ratio'],
         [
           ['compile (JSON only)', ms(compileMs), '—', '—'],
-          ['first apply, compile + check + apply + verify', ms(firstMs), `${ms(naiveTotal)} (extrapolated: ${perRule.toFixed(1)} ms/rule, ${perElement.toFixed(1)} ms/element)`, `${(naiveTotal / firstMs).toFixed(0)}×`],
+          [
+            'first apply, compile + check + apply + verify',
+            ms(firstMs),
+            `${ms(naiveTotal)} (extrapolated: ${perRule.toFixed(1)} ms/rule, ${perElement.toFixed(1)} ms/element)`,
+            `${(naiveTotal / firstMs).toFixed(0)}×`,
+          ],
           ['apply the policy with one rule changed (only its chain is rewritten)', ms(changedMs), '—', '—'],
-          ['the same, without the separate `nft -c` (`check: false`; the transaction is atomic anyway)', ms(changedUncheckedMs), '—', '—'],
+          [
+            'the same, without the separate `nft -c` (`check: false`; the transaction is atomic anyway)',
+            ms(changedUncheckedMs),
+            '—',
+            '—',
+          ],
           ['apply the same policy again (no-op, fingerprint)', ms(sameMs), '—', '—'],
-          ['change one list entry', ms(listChangeMs), `${ms(naiveElementMs)} (one \`nft add element\`)`, `${(naiveElementMs / listChangeMs).toFixed(2)}×`],
-          ['change one rule (Cairn: re-write its 100-rule chain)', ms(ruleChangeMs), `${ms(naiveRuleMs)} (one \`nft replace rule\`)`, `${(naiveRuleMs / ruleChangeMs).toFixed(2)}×`],
-          ['change one list entry, no read-back (`verifyIncremental: false`)', ms(leanListMs), ms(naiveElementMs), `${(naiveElementMs / leanListMs).toFixed(2)}×`],
-          ['change one rule, no read-back (`verifyIncremental: false`)', ms(leanRuleMs), ms(naiveRuleMs), `${(naiveRuleMs / leanRuleMs).toFixed(2)}×`],
+          [
+            'change one list entry',
+            ms(listChangeMs),
+            `${ms(naiveElementMs)} (one \`nft add element\`)`,
+            `${(naiveElementMs / listChangeMs).toFixed(2)}×`,
+          ],
+          [
+            'change one rule (Cairn: re-write its 100-rule chain)',
+            ms(ruleChangeMs),
+            `${ms(naiveRuleMs)} (one \`nft replace rule\`)`,
+            `${(naiveRuleMs / ruleChangeMs).toFixed(2)}×`,
+          ],
+          [
+            'change one list entry, no read-back (`verifyIncremental: false`)',
+            ms(leanListMs),
+            ms(naiveElementMs),
+            `${(naiveElementMs / leanListMs).toFixed(2)}×`,
+          ],
+          [
+            'change one rule, no read-back (`verifyIncremental: false`)',
+            ms(leanRuleMs),
+            ms(naiveRuleMs),
+            `${(naiveRuleMs / leanRuleMs).toFixed(2)}×`,
+          ],
         ],
       ),
       '',
@@ -233,7 +414,7 @@ async function main(): Promise<void> {
         throughput.map(([name, gbps]) => [name, `${gbps.toFixed(2)} Gbit/s`]),
       ),
       '',
-      `The set keeps ${(setGbps / throughput[0]![1] * 100).toFixed(0)} % of the unfiltered throughput with 100× more prefixes than the linear chain, which keeps ${(linearGbps / throughput[0]![1] * 100).toFixed(0)} % (set / linear = ${(setGbps / linearGbps).toFixed(2)}×).`,
+      `The set keeps ${((setGbps / throughput[0]![1]) * 100).toFixed(0)} % of the unfiltered throughput with 100× more prefixes than the linear chain, which keeps ${((linearGbps / throughput[0]![1]) * 100).toFixed(0)} % (set / linear = ${(setGbps / linearGbps).toFixed(2)}×).`,
     ].join('\n');
     writeBenchSection('nft', section);
   } finally {

@@ -93,11 +93,20 @@ export function listContentDigest(elements: readonly JsonValue[]): string {
 
 export function chainCommand(table: Pick<Table, 'family' | 'name'>, chain: Pick<Chain, 'name' | 'base'>): JsonObject {
   const body: JsonObject = { family: table.family, table: table.name, name: chain.name };
-  if (chain.base) Object.assign(body, { type: chain.base.type, hook: chain.base.hook, prio: chain.base.priority, policy: chain.base.policy });
+  if (chain.base)
+    Object.assign(body, {
+      type: chain.base.type,
+      hook: chain.base.hook,
+      prio: chain.base.priority,
+      policy: chain.base.policy,
+    });
   return { add: { chain: body } };
 }
 
-export function ruleCommands(table: Pick<Table, 'family' | 'name'>, chain: Chain): { commands: JsonObject[]; origins: Origin[]; comments: string[] } {
+export function ruleCommands(
+  table: Pick<Table, 'family' | 'name'>,
+  chain: Chain,
+): { commands: JsonObject[]; origins: Origin[]; comments: string[] } {
   const key = tableKey(table);
   const commands: JsonObject[] = [];
   const origins: Origin[] = [];
@@ -113,10 +122,25 @@ export function ruleCommands(table: Pick<Table, 'family' | 'name'>, chain: Chain
 }
 
 export function setCommand(table: Pick<Table, 'family' | 'name'>, list: AddressList): JsonObject {
-  return { add: { set: { family: table.family, table: table.name, name: list.name, type: list.version === 4 ? 'ipv4_addr' : 'ipv6_addr', flags: ['interval'] } } };
+  return {
+    add: {
+      set: {
+        family: table.family,
+        table: table.name,
+        name: list.name,
+        type: list.version === 4 ? 'ipv4_addr' : 'ipv6_addr',
+        flags: ['interval'],
+      },
+    },
+  };
 }
 
-export function elementCommand(table: Pick<Table, 'family' | 'name'>, list: string, verb: 'add' | 'delete', elem: JsonValue[]): JsonObject {
+export function elementCommand(
+  table: Pick<Table, 'family' | 'name'>,
+  list: string,
+  verb: 'add' | 'delete',
+  elem: JsonValue[],
+): JsonObject {
   return { [verb]: { element: { family: table.family, table: table.name, name: list, elem } } };
 }
 
@@ -134,10 +158,18 @@ export function fingerprintComments(fingerprint: string, parts: ReadonlyMap<stri
   return [fingerprintComment(fingerprint), ...[...parts].map(([key, partDigest]) => partComment(key, partDigest))];
 }
 
-export function fingerprintCommands(table: Pick<Table, 'family' | 'name'>, fingerprint: string, parts: ReadonlyMap<string, string>): JsonObject[] {
+export function fingerprintCommands(
+  table: Pick<Table, 'family' | 'name'>,
+  fingerprint: string,
+  parts: ReadonlyMap<string, string>,
+): JsonObject[] {
   return [
     { add: { chain: { family: table.family, table: table.name, name: FINGERPRINT_CHAIN } } },
-    ...fingerprintComments(fingerprint, parts).map((comment) => ({ add: { rule: { family: table.family, table: table.name, chain: FINGERPRINT_CHAIN, expr: [{ return: null }], comment } } })),
+    ...fingerprintComments(fingerprint, parts).map((comment) => ({
+      add: {
+        rule: { family: table.family, table: table.name, chain: FINGERPRINT_CHAIN, expr: [{ return: null }], comment },
+      },
+    })),
   ];
 }
 
@@ -151,13 +183,20 @@ export function tableFingerprint(parts: ReadonlyMap<string, string>): string {
 }
 
 /** A list's commands and digest; `elements` may be passed when already computed (they are the costly part). */
-export function listPart(table: Pick<Table, 'family' | 'name'>, list: AddressList, elements: JsonValue[] = listElements(list)): { commands: JsonObject[]; digest: string } {
+export function listPart(
+  table: Pick<Table, 'family' | 'name'>,
+  list: AddressList,
+  elements: JsonValue[] = listElements(list),
+): { commands: JsonObject[]; digest: string } {
   const commands = [setCommand(table, list)];
   if (elements.length > 0) commands.push(elementCommand(table, list.name, 'add', elements));
   return { commands, digest: digest(commands) };
 }
 
-export function chainPart(table: Pick<Table, 'family' | 'name'>, chain: Chain): { commands: JsonObject[]; origins: Origin[]; comments: string[]; digest: string } {
+export function chainPart(
+  table: Pick<Table, 'family' | 'name'>,
+  chain: Chain,
+): { commands: JsonObject[]; origins: Origin[]; comments: string[]; digest: string } {
   const rules = ruleCommands(table, chain);
   const head = chainCommand(table, chain);
   return { ...rules, digest: digest([head, rules.commands]) };
@@ -191,8 +230,15 @@ export function compileTable(table: Table): CompiledTable {
     commands.push(...part.commands);
     origins.push(...part.origins);
     parts.set(`chain ${chain.name}`, part.digest);
-    partCommands.set(`chain ${chain.name}`, { commands: [chainCommand(table, chain), ...part.commands], origins: [{ kind: 'chain', table: key, chain: chain.name }, ...part.origins] });
-    expected.chains.push({ name: chain.name, ...(chain.base ? { base: chain.base } : {}), ruleComments: part.comments });
+    partCommands.set(`chain ${chain.name}`, {
+      commands: [chainCommand(table, chain), ...part.commands],
+      origins: [{ kind: 'chain', table: key, chain: chain.name }, ...part.origins],
+    });
+    expected.chains.push({
+      name: chain.name,
+      ...(chain.base ? { base: chain.base } : {}),
+      ruleComments: part.comments,
+    });
   }
   const fingerprint = tableFingerprint(parts);
   for (const command of fingerprintCommands(table, fingerprint, parts)) {
@@ -210,7 +256,10 @@ export function compilePolicy(policy: FirewallPolicy): CompiledPolicy {
 }
 
 /** The libnftables JSON document that replaces the given tables (add, delete, add: nft 1.0.6 has no `destroy`). */
-export function replacementBatch(tables: readonly CompiledTable[]): { document: { nftables: JsonValue[] }; origins: (Origin | undefined)[] } {
+export function replacementBatch(tables: readonly CompiledTable[]): {
+  document: { nftables: JsonValue[] };
+  origins: (Origin | undefined)[];
+} {
   const nftables: JsonValue[] = [{ metainfo: { json_schema_version: 1 } }];
   const origins: (Origin | undefined)[] = [undefined];
   for (const t of tables) {

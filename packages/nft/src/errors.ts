@@ -50,7 +50,9 @@ export class NftCommandError extends Error {
     readonly exitCode: number | undefined,
     readonly stderr: string,
   ) {
-    super(`nft ${args.join(' ')} failed (exit ${exitCode ?? 'none'}): ${stderr.trim() || 'no output'}; is nftables installed and are we root?`);
+    super(
+      `nft ${args.join(' ')} failed (exit ${exitCode ?? 'none'}): ${stderr.trim() || 'no output'}; is nftables installed and are we root?`,
+    );
   }
 }
 

@@ -39,7 +39,13 @@ export function compileMatch(m: Match): JsonObject[] {
       return [match(ipPayload(m.version, m.direction), right, op)];
     }
     case 'interface':
-      return [match({ meta: { key: m.direction === 'in' ? 'iifname' : 'oifname' } }, oneOrSet([...m.names]), m.negate ? '!=' : '==')];
+      return [
+        match(
+          { meta: { key: m.direction === 'in' ? 'iifname' : 'oifname' } },
+          oneOrSet([...m.names]),
+          m.negate ? '!=' : '==',
+        ),
+      ];
     case 'protocol':
       return [match({ meta: { key: 'l4proto' } }, m.protocol)];
     case 'port':
@@ -53,7 +59,8 @@ export function compileMatch(m: Match): JsonObject[] {
     case 'icmp': {
       const protocol = m.version === 4 ? 'icmp' : 'icmpv6';
       const out: JsonObject[] = [];
-      if (m.types && m.types.length > 0) out.push(match({ payload: { protocol, field: 'type' } }, oneOrSet([...m.types])));
+      if (m.types && m.types.length > 0)
+        out.push(match({ payload: { protocol, field: 'type' } }, oneOrSet([...m.types])));
       else out.push(match({ meta: { key: 'l4proto' } }, m.version === 4 ? 'icmp' : 'ipv6-icmp'));
       if (m.code !== undefined) out.push(match({ payload: { protocol, field: 'code' } }, m.code));
       return out;

@@ -19,7 +19,15 @@ import {
 } from './compile.js';
 import { NftApplyError, NftCommandError, NftUnknownTargetError, NftVerifyError } from './errors.js';
 import type { JsonObject, JsonValue } from './expressions.js';
-import { type BaseChainSpec, type Chain, type FirewallPolicy, type Origin, type Table, type TableFamily, tableKey } from './model.js';
+import {
+  type BaseChainSpec,
+  type Chain,
+  type FirewallPolicy,
+  type Origin,
+  type Table,
+  type TableFamily,
+  tableKey,
+} from './model.js';
 import { compareTable, parseRuleset, type ObservedTable } from './readback.js';
 import { DEFAULT_LOCK_DIRECTORY, lockNetns } from './netns-lock.js';
 import { CURRENT_NAMESPACE, type NftRunner, nftBinary } from './runner.js';
@@ -125,7 +133,11 @@ export class Firewall {
    * Changes one address list of an applied table in one transaction: adds and deletes elements
    * (after merging overlaps, like the full compile), and updates the table's fingerprint.
    */
-  updateAddressList(ref: TableRef, list: string, change: { add?: readonly string[]; delete?: readonly string[] } | { replace: readonly string[] }): Promise<{ added: number; deleted: number }> {
+  updateAddressList(
+    ref: TableRef,
+    list: string,
+    change: { add?: readonly string[]; delete?: readonly string[] } | { replace: readonly string[] },
+  ): Promise<{ added: number; deleted: number }> {
     return this.serialized(() => this.updateAddressListNow(ref, list, change));
   }
 
@@ -170,7 +182,8 @@ export class Firewall {
     for (const table of compiled) {
       const seen = observed.get(table.key);
       if (!seen) replaced.push(table);
-      else if (seen.fingerprint === table.fingerprint && compareTable(table.expected, seen).length === 0) unchanged.push(table.key);
+      else if (seen.fingerprint === table.fingerprint && compareTable(table.expected, seen).length === 0)
+        unchanged.push(table.key);
       else {
         const partial = partialUpdate(table, seen);
         if (partial) updated.push({ table, ...partial });
@@ -178,14 +191,19 @@ export class Firewall {
       }
     }
     const wanted = new Set(compiled.map((t) => t.key));
-    const removed = [...this.applied.values()].map((a) => a.state).filter((t) => !wanted.has(t.key) && observed.has(t.key));
+    const removed = [...this.applied.values()]
+      .map((a) => a.state)
+      .filter((t) => !wanted.has(t.key) && observed.has(t.key));
     const batch = replacementBatch(replaced);
     for (const u of updated) u.commands.forEach((command, i) => this.push(batch, command, u.origins[i]));
-    for (const t of removed) this.push(batch, { delete: { table: { family: t.family, name: t.name } } }, { kind: 'table', table: t.key });
+    for (const t of removed)
+      this.push(batch, { delete: { table: { family: t.family, name: t.name } } }, { kind: 'table', table: t.key });
     if (batch.document.nftables.length > 1) await this.commit(batch);
     if (replaced.length + updated.length > 0) await this.verify([...replaced, ...updated.map((u) => u.table)]);
     for (const t of removed) this.applied.delete(t.key);
-    policy.tables.forEach((table, i) => this.applied.set(tableKey(table), { table, state: compiled[i] as CompiledTable }));
+    policy.tables.forEach((table, i) =>
+      this.applied.set(tableKey(table), { table, state: compiled[i] as CompiledTable }),
+    );
     const result: ApplyResult = {
       replaced: replaced.map((t) => t.key),
       updated: updated.map((u) => u.table.key),
@@ -197,7 +215,11 @@ export class Firewall {
     return result;
   }
 
-  private async updateAddressListNow(ref: TableRef, list: string, change: { add?: readonly string[]; delete?: readonly string[] } | { replace: readonly string[] }): Promise<{ added: number; deleted: number }> {
+  private async updateAddressListNow(
+    ref: TableRef,
+    list: string,
+    change: { add?: readonly string[]; delete?: readonly string[] } | { replace: readonly string[] },
+  ): Promise<{ added: number; deleted: number }> {
     const { table, state: compiled } = this.appliedTable(ref);
     const lists = table.addressLists ?? [];
     const current = lists.find((l) => l.name === list);
@@ -234,7 +256,10 @@ export class Firewall {
     const { table, state: compiled } = this.appliedTable(ref);
     const previous = table.chains.find((c) => c.name === chain.name);
     const exists = previous !== undefined;
-    const nextTable: Table = { ...table, chains: exists ? table.chains.map((c) => (c.name === chain.name ? chain : c)) : [...table.chains, chain] };
+    const nextTable: Table = {
+      ...table,
+      chains: exists ? table.chains.map((c) => (c.name === chain.name ? chain : c)) : [...table.chains, chain],
+    };
     validatePolicy({ tables: [nextTable] }, { elements: false });
     const key = compiled.key;
     const batch: Batch = { document: { nftables: [{ metainfo: { json_schema_version: 1 } }] }, origins: [undefined] };
@@ -292,7 +317,11 @@ export class Firewall {
     const chains = state.expected.chains.filter((c) => c.name !== FINGERPRINT_CHAIN);
     if (changedChain) {
       const chain = nextTable.chains.find((c) => c.name === changedChain.name);
-      const entry = { name: changedChain.name, ...(chain?.base ? { base: chain.base } : {}), ruleComments: changedChain.comments };
+      const entry = {
+        name: changedChain.name,
+        ...(chain?.base ? { base: chain.base } : {}),
+        ruleComments: changedChain.comments,
+      };
       const at = chains.findIndex((c) => c.name === changedChain.name);
       if (at >= 0) chains[at] = entry;
       else chains.push(entry);
@@ -323,7 +352,9 @@ export class Firewall {
    */
   private async locate(batch: Batch, message: string): Promise<NftApplyError> {
     const all = batch.document.nftables;
-    const fails = async (count: number) => (await this.runner.run(['-c', '-j', '-f', '-'], JSON.stringify({ nftables: all.slice(0, count) }))).exitCode !== 0;
+    const fails = async (count: number) =>
+      (await this.runner.run(['-c', '-j', '-f', '-'], JSON.stringify({ nftables: all.slice(0, count) }))).exitCode !==
+      0;
     let good = 1; // the metainfo alone is always accepted
     let bad = all.length;
     if (!(await fails(bad))) return new NftApplyError(undefined, message);
@@ -382,7 +413,10 @@ function sameBase(a: BaseChainSpec | undefined, b: BaseChainSpec | undefined): b
  * parts (chains, lists) whose digest differs, or undefined when the table cannot be trusted to hold
  * what its fingerprint chain says (then it is replaced whole).
  */
-export function partialUpdate(table: CompiledTable, seen: ObservedTable): { commands: JsonObject[]; origins: Origin[] } | undefined {
+export function partialUpdate(
+  table: CompiledTable,
+  seen: ObservedTable,
+): { commands: JsonObject[]; origins: Origin[] } | undefined {
   const recorded = seen.chains.get(FINGERPRINT_CHAIN);
   if (!recorded) return undefined;
   const known = new Set(recorded.ruleComments);
@@ -398,7 +432,13 @@ export function partialUpdate(table: CompiledTable, seen: ObservedTable): { comm
       const expected = expectedChains.get(name);
       const observed = seen.chains.get(name);
       if (!same) changedChains.push(name);
-      else if (!expected || !observed || !sameBase(expected.base, observed.base) || expected.ruleComments.join('\n') !== observed.ruleComments.join('\n')) return undefined;
+      else if (
+        !expected ||
+        !observed ||
+        !sameBase(expected.base, observed.base) ||
+        expected.ruleComments.join('\n') !== observed.ruleComments.join('\n')
+      )
+        return undefined;
     } else if (!seen.sets.has(name)) {
       if (same) return undefined;
       changedLists.push(name);
@@ -408,7 +448,9 @@ export function partialUpdate(table: CompiledTable, seen: ObservedTable): { comm
       changedLists.push(name);
     }
   }
-  const removedChains = [...seen.chains.keys()].filter((name) => name !== FINGERPRINT_CHAIN && !expectedChains.has(name));
+  const removedChains = [...seen.chains.keys()].filter(
+    (name) => name !== FINGERPRINT_CHAIN && !expectedChains.has(name),
+  );
   const lists = new Set(table.expected.sets);
   const removedLists = [...seen.sets].filter((name) => !lists.has(name));
 
@@ -421,15 +463,18 @@ export function partialUpdate(table: CompiledTable, seen: ObservedTable): { comm
   };
   const chainOrigin = (chain: string): Origin => ({ kind: 'chain', table: table.key, chain });
   // 1. Empty every chain that changes or goes, so nothing references what is deleted or re-created next.
-  for (const name of [...changedChains, ...removedChains]) if (seen.chains.has(name)) push({ flush: { chain: { ...ref, name } } }, chainOrigin(name));
+  for (const name of [...changedChains, ...removedChains])
+    if (seen.chains.has(name)) push({ flush: { chain: { ...ref, name } } }, chainOrigin(name));
   // 2. Delete chains that go, and chains whose hook, type, priority or policy changes (re-added below).
   for (const name of removedChains) push({ delete: { chain: { ...ref, name } } }, chainOrigin(name));
   for (const name of changedChains) {
     const observed = seen.chains.get(name);
-    if (observed && !sameBase(observed.base, expectedChains.get(name)?.base)) push({ delete: { chain: { ...ref, name } } }, chainOrigin(name));
+    if (observed && !sameBase(observed.base, expectedChains.get(name)?.base))
+      push({ delete: { chain: { ...ref, name } } }, chainOrigin(name));
   }
   // 3. Lists: delete the ones that go; refill changed ones in place when their type stays.
-  for (const name of removedLists) push({ delete: { set: { ...ref, name } } }, { kind: 'address-list', table: table.key, list: name });
+  for (const name of removedLists)
+    push({ delete: { set: { ...ref, name } } }, { kind: 'address-list', table: table.key, list: name });
   for (const name of changedLists) {
     const part = table.partCommands.get(`list ${name}`);
     if (!part) return undefined;
@@ -447,9 +492,11 @@ export function partialUpdate(table: CompiledTable, seen: ObservedTable): { comm
   const chainParts = changedChains.map((name) => table.partCommands.get(`chain ${name}`));
   if (chainParts.some((p) => p === undefined)) return undefined;
   for (const part of chainParts) push(part!.commands[0] as JsonObject, part!.origins[0] as Origin);
-  for (const part of chainParts) part!.commands.slice(1).forEach((command, i) => push(command, part!.origins[i + 1] as Origin));
+  for (const part of chainParts)
+    part!.commands.slice(1).forEach((command, i) => push(command, part!.origins[i + 1] as Origin));
   // 5. The new fingerprint.
   push({ flush: { chain: { ...ref, name: FINGERPRINT_CHAIN } } }, { kind: 'fingerprint', table: table.key });
-  for (const command of fingerprintCommands(table, table.fingerprint, table.parts)) push(command, { kind: 'fingerprint', table: table.key });
+  for (const command of fingerprintCommands(table, table.fingerprint, table.parts))
+    push(command, { kind: 'fingerprint', table: table.key });
   return { commands, origins };
 }

@@ -75,7 +75,13 @@ export type Match =
   /** Layer-4 protocol (`meta l4proto`), independent of IP version. */
   | { kind: 'protocol'; protocol: L4Protocol }
   /** TCP/UDP source or destination port(s) and ranges; implies the protocol. */
-  | { kind: 'port'; protocol: 'tcp' | 'udp'; direction: 'source' | 'destination'; ports: readonly PortSpec[]; negate?: boolean }
+  | {
+      kind: 'port';
+      protocol: 'tcp' | 'udp';
+      direction: 'source' | 'destination';
+      ports: readonly PortSpec[];
+      negate?: boolean;
+    }
   /** ICMP (RFC 792) or ICMPv6 (RFC 4443) type names or numbers, optionally a code. */
   | { kind: 'icmp'; version: IpVersion; types?: readonly (string | number)[]; code?: number }
   /** Connection-tracking state. */
@@ -88,24 +94,27 @@ export type CtState = 'new' | 'established' | 'related' | 'invalid' | 'untracked
 
 /** ICMP reject codes nft knows by name (nft(8) "REJECT STATEMENT"). */
 export type IcmpRejectCode =
-  | 'admin-prohibited'
-  | 'port-unreachable'
-  | 'host-unreachable'
-  | 'net-unreachable'
-  | 'no-route'
-  | 'addr-unreachable';
+  'admin-prohibited' | 'port-unreachable' | 'host-unreachable' | 'net-unreachable' | 'no-route' | 'addr-unreachable';
 
 export type Statement =
   | { kind: 'accept' }
   | { kind: 'drop' }
   | { kind: 'return' }
   /** Reject: `tcp-reset`, or an ICMP (v4 table), ICMPv6 (v6 table) or ICMPx (inet, both) code. */
-  | { kind: 'reject'; with: 'tcp-reset' | { icmp: IcmpRejectCode } | { icmpv6: IcmpRejectCode } | { icmpx: IcmpRejectCode } }
+  | {
+      kind: 'reject';
+      with: 'tcp-reset' | { icmp: IcmpRejectCode } | { icmpv6: IcmpRejectCode } | { icmpx: IcmpRejectCode };
+    }
   | { kind: 'jump'; chain: string }
   | { kind: 'goto'; chain: string }
   | { kind: 'counter' }
   /** Log with a prefix; with `group` the packet goes to nfnetlink_log group N instead of the kernel log. */
-  | { kind: 'log'; prefix: string; group?: number; level?: 'emerg' | 'alert' | 'crit' | 'err' | 'warn' | 'notice' | 'info' | 'debug' }
+  | {
+      kind: 'log';
+      prefix: string;
+      group?: number;
+      level?: 'emerg' | 'alert' | 'crit' | 'err' | 'warn' | 'notice' | 'info' | 'debug';
+    }
   /** Matches while under the rate (a packet over the limit ends the rule). */
   | { kind: 'limit'; rate: number; per: 'second' | 'minute' | 'hour' | 'day'; burst?: number }
   /** Verdict map: dispatch on the source/destination address to a chain in one lookup. */

@@ -56,7 +56,8 @@ function ipv6ToBigInt(address: string): bigint {
   const restGroups = rest === undefined || rest === '' ? [] : rest.split(':');
   const fill = rest === undefined ? 0 : 8 - headGroups.length - restGroups.length;
   let value = 0n;
-  for (const group of [...headGroups, ...Array<string>(fill).fill('0'), ...restGroups]) value = (value << 16n) | BigInt(parseInt(group, 16));
+  for (const group of [...headGroups, ...Array<string>(fill).fill('0'), ...restGroups])
+    value = (value << 16n) | BigInt(parseInt(group, 16));
   return value;
 }
 
@@ -77,7 +78,7 @@ export function parsePrefix(text: string, version?: IpVersion): Prefix {
     const lengthText = slash < 0 ? '32' : text.slice(slash + 1);
     const length = /^\d{1,2}$/.test(lengthText) ? Number(lengthText) : -1;
     if (value >= 0 && length >= 0 && length <= 32) {
-      const network = length === 0 ? 0 : (value - (value % 2 ** (32 - length)));
+      const network = length === 0 ? 0 : value - (value % 2 ** (32 - length));
       if (network !== value) throw hostBitsError(text, { version: 4, network: BigInt(network), length });
       return { version: 4, network: BigInt(network), length };
     }
@@ -85,10 +86,16 @@ export function parsePrefix(text: string, version?: IpVersion): Prefix {
   const address = slash < 0 ? text : text.slice(0, slash);
   const detected: IpVersion | undefined = isIPv4(address) ? 4 : isIPv6(address) ? 6 : undefined;
   if (detected === undefined) throw new PrefixSyntaxError(`"${text}" is not an IPv4 or IPv6 address or prefix`);
-  if (version !== undefined && detected !== version) throw new PrefixSyntaxError(`"${text}" is not an IPv${version} prefix`);
+  if (version !== undefined && detected !== version)
+    throw new PrefixSyntaxError(`"${text}" is not an IPv${version} prefix`);
   const width = bits(detected);
   const length = slash < 0 ? width : Number(text.slice(slash + 1));
-  if (!Number.isInteger(length) || length < 0 || length > width || (slash >= 0 && !/^\d+$/.test(text.slice(slash + 1)))) {
+  if (
+    !Number.isInteger(length) ||
+    length < 0 ||
+    length > width ||
+    (slash >= 0 && !/^\d+$/.test(text.slice(slash + 1)))
+  ) {
     throw new PrefixSyntaxError(`"${text}" has an invalid prefix length (0..${width})`);
   }
   const raw = detected === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
@@ -130,7 +137,9 @@ export function formatPrefix(prefix: Prefix): string {
  * set without auto-merge, and JSON input cannot ask for auto-merge).
  */
 export function collapsePrefixes(prefixes: readonly Prefix[]): Prefix[] {
-  const sorted = [...prefixes].sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : a.length - b.length));
+  const sorted = [...prefixes].sort((a, b) =>
+    a.network < b.network ? -1 : a.network > b.network ? 1 : a.length - b.length,
+  );
   const out: Prefix[] = [];
   let coveredUntil = -1n;
   for (const prefix of sorted) {

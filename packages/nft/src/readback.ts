@@ -48,7 +48,12 @@ export function parseRuleset(json: string, options: ParseOptions = {}): Map<stri
       const c = item.chain;
       const base =
         c.hook !== undefined
-          ? { type: c.type as ChainType, hook: c.hook as Hook, priority: c.prio ?? 0, policy: (c.policy ?? 'accept') as Verdict }
+          ? {
+              type: c.type as ChainType,
+              hook: c.hook as Hook,
+              priority: c.prio ?? 0,
+              policy: (c.policy ?? 'accept') as Verdict,
+            }
           : undefined;
       tableOf(c.family, c.table).chains.set(c.name, { ...(base ? { base } : {}), ruleComments: [] });
     } else if (item.rule) {
@@ -65,8 +70,7 @@ export function parseRuleset(json: string, options: ParseOptions = {}): Map<stri
       t.sets.add(item.set.name);
       if (typeof item.set.type === 'string') t.setTypes.set(item.set.name, item.set.type);
       t.setContents?.set(item.set.name, listContentDigest(item.set.elem ?? []));
-    }
-    else if (item.map) tableOf(item.map.family, item.map.table).sets.add(item.map.name);
+    } else if (item.map) tableOf(item.map.family, item.map.table).sets.add(item.map.name);
   }
   return tables;
 }
@@ -85,11 +89,21 @@ export function compareTable(expected: ExpectedTable, observed: ObservedTable | 
     }
     const a = chain.base;
     const b = seen.base;
-    if ((a === undefined) !== (b === undefined) || (a && b && (a.type !== b.type || a.hook !== b.hook || a.priority !== b.priority || a.policy !== b.policy))) {
-      differences.push(`chain ${chain.name} is attached as ${JSON.stringify(b ?? 'regular')}, expected ${JSON.stringify(a ?? 'regular')}`);
+    if (
+      (a === undefined) !== (b === undefined) ||
+      (a && b && (a.type !== b.type || a.hook !== b.hook || a.priority !== b.priority || a.policy !== b.policy))
+    ) {
+      differences.push(
+        `chain ${chain.name} is attached as ${JSON.stringify(b ?? 'regular')}, expected ${JSON.stringify(a ?? 'regular')}`,
+      );
     }
-    if (seen.ruleComments.length !== chain.ruleComments.length || seen.ruleComments.some((c, i) => c !== chain.ruleComments[i])) {
-      differences.push(`chain ${chain.name} holds rules [${seen.ruleComments.join(', ')}], expected [${chain.ruleComments.join(', ')}]`);
+    if (
+      seen.ruleComments.length !== chain.ruleComments.length ||
+      seen.ruleComments.some((c, i) => c !== chain.ruleComments[i])
+    ) {
+      differences.push(
+        `chain ${chain.name} holds rules [${seen.ruleComments.join(', ')}], expected [${chain.ruleComments.join(', ')}]`,
+      );
     }
   }
   const expectedSets = new Set(expected.sets);

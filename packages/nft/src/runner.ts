@@ -65,7 +65,9 @@ export function nftBinary(options: NftBinaryOptions = {}): NftRunner {
         argv = argv.map((arg, i) => (arg === '-' && argv[i - 1] === '-f' ? file : arg));
       }
       try {
-        const [command, commandArgs] = options.netns ? ['ip', ['netns', 'exec', options.netns, binary, ...argv]] : [binary, argv];
+        const [command, commandArgs] = options.netns
+          ? ['ip', ['netns', 'exec', options.netns, binary, ...argv]]
+          : [binary, argv];
         // execa's types omit descriptor numbers past fd 2; Node's spawn, which gets them, takes them.
         const inherited = runOptions.inherit ?? [];
         const stdio = ['ignore', 'pipe', 'pipe', ...inherited] as unknown as ['ignore', 'pipe', 'pipe'];

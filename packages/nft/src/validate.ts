@@ -55,7 +55,8 @@ export function validateListElements(table: string, list: AddressList): void {
     try {
       parsePrefix(element, list.version);
     } catch (error) {
-      if (error instanceof PrefixSyntaxError) throw new NftPolicyError({ kind: 'address-list', table, list: list.name }, error.message);
+      if (error instanceof PrefixSyntaxError)
+        throw new NftPolicyError({ kind: 'address-list', table, list: list.name }, error.message);
       throw error;
     }
   }
@@ -82,7 +83,8 @@ function validateTable(table: Table, options: ValidateOptions): void {
   }
   for (const chain of table.chains) {
     const ids = new Set<string>();
-    if (!NAME.test(chain.name)) throw new NftPolicyError({ kind: 'chain', table: key, chain: chain.name }, 'invalid chain name');
+    if (!NAME.test(chain.name))
+      throw new NftPolicyError({ kind: 'chain', table: key, chain: chain.name }, 'invalid chain name');
     chain.rules.forEach((rule, index) => {
       const id = ruleId(chain.name, index, rule.id);
       const origin: Origin = { kind: 'rule', table: key, chain: chain.name, rule: id, index };
@@ -92,14 +94,18 @@ function validateTable(table: Table, options: ValidateOptions): void {
       if (ids.has(id)) fail('another rule of the chain has the same id');
       ids.add(id);
       if (Buffer.byteLength(id) > MAX_COMMENT_BYTES) fail(`the rule id is longer than ${MAX_COMMENT_BYTES} bytes`);
-      if (rule.then.length === 0 && (rule.match ?? []).length === 0) fail('the rule has neither matches nor statements');
+      if (rule.then.length === 0 && (rule.match ?? []).length === 0)
+        fail('the rule has neither matches nor statements');
       for (const m of rule.match ?? []) {
         if (m.kind === 'address') {
-          if ((m.list === undefined) === (m.prefixes === undefined)) fail('an address match needs exactly one of prefixes or list');
+          if ((m.list === undefined) === (m.prefixes === undefined))
+            fail('an address match needs exactly one of prefixes or list');
           if (m.list !== undefined) {
             const version = lists.get(m.list);
-            if (version === undefined) fail(`address list "${m.list}" does not exist in the table; define it in addressLists`);
-            if (version !== m.version) fail(`address list "${m.list}" holds IPv${version} prefixes, the match is IPv${m.version}`);
+            if (version === undefined)
+              fail(`address list "${m.list}" does not exist in the table; define it in addressLists`);
+            if (version !== m.version)
+              fail(`address list "${m.list}" holds IPv${version} prefixes, the match is IPv${m.version}`);
           }
           if (m.prefixes?.length === 0) fail('an address match with an empty prefix list never matches; drop the rule');
           for (const p of m.prefixes ?? []) {
@@ -120,13 +126,21 @@ function validateTable(table: Table, options: ValidateOptions): void {
         }
       }
       for (const s of rule.then) {
-        const targets = s.kind === 'jump' || s.kind === 'goto' ? [s.chain] : s.kind === 'dispatch' ? s.entries.flatMap((e) => (typeof e.verdict === 'string' ? [] : ['jump' in e.verdict ? e.verdict.jump : e.verdict.goto])) : [];
+        const targets =
+          s.kind === 'jump' || s.kind === 'goto'
+            ? [s.chain]
+            : s.kind === 'dispatch'
+              ? s.entries.flatMap((e) =>
+                  typeof e.verdict === 'string' ? [] : ['jump' in e.verdict ? e.verdict.jump : e.verdict.goto],
+                )
+              : [];
         for (const target of targets) {
           const chain = chains.get(target);
           if (!chain) fail(`chain "${target}" does not exist in the table`);
           if (chain?.base) fail(`chain "${target}" is a base chain; jump only to regular chains`);
         }
-        if (s.kind === 'log' && Buffer.byteLength(s.prefix) > MAX_LOG_PREFIX_BYTES) fail(`the log prefix is longer than ${MAX_LOG_PREFIX_BYTES} bytes`);
+        if (s.kind === 'log' && Buffer.byteLength(s.prefix) > MAX_LOG_PREFIX_BYTES)
+          fail(`the log prefix is longer than ${MAX_LOG_PREFIX_BYTES} bytes`);
         if (s.kind === 'dispatch') {
           const prefixes = s.entries.map((e) => {
             try {
@@ -136,7 +150,8 @@ function validateTable(table: Table, options: ValidateOptions): void {
             }
           });
           // A verdict map has no longest-prefix match: nft 1.0.6 rejects overlapping keys ("conflicting intervals").
-          if (collapsePrefixes(prefixes).length !== prefixes.length) fail('the dispatch prefixes overlap; a verdict map needs disjoint keys');
+          if (collapsePrefixes(prefixes).length !== prefixes.length)
+            fail('the dispatch prefixes overlap; a verdict map needs disjoint keys');
         }
       }
     });

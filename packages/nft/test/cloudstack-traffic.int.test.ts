@@ -26,14 +26,30 @@ describe('CloudStack routed-mode preset with real traffic', () => {
 
   beforeAll(async () => {
     requireCommands({ nft: 'nftables', ping: 'iputils-ping' });
-    [upstream, vr, guest, tier] = [await lab.namespace('upstream'), await lab.namespace('vr'), await lab.namespace('guest'), await lab.namespace('tier')];
-    await lab.link(upstream, 'eth1', vr, 'eth0', { a: [`${PEER.v4}/24`, `${STRANGER.v4}/24`, `${PEER.v6}/64`, `${STRANGER.v6}/64`], b: [`${VR.v4}/24`, `${VR.v6}/64`] });
-    await lab.link(vr, 'eth1', guest, 'eth0', { a: ['202.38.80.17/28', '2a02:1810:248b:3b0a::1/64'], b: [`${GUEST.v4}/28`, `${GUEST.v6}/64`] });
-    await lab.link(vr, 'eth2', tier, 'eth0', { a: ['202.38.80.33/28', '2a02:1810:248b:3b0b::1/64'], b: [`${TIER.v4}/28`, `${TIER.v6}/64`] });
+    [upstream, vr, guest, tier] = [
+      await lab.namespace('upstream'),
+      await lab.namespace('vr'),
+      await lab.namespace('guest'),
+      await lab.namespace('tier'),
+    ];
+    await lab.link(upstream, 'eth1', vr, 'eth0', {
+      a: [`${PEER.v4}/24`, `${STRANGER.v4}/24`, `${PEER.v6}/64`, `${STRANGER.v6}/64`],
+      b: [`${VR.v4}/24`, `${VR.v6}/64`],
+    });
+    await lab.link(vr, 'eth1', guest, 'eth0', {
+      a: ['202.38.80.17/28', '2a02:1810:248b:3b0a::1/64'],
+      b: [`${GUEST.v4}/28`, `${GUEST.v6}/64`],
+    });
+    await lab.link(vr, 'eth2', tier, 'eth0', {
+      a: ['202.38.80.33/28', '2a02:1810:248b:3b0b::1/64'],
+      b: [`${TIER.v4}/28`, `${TIER.v6}/64`],
+    });
     await upstream.sh(`ip route add 202.38.80.0/24 via ${VR.v4} && ip -6 route add 2a02:1810:248b::/48 via ${VR.v6}`);
     await guest.sh('ip route add default via 202.38.80.17 && ip -6 route add default via 2a02:1810:248b:3b0a::1');
     await tier.sh('ip route add default via 202.38.80.33 && ip -6 route add default via 2a02:1810:248b:3b0b::1');
-    await firewallIn(vr).apply(cloudStackRoutedPolicy({ ...REFERENCE_CLOUDSTACK_INPUT, blocked: { reject: 'admin-prohibited' } }));
+    await firewallIn(vr).apply(
+      cloudStackRoutedPolicy({ ...REFERENCE_CLOUDSTACK_INPUT, blocked: { reject: 'admin-prohibited' } }),
+    );
     servers.push(
       await tcpServer(guest, '0.0.0.0', 22),
       await tcpServer(guest, '::', 22),

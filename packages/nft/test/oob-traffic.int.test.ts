@@ -9,7 +9,14 @@ import { REFERENCE_OOB_INPUT, oobSiteRouterPolicy } from '../src/index.js';
 import { firewallIn, nft, tcpProbe, tcpServer, udpEcho, udpProbe } from './support.js';
 
 const LOG_GROUP = 5;
-const OUT = { management6: '2a0c:8e90:400::10', monitoring6: '2001:db8:100::10', untrusted6: '2001:db8:ffff::10', management4: '192.0.2.10', monitoring4: '198.51.100.10', untrusted4: '198.18.0.10' };
+const OUT = {
+  management6: '2a0c:8e90:400::10',
+  monitoring6: '2001:db8:100::10',
+  untrusted6: '2001:db8:ffff::10',
+  management4: '192.0.2.10',
+  monitoring4: '198.51.100.10',
+  untrusted4: '198.18.0.10',
+};
 const RACK = { v6: '2001:5ad0:0:2::10', v4: '172.17.130.10' };
 const ROUTER = { management6: '2a0c:8e90:400::1', untrusted6: '2001:db8:ffff::1', rack6: '2001:5ad0:0:2::1' };
 
@@ -28,11 +35,30 @@ describe('OOB site-router preset with real traffic', () => {
     router = await lab.namespace('router');
     rack = await lab.namespace('rack');
     await lab.link(outside, 'eth0', router, 'up0', {
-      a: [`${OUT.management6}/64`, `${OUT.monitoring6}/64`, `${OUT.untrusted6}/64`, `${OUT.management4}/24`, `${OUT.monitoring4}/24`, `${OUT.untrusted4}/24`],
-      b: [`${ROUTER.management6}/64`, '2001:db8:100::1/64', `${ROUTER.untrusted6}/64`, '192.0.2.1/24', '198.51.100.1/24', '198.18.0.1/24'],
+      a: [
+        `${OUT.management6}/64`,
+        `${OUT.monitoring6}/64`,
+        `${OUT.untrusted6}/64`,
+        `${OUT.management4}/24`,
+        `${OUT.monitoring4}/24`,
+        `${OUT.untrusted4}/24`,
+      ],
+      b: [
+        `${ROUTER.management6}/64`,
+        '2001:db8:100::1/64',
+        `${ROUTER.untrusted6}/64`,
+        '192.0.2.1/24',
+        '198.51.100.1/24',
+        '198.18.0.1/24',
+      ],
     });
-    await lab.link(router, 'rack3', rack, 'eth0', { a: [`${ROUTER.rack6}/64`, '172.17.130.1/24'], b: [`${RACK.v6}/64`, `${RACK.v4}/24`] });
-    await outside.sh('ip -6 route add 2001:5ad0::/48 via 2a0c:8e90:400::1 && ip route add 172.17.128.0/19 via 192.0.2.1');
+    await lab.link(router, 'rack3', rack, 'eth0', {
+      a: [`${ROUTER.rack6}/64`, '172.17.130.1/24'],
+      b: [`${RACK.v6}/64`, `${RACK.v4}/24`],
+    });
+    await outside.sh(
+      'ip -6 route add 2001:5ad0::/48 via 2a0c:8e90:400::1 && ip route add 172.17.128.0/19 via 192.0.2.1',
+    );
     await rack.sh('ip -6 route add default via 2001:5ad0:0:2::1 && ip route add default via 172.17.130.1');
     const result = await firewallIn(router).apply(oobSiteRouterPolicy({ ...REFERENCE_OOB_INPUT, logGroup: LOG_GROUP }));
     expect(result.replaced).toEqual(['ip6 oob_filter', 'ip oob_filter']);
@@ -60,7 +86,9 @@ describe('OOB site-router preset with real traffic', () => {
     expect(await tcpProbe(outside, RACK.v4, 22, { localAddress: OUT.untrusted4 })).toBe('EHOSTUNREACH');
     const captured = await capture;
     expect(captured.exitCode).toBe(0);
-    expect(String(captured.stdout)).toMatch(/IP 198\.18\.0\.1 > 198\.18\.0\.10: ICMP host 172\.17\.130\.10 unreachable - admin prohibited filter/);
+    expect(String(captured.stdout)).toMatch(
+      /IP 198\.18\.0\.1 > 198\.18\.0\.10: ICMP host 172\.17\.130\.10 unreachable - admin prohibited filter/,
+    );
   });
 
   it('guards the router itself on input: management reaches its SSH, untrusted sources are rejected', async () => {
@@ -79,8 +107,12 @@ describe('OOB site-router preset with real traffic', () => {
     expect(await udpProbe(outside, RACK.v6, 161, { localAddress: OUT.untrusted6 })).toBe('EACCES');
     // packet-size=0-512: 600 bytes of payload make a 648-byte IPv6 packet, 100 bytes a 148-byte one.
     // The large one goes first: once a small one passed, the flow is established and passes anyway.
-    expect(await udpProbe(outside, RACK.v6, 123, { localAddress: OUT.untrusted6, localPort: 123, size: 600 })).toBe('EACCES');
-    expect(await udpProbe(outside, RACK.v6, 123, { localAddress: OUT.untrusted6, localPort: 123, size: 100 })).toBe('reply');
+    expect(await udpProbe(outside, RACK.v6, 123, { localAddress: OUT.untrusted6, localPort: 123, size: 600 })).toBe(
+      'EACCES',
+    );
+    expect(await udpProbe(outside, RACK.v6, 123, { localAddress: OUT.untrusted6, localPort: 123, size: 100 })).toBe(
+      'reply',
+    );
   });
 
   it('keeps neighbour discovery working under the drop policy', async () => {
@@ -89,12 +121,25 @@ describe('OOB site-router preset with real traffic', () => {
     await rack.sh('ip -6 neigh flush all');
     expect(await tcpProbe(outside, RACK.v6, 22, { localAddress: OUT.management6 })).toBe('connected');
     const neighbours = (await router.exec('ip', ['-6', 'neigh', 'show'])).stdout;
-    expect(neighbours).toMatch(new RegExp(`${OUT.management6} dev up0 lladdr \\S+ (router )?(REACHABLE|STALE|DELAY|PROBE)`));
+    expect(neighbours).toMatch(
+      new RegExp(`${OUT.management6} dev up0 lladdr \\S+ (router )?(REACHABLE|STALE|DELAY|PROBE)`),
+    );
     expect(neighbours).toMatch(new RegExp(`${RACK.v6} dev rack3 lladdr \\S+ (router )?(REACHABLE|STALE|DELAY|PROBE)`));
   });
 
   it('logs rejected packets with the reference prefixes (nfnetlink_log, read with tshark)', async () => {
-    const capture = router.spawn('tshark', ['-i', `nflog:${LOG_GROUP}`, '-l', '-n', '-T', 'fields', '-e', 'nflog.prefix', '-a', 'duration:90']);
+    const capture = router.spawn('tshark', [
+      '-i',
+      `nflog:${LOG_GROUP}`,
+      '-l',
+      '-n',
+      '-T',
+      'fields',
+      '-e',
+      'nflog.prefix',
+      '-a',
+      'duration:90',
+    ]);
     let stderr = '';
     let stdout = '';
     capture.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -106,11 +151,17 @@ describe('OOB site-router preset with real traffic', () => {
         await tcpProbe(outside, ROUTER.untrusted6, 22, { localAddress: OUT.untrusted6, timeoutMs: 2000 });
         return stdout.includes('ipv6 forward drop: ') && stdout.includes('ipv6 input drop: ');
       },
-      { what: `both log prefixes in tshark output (got ${JSON.stringify(stdout)})`, timeoutMs: 60_000, intervalMs: 500 },
+      {
+        what: `both log prefixes in tshark output (got ${JSON.stringify(stdout)})`,
+        timeoutMs: 60_000,
+        intervalMs: 500,
+      },
     );
     capture.kill('SIGTERM');
     await capture;
     // And the reject rules counted them.
-    expect(await nft(router, 'list', 'chain', 'ip6', 'oob_filter', 'forward')).toMatch(/counter packets [1-9]\d* bytes \d+ log prefix "ipv6 forward drop: " group 5 reject with icmpv6 admin-prohibited/);
+    expect(await nft(router, 'list', 'chain', 'ip6', 'oob_filter', 'forward')).toMatch(
+      /counter packets [1-9]\d* bytes \d+ log prefix "ipv6 forward drop: " group 5 reject with icmpv6 admin-prohibited/,
+    );
   });
 });

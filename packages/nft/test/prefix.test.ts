@@ -32,7 +32,16 @@ describe('prefix parsing and formatting', () => {
     expect(() => parsePrefix('10.0.0/8')).toThrow(/not an IPv4 or IPv6/);
     expect(() => parsePrefix('2001:db8::/32', 4)).toThrow(/not an IPv4 prefix/);
     expect(() => parsePrefix('10.0.0.0/8x')).toThrow(/invalid prefix length/);
-    for (const bad of ['010.0.0.1', '256.0.0.1', '1.2.3', '1.2.3.4.5', '1..2.3', '1.2.3.4/', '1.2.3.4/-1', ' 1.2.3.4']) {
+    for (const bad of [
+      '010.0.0.1',
+      '256.0.0.1',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1..2.3',
+      '1.2.3.4/',
+      '1.2.3.4/-1',
+      ' 1.2.3.4',
+    ]) {
       expect(() => parsePrefix(bad), bad).toThrow(/not an IPv4 or IPv6|invalid prefix length/);
     }
   });
@@ -73,28 +82,38 @@ describe('prefix parsing and formatting', () => {
   });
 
   it('collapses nested and duplicate prefixes, keeping disjoint ones in address order', () => {
-    const out = collapsePrefixes(['10.0.0.0/8', '10.1.0.0/16', '192.168.0.0/24', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.128/25'].map((p) => parsePrefix(p)));
+    const out = collapsePrefixes(
+      ['10.0.0.0/8', '10.1.0.0/16', '192.168.0.0/24', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.128/25'].map((p) =>
+        parsePrefix(p),
+      ),
+    );
     expect(out.map(formatPrefix)).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/24']);
   });
 
   it('never leaves overlapping prefixes and never drops an address (property)', () => {
-    const prefix = fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 16, max: 32 })).map(([hi, len]): Prefix => {
-      const value = BigInt(0x0a000000 + hi * 256);
-      const hostBits = BigInt(32 - len);
-      return { version: 4, network: (value >> hostBits) << hostBits, length: len };
-    });
+    const prefix = fc
+      .tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 16, max: 32 }))
+      .map(([hi, len]): Prefix => {
+        const value = BigInt(0x0a000000 + hi * 256);
+        const hostBits = BigInt(32 - len);
+        return { version: 4, network: (value >> hostBits) << hostBits, length: len };
+      });
     fc.assert(
-      fc.property(fc.array(prefix, { maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 0xffffff }), { maxLength: 20 }), (prefixes, probes) => {
-        const out = collapsePrefixes(prefixes);
-        const last = (p: (typeof out)[number]) => p.network | ((1n << BigInt(32 - p.length)) - 1n);
-        for (let i = 1; i < out.length; i++) expect(out[i]!.network > last(out[i - 1]!)).toBe(true);
-        for (const probe of probes) {
-          const address = (10n << 24n) | BigInt(probe);
-          const inInput = prefixes.some((p) => address >= p.network && address <= last(p));
-          const inOutput = out.some((p) => address >= p.network && address <= last(p));
-          expect(inOutput).toBe(inInput);
-        }
-      }),
+      fc.property(
+        fc.array(prefix, { maxLength: 40 }),
+        fc.array(fc.integer({ min: 0, max: 0xffffff }), { maxLength: 20 }),
+        (prefixes, probes) => {
+          const out = collapsePrefixes(prefixes);
+          const last = (p: (typeof out)[number]) => p.network | ((1n << BigInt(32 - p.length)) - 1n);
+          for (let i = 1; i < out.length; i++) expect(out[i]!.network > last(out[i - 1]!)).toBe(true);
+          for (const probe of probes) {
+            const address = (10n << 24n) | BigInt(probe);
+            const inInput = prefixes.some((p) => address >= p.network && address <= last(p));
+            const inOutput = out.some((p) => address >= p.network && address <= last(p));
+            expect(inOutput).toBe(inInput);
+          }
+        },
+      ),
     );
   });
 });

@@ -34,7 +34,12 @@ export type TcpOutcome = 'connected' | 'timeout' | string;
  * the errno code of a failure (EHOSTUNREACH for ICMP admin-prohibited, EACCES for its ICMPv6 twin,
  * ECONNREFUSED for a TCP reset), or 'timeout' after `timeoutMs` without an answer (a silent drop).
  */
-export function tcpProbe(ns: Namespace, host: string, port: number, options: { localAddress?: string; timeoutMs?: number } = {}): Promise<TcpOutcome> {
+export function tcpProbe(
+  ns: Namespace,
+  host: string,
+  port: number,
+  options: { localAddress?: string; timeoutMs?: number } = {},
+): Promise<TcpOutcome> {
   return ns.enter(
     () =>
       new Promise<TcpOutcome>((resolve) => {

@@ -56,7 +56,12 @@ function cairnConfig(interfaces: Iface[], interval: { min: number; max: number }
   });
 }
 
-function startDaemon(ns: Namespace, daemon: Daemon, interfaces: Iface[], interval: { min: number; max: number }): LabProcess {
+function startDaemon(
+  ns: Namespace,
+  daemon: Daemon,
+  interfaces: Iface[],
+  interval: { min: number; max: number },
+): LabProcess {
   if (daemon === 'radvd') {
     const conf = join(dir, `radvd-${interfaces.length}.conf`);
     writeFileSync(conf, radvdConfig(interfaces, interval));
@@ -96,7 +101,8 @@ async function usage(ns: Namespace): Promise<{ ticks: number; rssKb: number; pro
   return { ticks, rssKb, processes };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 interface LatencyProbe {
   ask(): Promise<number>;
@@ -128,13 +134,16 @@ async function latencyProbe(lab: Lab, daemon: Daemon): Promise<LatencyProbe> {
       };
       socket.send(rs, 'ff02::2', ifindex);
     });
-  await waitFor(async () => {
-    try {
-      return (await ask()) >= 0;
-    } catch {
-      return false;
-    }
-  }, { what: `${daemon} answering solicitations`, timeoutMs: 30_000, intervalMs: 200 });
+  await waitFor(
+    async () => {
+      try {
+        return (await ask()) >= 0;
+      } catch {
+        return false;
+      }
+    },
+    { what: `${daemon} answering solicitations`, timeoutMs: 30_000, intervalMs: 200 },
+  );
   return {
     ask,
     close: async () => {
@@ -170,9 +179,12 @@ interface Usage {
 
 /** Both daemons at once, each in its own router namespace with the same interfaces, over the same window. */
 async function idle(routers: Record<Daemon, Namespace>, interfaces: Iface[]): Promise<Record<Daemon, Usage>> {
-  const children = Object.fromEntries(DAEMONS.map((d) => [d, startDaemon(routers[d], d, interfaces, { min: 3, max: 4 })])) as Record<Daemon, LabProcess>;
+  const children = Object.fromEntries(
+    DAEMONS.map((d) => [d, startDaemon(routers[d], d, interfaces, { min: 3, max: 4 })]),
+  ) as Record<Daemon, LabProcess>;
   await sleep(SETTLE_MS);
-  for (const daemon of DAEMONS) if (children[daemon].exitCode !== null) throw new Error(`${daemon} exited: ${(await children[daemon]).stderr}`);
+  for (const daemon of DAEMONS)
+    if (children[daemon].exitCode !== null) throw new Error(`${daemon} exited: ${(await children[daemon]).stderr}`);
   const before = { radvd: await usage(routers.radvd), cairn: await usage(routers.cairn) };
   const started = Date.now();
   await sleep(WINDOW_MS);
@@ -197,7 +209,10 @@ async function main(): Promise<void> {
     const sizes = [300, 1000];
     const lines: string[] = [];
     for (let vni = 1; vni <= Math.max(...sizes); vni++) {
-      lines.push(`link add vxlan${vni} type vxlan id ${vni} local 10.0.0.1 remote 10.0.0.2 dev eth0 dstport 4789`, `link set vxlan${vni} up`);
+      lines.push(
+        `link add vxlan${vni} type vxlan id ${vni} local 10.0.0.1 remote 10.0.0.2 dev eth0 dstport 4789`,
+        `link set vxlan${vni} up`,
+      );
     }
     const routers = {} as Record<Daemon, Namespace>;
     for (const daemon of DAEMONS) {
@@ -209,11 +224,26 @@ async function main(): Promise<void> {
     }
     const idleRows: (string | number)[][] = [];
     for (const size of sizes) {
-      const interfaces = Array.from({ length: size }, (_, i) => ({ name: `vxlan${i + 1}`, prefix: `2001:5ad0:0:${(i + 1).toString(16)}::/64` }));
+      const interfaces = Array.from({ length: size }, (_, i) => ({
+        name: `vxlan${i + 1}`,
+        prefix: `2001:5ad0:0:${(i + 1).toString(16)}::/64`,
+      }));
       const { radvd, cairn } = await idle(routers, interfaces);
       const rate = (size / 3.5).toFixed(0);
-      idleRows.push([`${size} interfaces (~${rate} RA/s)`, 'CPU %', cairn.cpuPercent.toFixed(2), radvd.cpuPercent.toFixed(2), radvd.cpuPercent > 0 ? (cairn.cpuPercent / radvd.cpuPercent).toFixed(2) : 'n/a']);
-      idleRows.push([`${size} interfaces`, 'RSS MiB', cairn.rssMb.toFixed(1), `${radvd.rssMb.toFixed(1)} (${radvd.processes} processes)`, (cairn.rssMb / radvd.rssMb).toFixed(2)]);
+      idleRows.push([
+        `${size} interfaces (~${rate} RA/s)`,
+        'CPU %',
+        cairn.cpuPercent.toFixed(2),
+        radvd.cpuPercent.toFixed(2),
+        radvd.cpuPercent > 0 ? (cairn.cpuPercent / radvd.cpuPercent).toFixed(2) : 'n/a',
+      ]);
+      idleRows.push([
+        `${size} interfaces`,
+        'RSS MiB',
+        cairn.rssMb.toFixed(1),
+        `${radvd.rssMb.toFixed(1)} (${radvd.processes} processes)`,
+        (cairn.rssMb / radvd.rssMb).toFixed(2),
+      ]);
     }
 
     const latRows = (['median', 'p95', 'p99', 'max'] as const).map((label) => {

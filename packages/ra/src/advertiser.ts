@@ -147,9 +147,11 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     try {
       this.socket.receive((packet) => this.onPacket(packet));
       // Sockets belong to the namespace of the thread that creates them: make the membership shards now.
-      for (let i = 0; i < Math.max(1, Math.ceil(this.records.size / this.groupsPerSocket)); i++) this.addMembershipShard();
+      for (let i = 0; i < Math.max(1, Math.ceil(this.records.size / this.groupsPerSocket)); i++)
+        this.addMembershipShard();
       this.neighbours = new AllNodesNeighbours((ifindex, error) => {
-        const text = 'could not pin the ff02::1 neighbour entry; multicast RAs may fail while the neighbour table is full';
+        const text =
+          'could not pin the ff02::1 neighbour entry; multicast RAs may fail while the neighbour table is full';
         this.logger.warn({ ifindex, error: (error as Error).message }, text);
       });
     } catch (error) {
@@ -251,7 +253,10 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
         if (link.linkLayerAddress !== undefined) this.neighbours?.pin(link.ifindex);
         // RFC 4861 §6.2.4: becoming an advertising interface (or a new link-local address) starts afresh.
         this.apply(name, record, { type: 'link-up', linkLayerAddress: link.linkLayerAddress });
-        this.logger.debug({ interface: name, ifindex: link.ifindex, linkLocal: link.linkLocal }, 'interface advertising');
+        this.logger.debug(
+          { interface: name, ifindex: link.ifindex, linkLocal: link.linkLocal },
+          'interface advertising',
+        );
       } else if (record.state.advertising) {
         this.apply(name, record, { type: 'link-down' });
         this.logger.info({ interface: name }, 'interface down or without link-local address: not advertising');
@@ -269,8 +274,7 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     record.exists = exists;
     if (!exists) {
       this.logger.warn({ interface: name }, `interface ${name} does not exist; advertising starts when it appears`);
-    }
-    else if (before === false) this.logger.info({ interface: name }, `interface ${name} appeared`);
+    } else if (before === false) this.logger.info({ interface: name }, `interface ${name} appeared`);
   }
 
   /** Joins ff02::2 on the interface so solicitations reach us even when forwarding is off there. */
@@ -283,7 +287,10 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       shard.groups++;
       this.memberships.set(ifindex, shard);
     } catch (error) {
-      this.logger.warn({ ifindex, err: error }, 'could not join ff02::2; solicitations arrive only if forwarding is on');
+      this.logger.warn(
+        { ifindex, err: error },
+        'could not join ff02::2; solicitations arrive only if forwarding is on',
+      );
     }
   }
 
@@ -323,7 +330,10 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
         this.repeatedErrors.report(`${name} decode`, text, error, { interface: name });
         return;
       }
-      this.logger.debug({ interface: name, source: packet.source, reason: error.reason, err: error.message }, 'discarded malformed packet');
+      this.logger.debug(
+        { interface: name, source: packet.source, reason: error.reason, err: error.message },
+        'discarded malformed packet',
+      );
       return;
     }
     const base = { source: packet.source, hopLimit: packet.hopLimit };
@@ -374,12 +384,24 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
       }
       case 'discard':
         record.counters.discarded++;
-        this.logger.debug({ interface: name, source: action.source, reason: action.reason }, `discarded ${action.what}`);
+        this.logger.debug(
+          { interface: name, source: action.source, reason: action.reason },
+          `discarded ${action.what}`,
+        );
         return true;
       case 'inconsistent':
         record.counters.inconsistencies++;
-        this.logger.warn({ interface: name, source: action.source, field: action.field, ours: action.ours, theirs: action.theirs }, 'another router advertises inconsistent information (RFC 4861 §6.2.7)');
-        this.emit('inconsistent', { interface: name, source: action.source, field: action.field, ours: action.ours, theirs: action.theirs });
+        this.logger.warn(
+          { interface: name, source: action.source, field: action.field, ours: action.ours, theirs: action.theirs },
+          'another router advertises inconsistent information (RFC 4861 §6.2.7)',
+        );
+        this.emit('inconsistent', {
+          interface: name,
+          source: action.source,
+          field: action.field,
+          ours: action.ours,
+          theirs: action.theirs,
+        });
         return true;
     }
   }
@@ -412,10 +434,13 @@ export class RaAdvertiser extends EventEmitter<AdvertiserEvents> {
     record.timer = undefined;
     record.timerAt = wake;
     if (wake === undefined) return;
-    record.timer = this.clock.setTimeout(() => {
-      record.timer = undefined;
-      record.timerAt = undefined;
-      if (this.records.get(name) === record) this.apply(name, record, { type: 'timer' });
-    }, Math.max(0, wake - this.clock.now()));
+    record.timer = this.clock.setTimeout(
+      () => {
+        record.timer = undefined;
+        record.timerAt = undefined;
+        if (this.records.get(name) === record) this.apply(name, record, { type: 'timer' });
+      },
+      Math.max(0, wake - this.clock.now()),
+    );
   }
 }

@@ -24,7 +24,11 @@ const socketOf = (value: string | undefined) => value ?? process.env.CAIRN_RA_SO
 async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: 'string', short: 'c' }, 'log-level': { type: 'string', default: 'info' }, socket: { type: 'string', short: 's' } },
+    options: {
+      config: { type: 'string', short: 'c' },
+      'log-level': { type: 'string', default: 'info' },
+      socket: { type: 'string', short: 's' },
+    },
   });
   if (!values.config) throw new UsageError('run needs --config FILE');
   const file = values.config;
@@ -34,7 +38,11 @@ async function run(args: string[]): Promise<void> {
     name: 'cairn-ra',
     logger,
     async start() {
-      const advertiser = new RaAdvertiser({ logger, interfaces: config.interfaces, groupsPerSocket: config.groupsPerSocket });
+      const advertiser = new RaAdvertiser({
+        logger,
+        interfaces: config.interfaces,
+        groupsPerSocket: config.groupsPerSocket,
+      });
       const control = new ControlServer({
         path: socketOf(values.socket),
         daemon: 'cairn-ra',
@@ -61,16 +69,31 @@ async function run(args: string[]): Promise<void> {
 }
 
 async function status(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, socket: { type: 'string', short: 's' } } });
-  const interfaces = (await controlRequest(socketOf(values.socket), { command: 'status' }, { daemon: 'cairn-ra' })) as InterfaceStatus[];
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, socket: { type: 'string', short: 's' } },
+  });
+  const interfaces = (await controlRequest(
+    socketOf(values.socket),
+    { command: 'status' },
+    { daemon: 'cairn-ra' },
+  )) as InterfaceStatus[];
   await writeOut(values.json ? `${JSON.stringify(interfaces, null, 2)}\n` : formatInterfaceStatus(interfaces));
 }
 
 async function monitor(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
   const ra = new RaMonitor(positionals);
-  ra.on('advertisement', (seen) => process.stdout.write(`${values.json ? advertisementJson(seen) : `${formatAdvertisement(seen)}\n`}\n`));
-  ra.on('malformed', ({ interface: name, source, error }) => process.stderr.write(`malformed RA on ${name} from ${source}: ${error.message}\n`));
+  ra.on('advertisement', (seen) =>
+    process.stdout.write(`${values.json ? advertisementJson(seen) : `${formatAdvertisement(seen)}\n`}\n`),
+  );
+  ra.on('malformed', ({ interface: name, source, error }) =>
+    process.stderr.write(`malformed RA on ${name} from ${source}: ${error.message}\n`),
+  );
   await ra.start();
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
@@ -87,7 +110,10 @@ runCli({
   usage: USAGE,
   async main([command, ...rest]) {
     const handler = command === undefined ? undefined : COMMANDS[command];
-    if (!handler) throw new UsageError(command === undefined ? 'a command is needed' : `unknown command ${JSON.stringify(command)}`);
+    if (!handler)
+      throw new UsageError(
+        command === undefined ? 'a command is needed' : `unknown command ${JSON.stringify(command)}`,
+      );
     await handler(rest);
   },
 });

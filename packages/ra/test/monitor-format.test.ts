@@ -34,7 +34,13 @@ describe('cairn-ra monitor output', () => {
   });
 
   it('prints one JSON object per RA, unknown option bodies in hex', () => {
-    const withUnknown = { ...seen, message: { ...seen.message, options: [{ kind: 'unknown' as const, type: 200, body: Uint8Array.from([1, 2, 3, 4, 5, 6]) }] } };
+    const withUnknown = {
+      ...seen,
+      message: {
+        ...seen.message,
+        options: [{ kind: 'unknown' as const, type: 200, body: Uint8Array.from([1, 2, 3, 4, 5, 6]) }],
+      },
+    };
     expect(JSON.parse(advertisementJson(withUnknown, at))).toMatchObject({
       time: '2026-11-22T02:10:30.187Z',
       interface: 'eth0',

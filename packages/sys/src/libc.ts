@@ -11,7 +11,14 @@ export interface Libc {
   listen(fd: number, backlog: number): number;
   close(fd: number): number;
   setns(fd: number, nstype: number): number;
-  sendto(fd: number, data: Uint8Array, length: number, flags: number, address: Uint8Array, addressLength: number): number;
+  sendto(
+    fd: number,
+    data: Uint8Array,
+    length: number,
+    flags: number,
+    address: Uint8Array,
+    addressLength: number,
+  ): number;
   recvmsg(fd: number, message: unknown, flags: number): number;
   /** fcntl(2), variadic: `fcntl(fd, F_GETFL)` or `fcntl(fd, F_SETFL, 'int', flags)`. */
   fcntl(fd: number, command: number, ...rest: unknown[]): number;

@@ -5,5 +5,8 @@
 export interface LivenessSource {
   /** Watch a neighbour; call onChange('down', reason) when it goes down after having been up, 'up' when it is up.
    *  A source that never reached up must never report down (RFC 5882 §3.2). Returns a function that stops watching. */
-  watch(target: { peer: string; local?: string; interface?: string }, onChange: (state: 'up' | 'down', reason: string) => void): () => void;
+  watch(
+    target: { peer: string; local?: string; interface?: string },
+    onChange: (state: 'up' | 'down', reason: string) => void,
+  ): () => void;
 }

@@ -21,7 +21,8 @@ export function enterNetns(name: string): () => void {
   }
   return () => {
     try {
-      if (libc.setns(original, CLONE_NEWNET) !== 0) throw new SyscallError('setns(back)', errno(), 'could not return to the original namespace');
+      if (libc.setns(original, CLONE_NEWNET) !== 0)
+        throw new SyscallError('setns(back)', errno(), 'could not return to the original namespace');
     } finally {
       closeSync(original);
     }

@@ -15,7 +15,13 @@ const SOL_SOCKET = 1;
 const SO_ATTACH_FILTER = 26;
 
 interface FilterCall {
-  attach(fd: number, level: number, name: number, program: { len: number; filter: SocketFilterInstruction[] }, size: number): number;
+  attach(
+    fd: number,
+    level: number,
+    name: number,
+    program: { len: number; filter: SocketFilterInstruction[] },
+    size: number,
+  ): number;
   programSize: number;
 }
 

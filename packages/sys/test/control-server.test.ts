@@ -4,14 +4,24 @@ import { type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlreadyRunningError, ControlError, ControlServer, ResultStream, controlItems, controlRequest } from '@cairn/sys';
+import {
+  AlreadyRunningError,
+  ControlError,
+  ControlServer,
+  ResultStream,
+  controlItems,
+  controlRequest,
+} from '@cairn/sys';
 
 // The control socket skeleton over real unix sockets: one JSON request per line, bounded, validated.
 const dir = mkdtempSync(join(tmpdir(), 'cairn-control-'));
 let servers: ControlServer[] = [];
 let n = 0;
 
-async function serve(handle = (request: unknown): unknown => request, options: Partial<ConstructorParameters<typeof ControlServer>[0]> = {}) {
+async function serve(
+  handle = (request: unknown): unknown => request,
+  options: Partial<ConstructorParameters<typeof ControlServer>[0]> = {},
+) {
   const server = new ControlServer({ path: join(dir, `c${n++}.sock`), daemon: 'cairn-test', handle, ...options });
   await server.listen();
   servers.push(server);
@@ -19,13 +29,23 @@ async function serve(handle = (request: unknown): unknown => request, options: P
 }
 
 /** Raw exchange: writes `text`, collects what the server sends until it closes (or `lines` lines arrive). */
-function exchange(path: string, text: string | Buffer, lines = Infinity): Promise<{ replies: unknown[]; closed: boolean }> {
+function exchange(
+  path: string,
+  text: string | Buffer,
+  lines = Infinity,
+): Promise<{ replies: unknown[]; closed: boolean }> {
   return new Promise((resolve) => {
     const socket: Socket = connect(path);
     let received = '';
     const done = (closed: boolean) => {
       socket.destroy();
-      resolve({ replies: received.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown), closed });
+      resolve({
+        replies: received
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as unknown),
+        closed,
+      });
     };
     socket.on('error', () => undefined);
     socket.on('connect', () => socket.write(text));
@@ -60,7 +80,9 @@ describe('ControlServer', () => {
     const server = await serve();
     const { replies, closed } = await exchange(server.path, Buffer.alloc(4 << 20, 0x61));
     expect(closed).toBe(true);
-    expect(replies).toEqual([{ ok: false, error: 'request longer than 1048576 bytes without a newline: connection closed' }]);
+    expect(replies).toEqual([
+      { ok: false, error: 'request longer than 1048576 bytes without a newline: connection closed' },
+    ]);
     expect(await controlRequest(server.path, { still: 'serving' })).toEqual({ still: 'serving' });
   });
 
@@ -71,9 +93,14 @@ describe('ControlServer', () => {
   });
 
   it('sends a long list in parts that the client reads as it consumes them', async () => {
-    const server = await serve(() => new ResultStream((function* () {
-      for (let i = 0; i < 5500; i++) yield { i };
-    })()));
+    const server = await serve(
+      () =>
+        new ResultStream(
+          (function* () {
+            for (let i = 0; i < 5500; i++) yield { i };
+          })(),
+        ),
+    );
     const long = Array.from({ length: 3000 }, (_, i) => i);
     const plain = await serve(() => long);
     let count = 0;
@@ -98,12 +125,17 @@ describe('ControlServer', () => {
     const server = await serve(() => 'first');
     const second = new ControlServer({ path: server.path, daemon: 'cairn-test', handle: () => 'second' });
     await expect(second.listen()).rejects.toThrow(AlreadyRunningError);
-    await expect(second.listen()).rejects.toThrow(`cairn-test is already running: its control socket ${server.path} answers`);
+    await expect(second.listen()).rejects.toThrow(
+      `cairn-test is already running: its control socket ${server.path} answers`,
+    );
     expect(await controlRequest(server.path, {})).toBe('first');
 
     // A daemon killed with SIGKILL leaves its socket file behind, refusing connections.
     const stale = join(dir, 'stale.sock');
-    spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    spawnSync(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ]);
     expect(statSync(stale).isSocket()).toBe(true);
     const revived = new ControlServer({ path: stale, daemon: 'cairn-test', handle: () => 'revived' });
     await revived.listen();
@@ -113,7 +145,9 @@ describe('ControlServer', () => {
 
   it('client errors name the daemon and what to do', async () => {
     await expect(controlRequest(join(dir, 'nobody.sock'), {}, { daemon: 'cairn-test' })).rejects.toThrow(
-      new ControlError(`cannot reach cairn-test at ${join(dir, 'nobody.sock')}: connect ENOENT ${join(dir, 'nobody.sock')}. Is the daemon running?`),
+      new ControlError(
+        `cannot reach cairn-test at ${join(dir, 'nobody.sock')}: connect ENOENT ${join(dir, 'nobody.sock')}. Is the daemon running?`,
+      ),
     );
   });
 });

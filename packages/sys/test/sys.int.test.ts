@@ -32,7 +32,9 @@ describe('@cairn/sys against the kernel', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(SyscallError);
-      expect((error as SyscallError).message).toBe('bind(198.51.100.77) failed: Cannot assign requested address (errno 99). is the address configured?');
+      expect((error as SyscallError).message).toBe(
+        'bind(198.51.100.77) failed: Cannot assign requested address (errno 99). is the address configured?',
+      );
     } finally {
       libc.close(fd);
     }

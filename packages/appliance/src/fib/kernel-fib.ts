@@ -78,7 +78,10 @@ export class KernelFib {
     try {
       await this.socket.newRoute(this.header(family, length), attrs, { flags: NLM_F_CREATE | NLM_F_REPLACE });
     } catch (error) {
-      throw new Error(`installing ${route.prefix} via ${route.nextHops.map((hop) => hop.gateway).join(', ')} failed: ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        `installing ${route.prefix} via ${route.nextHops.map((hop) => hop.gateway).join(', ')} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 
@@ -86,7 +89,11 @@ export class KernelFib {
   async remove(route: FibRoute): Promise<void> {
     const { family, address, length } = parsePrefix(route.prefix);
     try {
-      await this.socket.delRoute(this.header(family, length), { dst: address, priority: this.metric, table: this.table });
+      await this.socket.delRoute(this.header(family, length), {
+        dst: address,
+        priority: this.metric,
+        table: this.table,
+      });
     } catch (error) {
       if (!/ESRCH|No such process/.test(String((error as Error).message))) {
         throw new Error(`removing ${route.prefix} failed: ${(error as Error).message}`, { cause: error });
@@ -143,15 +150,18 @@ function encodeMultipath(nextHops: FibNextHop[]): Buffer {
 
 function decodeMultipath(buffer: Buffer): FibNextHop[] {
   const hops: FibNextHop[] = [];
-  for (let offset = 0; offset + 8 <= buffer.length; ) {
+  for (let offset = 0; offset + 8 <= buffer.length;) {
     const length = buffer.readUInt16LE(offset);
     if (length < 8) break;
     const ifindex = buffer.readInt32LE(offset + 4);
-    for (let attr = offset + 8; attr + 4 <= offset + length; ) {
+    for (let attr = offset + 8; attr + 4 <= offset + length;) {
       const attrLength = buffer.readUInt16LE(attr);
       if (attrLength < 4) break;
       if (buffer.readUInt16LE(attr + 2) === RTA_GATEWAY) {
-        hops.push({ gateway: formatAddress(buffer.subarray(attr + 4, attr + attrLength)), ...(ifindex ? { ifindex } : {}) });
+        hops.push({
+          gateway: formatAddress(buffer.subarray(attr + 4, attr + attrLength)),
+          ...(ifindex ? { ifindex } : {}),
+        });
       }
       attr += align4(attrLength);
     }

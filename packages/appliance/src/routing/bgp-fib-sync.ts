@@ -38,14 +38,19 @@ export class BgpFibSync {
       for await (const event of events) {
         if (event.type !== 'best-path') continue;
         const route = installable(event.best);
-        void this.enqueue(event.prefix, () => (route ? this.fib.upsert(route) : this.fib.remove({ prefix: event.prefix, nextHops: [] })));
+        void this.enqueue(event.prefix, () =>
+          route ? this.fib.upsert(route) : this.fib.remove({ prefix: event.prefix, nextHops: [] }),
+        );
       }
     })();
   }
 
   /** Makes the kernel hold exactly the installable best paths. */
   async resync(): Promise<void> {
-    const desired = this.speaker.routes().map(installable).filter((route): route is FibRoute => route !== undefined);
+    const desired = this.speaker
+      .routes()
+      .map(installable)
+      .filter((route): route is FibRoute => route !== undefined);
     await this.enqueue('all', () => this.fib.sync(desired).then(() => undefined));
   }
 
@@ -67,7 +72,10 @@ export class BgpFibSync {
   private enqueue(what: string, operation: () => Promise<void>): Promise<void> {
     this.queue = this.queue.then(operation).catch((error: unknown) => {
       this.failures++;
-      this.logger.error({ prefix: what, err: error }, 'kernel route update failed; it will be retried at the next resync');
+      this.logger.error(
+        { prefix: what, err: error },
+        'kernel route update failed; it will be retried at the next resync',
+      );
     });
     return this.queue;
   }

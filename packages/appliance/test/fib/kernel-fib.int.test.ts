@@ -42,7 +42,9 @@ describe('KernelFib against the Linux kernel', () => {
     expect(await routes('-4')).toEqual([
       expect.objectContaining({ dst: '202.38.80.32/28', gateway: '10.200.0.102', dev: 'eth2', metric: 20 }),
     ]);
-    expect(await fib.list()).toEqual([{ prefix: '202.38.80.32/28', nextHops: [{ gateway: '10.200.0.102', ifindex: expect.any(Number) }] }]);
+    expect(await fib.list()).toEqual([
+      { prefix: '202.38.80.32/28', nextHops: [{ gateway: '10.200.0.102', ifindex: expect.any(Number) }] },
+    ]);
 
     await fib.upsert({ prefix: '202.38.80.32/28', nextHops: [{ gateway: '10.200.0.103' }] });
     expect((await routes('-4')).map((r) => r.gateway)).toEqual(['10.200.0.103']);
@@ -66,7 +68,9 @@ describe('KernelFib against the Linux kernel', () => {
   });
 
   it('sync reconciles with what a previous run left and leaves other protocols alone', async () => {
-    await vr.sh('ip route add 198.51.100.0/24 via 10.200.0.1 proto bgp metric 20 && ip route add 192.0.2.0/24 via 10.200.0.1 proto static');
+    await vr.sh(
+      'ip route add 198.51.100.0/24 via 10.200.0.1 proto bgp metric 20 && ip route add 192.0.2.0/24 via 10.200.0.1 proto static',
+    );
     const changes = await fib.sync([
       { prefix: '202.38.80.32/28', nextHops: [{ gateway: '10.200.0.102' }] },
       { prefix: '2a02:1810:248b:3b0b::/64', nextHops: [{ gateway: 'fc00:2024:9:7::1' }] },
@@ -76,10 +80,12 @@ describe('KernelFib against the Linux kernel', () => {
     expect((await routes('-4')).map((r) => r.dst)).toEqual(['202.38.80.32/28']);
     const statics = (await vr.exec('ip', ['-4', 'route', 'show', 'proto', 'static'])).stdout;
     expect(statics).toContain('192.0.2.0/24 via 10.200.0.1');
-    expect(await fib.sync([
-      { prefix: '202.38.80.32/28', nextHops: [{ gateway: '10.200.0.102' }] },
-      { prefix: '2a02:1810:248b:3b0b::/64', nextHops: [{ gateway: 'fc00:2024:9:7::1' }] },
-    ])).toEqual({ upsert: [], remove: [] });
+    expect(
+      await fib.sync([
+        { prefix: '202.38.80.32/28', nextHops: [{ gateway: '10.200.0.102' }] },
+        { prefix: '2a02:1810:248b:3b0b::/64', nextHops: [{ gateway: 'fc00:2024:9:7::1' }] },
+      ]),
+    ).toEqual({ upsert: [], remove: [] });
   });
 
   it('names the route when the kernel refuses it', async () => {

@@ -5,8 +5,20 @@
 import { ACCEPT_ALL, BgpSpeaker, TcpTransport } from '../../src/index.js';
 
 const [local = '', feeder = '', localAs = '65002', feederAs = '65001'] = process.argv.slice(2);
-const speaker = new BgpSpeaker({ localAs: Number(localAs), routerId: local, transport: new TcpTransport({ listenAddresses: [local] }) });
-speaker.addPeer({ address: feeder, remoteAs: Number(feederAs), localAddress: local, families: ['ipv4'], passive: true, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+const speaker = new BgpSpeaker({
+  localAs: Number(localAs),
+  routerId: local,
+  transport: new TcpTransport({ listenAddresses: [local] }),
+});
+speaker.addPeer({
+  address: feeder,
+  remoteAs: Number(feederAs),
+  localAddress: local,
+  families: ['ipv4'],
+  passive: true,
+  importPolicy: ACCEPT_ALL,
+  exportPolicy: ACCEPT_ALL,
+});
 await speaker.start();
 let last = -1;
 setInterval(() => {

@@ -8,7 +8,9 @@ export async function startCairn(site: ReceiverSite): Promise<Receiver> {
   // CAIRN_INGEST_PROFILE=dir writes a V8 CPU profile of the receiver there (for development).
   const profile = process.env.CAIRN_INGEST_PROFILE;
   const args = [site.local, site.feeder, String(RECEIVER_AS), String(FEEDER_AS)];
-  const child = profile ? site.ns.spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--import', 'tsx', script, ...args]) : site.ns.node(script, args);
+  const child = profile
+    ? site.ns.spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--import', 'tsx', script, ...args])
+    : site.ns.node(script, args);
   let count = 0;
   let pending = '';
   let ready: () => void = () => {};
@@ -24,11 +26,17 @@ export async function startCairn(site: ReceiverSite): Promise<Receiver> {
     }
   });
   // The first line comes once the speaker listens: only then may the feeder connect.
-  await Promise.race([started, child.then((r) => Promise.reject(new Error(`the Cairn receiver exited at start: ${String(r.stderr).slice(-2000)}`)))]);
+  await Promise.race([
+    started,
+    child.then((r) =>
+      Promise.reject(new Error(`the Cairn receiver exited at start: ${String(r.stderr).slice(-2000)}`)),
+    ),
+  ]);
   return {
     name: 'Cairn (BgpSpeaker + RibManager, Node 20)',
     count: async () => {
-      if (child.exitCode !== null) throw new Error(`the Cairn receiver exited ${child.exitCode}: ${String((await child).stderr).slice(-2000)}`);
+      if (child.exitCode !== null)
+        throw new Error(`the Cairn receiver exited ${child.exitCode}: ${String((await child).stderr).slice(-2000)}`);
       return count;
     },
     pid: () => child.pid!,

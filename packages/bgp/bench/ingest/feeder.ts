@@ -27,7 +27,13 @@ export class BirdFeeder {
    * Writes the config and starts BIRD. `diverse`: per-group AS paths and communities (see table.ts);
    * otherwise every route carries the same attributes (a plain static protocol, as in the issue).
    */
-  static async start(ns: Namespace, dir: string, prefixes: number, diverse: boolean, sessions: FeederSession[]): Promise<BirdFeeder> {
+  static async start(
+    ns: Namespace,
+    dir: string,
+    prefixes: number,
+    diverse: boolean,
+    sessions: FeederSession[],
+  ): Promise<BirdFeeder> {
     const lines = ['router id 10.255.0.1;', 'protocol device {}', 'protocol static feed {', '  ipv4;'];
     if (diverse) {
       for (const group of routeGroups(prefixes)) {
@@ -37,7 +43,8 @@ export class BirdFeeder {
           .map((asn) => `bgp_path.prepend(${asn});`)
           .join(' ');
         const community = group.community ? ` bgp_community.add((${group.community[0]},${group.community[1]}));` : '';
-        for (let i = group.first; i < group.first + group.count; i++) lines.push(`  route ${ipv4Text(i)} blackhole { ${body}${community} };`);
+        for (let i = group.first; i < group.first + group.count; i++)
+          lines.push(`  route ${ipv4Text(i)} blackhole { ${body}${community} };`);
       }
     } else {
       for (let i = 0; i < prefixes; i++) lines.push(`  route ${ipv4Text(i)} blackhole;`);
@@ -57,7 +64,11 @@ export class BirdFeeder {
     writeFileSync(config, lines.join('\n') + '\n');
     const feeder = new BirdFeeder(ns, dir);
     void ns.spawn('bird', ['-f', '-c', config, '-s', feeder.socket, '-P', join(dir, 'feeder.pid')]);
-    await waitFor(async () => (await feeder.routeCount()) >= prefixes, { what: `the BIRD feeder to load ${prefixes} static routes`, timeoutMs: 180_000, intervalMs: 500 });
+    await waitFor(async () => (await feeder.routeCount()) >= prefixes, {
+      what: `the BIRD feeder to load ${prefixes} static routes`,
+      timeoutMs: 180_000,
+      intervalMs: 500,
+    });
     return feeder;
   }
 

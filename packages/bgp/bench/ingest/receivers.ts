@@ -50,8 +50,14 @@ export async function startFrr(site: ReceiverSite): Promise<Receiver> {
   return {
     name: 'FRR 8.4 bgpd (-Z -n)',
     async count() {
-      const json = await frr.json<{ ipv4Unicast?: { ribCount?: number }; ribCount?: number }>('show bgp ipv4 unicast summary json').catch(() => ({}) as { ribCount?: number });
-      return (json as { ribCount?: number }).ribCount ?? (json as { ipv4Unicast?: { ribCount?: number } }).ipv4Unicast?.ribCount ?? 0;
+      const json = await frr
+        .json<{ ipv4Unicast?: { ribCount?: number }; ribCount?: number }>('show bgp ipv4 unicast summary json')
+        .catch(() => ({}) as { ribCount?: number });
+      return (
+        (json as { ribCount?: number }).ribCount ??
+        (json as { ipv4Unicast?: { ribCount?: number } }).ipv4Unicast?.ribCount ??
+        0
+      );
     },
     pid: () => readPid(join(frr.dir, 'bgpd.pid')),
     stop: () => frr.stop(),
@@ -81,7 +87,9 @@ export async function startBird(site: ReceiverSite): Promise<Receiver> {
     name: 'BIRD 2.0.12',
     // The protocol's import counter (routes in master4 from it): cheap, unlike `show route count`, which walks the table.
     async count() {
-      const out = await site.ns.exec('birdc', ['-s', socket, 'show', 'protocols', 'all', 'feeder'], { allowFailure: true });
+      const out = await site.ns.exec('birdc', ['-s', socket, 'show', 'protocols', 'all', 'feeder'], {
+        allowFailure: true,
+      });
       return Number(/Routes:\s+(\d+) imported/.exec(out.stdout)?.[1] ?? 0);
     },
     pid: () => readPid(pidFile),
@@ -113,7 +121,11 @@ export async function startGobgp(site: ReceiverSite): Promise<Receiver> {
     // Accepted count did not reach the total within 180 s here), and the summary walks the table: polled once a second.
     pollMs: 1000,
     async count() {
-      const out = await site.ns.exec('gobgp', ['-u', '127.0.0.1', '-p', '50051', 'global', 'rib', 'summary', '-a', 'ipv4'], { allowFailure: true });
+      const out = await site.ns.exec(
+        'gobgp',
+        ['-u', '127.0.0.1', '-p', '50051', 'global', 'rib', 'summary', '-a', 'ipv4'],
+        { allowFailure: true },
+      );
       return Number(/Destination:\s*(\d+)/.exec(out.stdout)?.[1] ?? 0);
     },
     pid: () => child.pid!,

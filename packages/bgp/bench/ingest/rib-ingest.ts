@@ -9,7 +9,16 @@
 // 4. That table exported to one eBGP downstream: time and the Adj-RIB-Out's heap.
 // Prints one JSON line.
 import { readFileSync } from 'node:fs';
-import { ACCEPT_ALL, DEFAULT_CODEC_CONTEXT, RibManager, buildUpdates, decodeMessage, type CodecContext, type Prefix, type UpdateMessage } from '../../src/index.js';
+import {
+  ACCEPT_ALL,
+  DEFAULT_CODEC_CONTEXT,
+  RibManager,
+  buildUpdates,
+  decodeMessage,
+  type CodecContext,
+  type Prefix,
+  type UpdateMessage,
+} from '../../src/index.js';
 import { asPathOf, ipv4Slash24, ipv6Slash48, routeGroups } from './table.js';
 
 const [v4Count = 1_000_000, v6Count = 0] = process.argv.slice(2, 4).map(Number);
@@ -33,7 +42,13 @@ function rssMb(): number {
 
 function freshRib(): RibManager {
   const rib = new RibManager({ localAs: 65002, routerId: '10.77.0.2' });
-  rib.addPeer({ id: 'feeder', address: '10.77.0.1', remoteAs: FEEDER_AS, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+  rib.addPeer({
+    id: 'feeder',
+    address: '10.77.0.1',
+    remoteAs: FEEDER_AS,
+    importPolicy: ACCEPT_ALL,
+    exportPolicy: ACCEPT_ALL,
+  });
   rib.peerUp('feeder', { routerId: '10.255.0.1', nextHopSelf: { ipv4: '10.77.0.2', ipv6: 'fc77::2' } });
   return rib;
 }
@@ -42,26 +57,58 @@ function* updates(v4: number, v6: number): Generator<UpdateMessage> {
   if (uniform) {
     for (let first = 0; first < v4; first += UNIFORM_BATCH) {
       const nlri: Prefix[] = [];
-      for (let i = first; i < Math.min(v4, first + UNIFORM_BATCH); i++) nlri.push({ afi: 1, length: 24, address: ipv4Slash24(i) });
-      yield { type: 2, withdrawn: [], nlri, attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [FEEDER_AS] }], nextHop: '10.77.0.1' } };
+      for (let i = first; i < Math.min(v4, first + UNIFORM_BATCH); i++)
+        nlri.push({ afi: 1, length: 24, address: ipv4Slash24(i) });
+      yield {
+        type: 2,
+        withdrawn: [],
+        nlri,
+        attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [FEEDER_AS] }], nextHop: '10.77.0.1' },
+      };
     }
     for (let first = 0; first < v6; first += UNIFORM_BATCH) {
       const nlri: Prefix[] = [];
-      for (let i = first; i < Math.min(v6, first + UNIFORM_BATCH); i++) nlri.push({ afi: 2, length: 48, address: ipv6Slash48(i) });
-      yield { type: 2, withdrawn: [], nlri: [], attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [FEEDER_AS] }], mpReach: { afi: 2, safi: 1, nextHop: 'fc77::1', nlri } } };
+      for (let i = first; i < Math.min(v6, first + UNIFORM_BATCH); i++)
+        nlri.push({ afi: 2, length: 48, address: ipv6Slash48(i) });
+      yield {
+        type: 2,
+        withdrawn: [],
+        nlri: [],
+        attributes: {
+          origin: 0,
+          asPath: [{ type: 'sequence', asns: [FEEDER_AS] }],
+          mpReach: { afi: 2, safi: 1, nextHop: 'fc77::1', nlri },
+        },
+      };
     }
     return;
   }
   for (const group of routeGroups(v4)) {
     const nlri: Prefix[] = [];
-    for (let i = group.first; i < group.first + group.count; i++) nlri.push({ afi: 1, length: 24, address: ipv4Slash24(i) });
+    for (let i = group.first; i < group.first + group.count; i++)
+      nlri.push({ afi: 1, length: 24, address: ipv4Slash24(i) });
     const communities = group.community ? { communities: [group.community[0] * 65536 + group.community[1]] } : {};
-    yield { type: 2, withdrawn: [], nlri, attributes: { origin: 0, asPath: asPathOf(group, FEEDER_AS), nextHop: '10.77.0.1', ...communities } };
+    yield {
+      type: 2,
+      withdrawn: [],
+      nlri,
+      attributes: { origin: 0, asPath: asPathOf(group, FEEDER_AS), nextHop: '10.77.0.1', ...communities },
+    };
   }
   for (const group of routeGroups(v6, 7)) {
     const nlri: Prefix[] = [];
-    for (let i = group.first; i < group.first + group.count; i++) nlri.push({ afi: 2, length: 48, address: ipv6Slash48(i) });
-    yield { type: 2, withdrawn: [], nlri: [], attributes: { origin: 0, asPath: asPathOf(group, FEEDER_AS), mpReach: { afi: 2, safi: 1, nextHop: 'fc77::1', nlri } } };
+    for (let i = group.first; i < group.first + group.count; i++)
+      nlri.push({ afi: 2, length: 48, address: ipv6Slash48(i) });
+    yield {
+      type: 2,
+      withdrawn: [],
+      nlri: [],
+      attributes: {
+        origin: 0,
+        asPath: asPathOf(group, FEEDER_AS),
+        mpReach: { afi: 2, safi: 1, nextHop: 'fc77::1', nlri },
+      },
+    };
   }
 }
 
@@ -116,7 +163,13 @@ const fullHeapMb = heapMb() - heapBefore;
 const fullRssDeltaMb = rssMb() - rssBefore;
 
 // 4. The full table exported to one eBGP downstream (session up): time and the Adj-RIB-Out's heap.
-rib.addPeer({ id: 'downstream', address: '10.78.0.1', remoteAs: 65003, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+rib.addPeer({
+  id: 'downstream',
+  address: '10.78.0.1',
+  remoteAs: 65003,
+  importPolicy: ACCEPT_ALL,
+  exportPolicy: ACCEPT_ALL,
+});
 rib.peerUp('downstream', { routerId: '10.78.0.1', nextHopSelf: { ipv4: '10.78.0.2', ipv6: 'fc78::2' } });
 /** Times fullExport; only numbers leave this function, so the batch itself is garbage afterwards. */
 function timeFullExport(table: RibManager): { exportSeconds: number; exportGroups: number } {
@@ -128,7 +181,12 @@ function timeFullExport(table: RibManager): { exportSeconds: number; exportGroup
  * The export, and the heap of the Adj-RIB-Out it leaves: measured as what dropping it frees (peer
  * down), which is robust to garbage a full GC right after the export sometimes still counts.
  */
-function measureExport(table: RibManager): { exportSeconds: number; exportGroups: number; advertised: number; adjRibOutHeapMb: number } {
+function measureExport(table: RibManager): {
+  exportSeconds: number;
+  exportGroups: number;
+  advertised: number;
+  adjRibOutHeapMb: number;
+} {
   const timing = timeFullExport(table);
   const advertised = table.counts('downstream').advertised;
   const withAdjRibOut = heapMb();

@@ -23,7 +23,8 @@ export function* routeGroups(total: number, seed = 1): Generator<RouteGroup> {
     const length = 1 + (next() % 4);
     const asns: number[] = [];
     for (let k = 0; k < length; k++) asns.push(1000 + (next() % 60000));
-    const community: [number, number] | undefined = next() % 3 === 0 ? [64512 + (next() % 100), next() % 1000] : undefined;
+    const community: [number, number] | undefined =
+      next() % 3 === 0 ? [64512 + (next() % 100), next() % 1000] : undefined;
     yield { first, count: Math.min(GROUP, total - first), asns, community };
   }
 }

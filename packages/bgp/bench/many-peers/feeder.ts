@@ -23,10 +23,19 @@ function updatesFor(i: number): Buffer {
   for (let j = 0; j < perPeer; j++) {
     const k = i * perPeer + j;
     const base = (20 << 24) + k * 256;
-    nlri.push({ afi: 1, length: 24, address: Uint8Array.of((base >>> 24) & 255, (base >>> 16) & 255, (base >>> 8) & 255, 0) });
+    nlri.push({
+      afi: 1,
+      length: 24,
+      address: Uint8Array.of((base >>> 24) & 255, (base >>> 16) & 255, (base >>> 8) & 255, 0),
+    });
   }
   const asn = 65000 + i;
-  return Buffer.concat(buildUpdates({ attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [asn] }], nextHop: source(i) }, nlri }, ctx));
+  return Buffer.concat(
+    buildUpdates(
+      { attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [asn] }], nextHop: source(i) }, nlri },
+      ctx,
+    ),
+  );
 }
 
 let established = 0;
@@ -39,7 +48,22 @@ function session(i: number): void {
   const framer = new MessageFramer(() => ctx);
   let up = false;
   socket.on('connect', () => {
-    socket.write(encodeMessage({ type: 1, version: 4, asn: 65000 + i, holdTime: 90, routerId: source(i), capabilities: [{ code: 1, afi: 1, safi: 1 }, { code: 65, asn: 65000 + i }] }, DEFAULT_CODEC_CONTEXT));
+    socket.write(
+      encodeMessage(
+        {
+          type: 1,
+          version: 4,
+          asn: 65000 + i,
+          holdTime: 90,
+          routerId: source(i),
+          capabilities: [
+            { code: 1, afi: 1, safi: 1 },
+            { code: 65, asn: 65000 + i },
+          ],
+        },
+        DEFAULT_CODEC_CONTEXT,
+      ),
+    );
   });
   socket.on('data', (chunk) => {
     for (const bytes of framer.push(chunk)) {

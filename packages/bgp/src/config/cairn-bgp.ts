@@ -46,15 +46,18 @@ export const cairnBgpConfigSchema = z.strictObject({
     impact: 'restart',
   }),
   peers: setting(
-    z.array(daemonPeerSchema).superRefine((peers, context) =>
-      duplicates(peers, (p) => normalizeAddress(p.address), 'address', 'peer', context),
-    ),
+    z
+      .array(daemonPeerSchema)
+      .superRefine((peers, context) =>
+        duplicates(peers, (p) => normalizeAddress(p.address), 'address', 'peer', context),
+      ),
     { description: 'the BGP neighbours', impact: 'session reset' },
   ),
   announce: setting(
-    z.array(announcementSchema).optional().superRefine((list, context) =>
-      duplicates(list ?? [], (a) => prefixKey(a.prefix), 'prefix', 'prefix', context),
-    ),
+    z
+      .array(announcementSchema)
+      .optional()
+      .superRefine((list, context) => duplicates(list ?? [], (a) => prefixKey(a.prefix), 'prefix', 'prefix', context)),
     { description: 'prefixes this speaker originates', default: 'none', impact: 'nothing' },
   ),
 });

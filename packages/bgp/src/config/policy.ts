@@ -41,9 +41,18 @@ export const prefixListSchema = z.strictObject({
 
 function communityActions<T extends z.ZodType>(value: T, what: string) {
   return z.strictObject({
-    set: z.array(value).optional().meta({ description: `replace all ${what} with these (an empty list removes them)` }),
-    add: z.array(value).optional().meta({ description: `add these ${what}` }),
-    delete: z.array(value).optional().meta({ description: `remove these ${what}` }),
+    set: z
+      .array(value)
+      .optional()
+      .meta({ description: `replace all ${what} with these (an empty list removes them)` }),
+    add: z
+      .array(value)
+      .optional()
+      .meta({ description: `add these ${what}` }),
+    delete: z
+      .array(value)
+      .optional()
+      .meta({ description: `remove these ${what}` }),
   });
 }
 

@@ -26,7 +26,7 @@ export const routerShape = {
     impact: 'restart',
   }),
   pathAttributes: setting(pathAttributesSchema.optional(), {
-    description: "received path attribute handling for every peer without its own `pathAttributes`",
+    description: 'received path attribute handling for every peer without its own `pathAttributes`',
     default: 'none',
     impact: 'restart',
   }),

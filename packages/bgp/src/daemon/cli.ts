@@ -40,7 +40,8 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 /** A 32-bit unsigned option value (RFC 4271 §4.3: MULTI_EXIT_DISC and LOCAL_PREF are four octets). */
 function u32Option(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff) throw new UsageError(`--${name} ${JSON.stringify(text)} is not a number from 0 to 4294967295`);
+  if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff)
+    throw new UsageError(`--${name} ${JSON.stringify(text)} is not a number from 0 to 4294967295`);
   return Number(text);
 }
 
@@ -92,11 +93,18 @@ async function run(values: Values): Promise<void> {
   });
 }
 
-async function show(client: BgpControlClient, what: string | undefined, arg: string | undefined, json: boolean): Promise<void> {
-  const print = (value: unknown, text: (v: never) => string) => writeOut(json ? `${JSON.stringify(value, null, 2)}\n` : `${text(value as never)}\n`);
+async function show(
+  client: BgpControlClient,
+  what: string | undefined,
+  arg: string | undefined,
+  json: boolean,
+): Promise<void> {
+  const print = (value: unknown, text: (v: never) => string) =>
+    writeOut(json ? `${JSON.stringify(value, null, 2)}\n` : `${text(value as never)}\n`);
   if (what === 'summary') return print(await client.summary(), formatSummary);
   if (what === 'bfd' && arg === 'peers') return print(await client.bfdPeers(), formatBfdPeers);
-  if (what !== 'routes') throw new UsageError(`show ${what ?? ''}: use show summary, show routes or show bfd peers`.replace('  ', ' '));
+  if (what !== 'routes')
+    throw new UsageError(`show ${what ?? ''}: use show summary, show routes or show bfd peers`.replace('  ', ' '));
   if (json) return writeJsonArray(client.routes(arg)); // streamed: a full table is never held whole
   const routes: RouteView[] = [];
   for await (const route of client.routes(arg)) routes.push(route);

@@ -21,7 +21,13 @@ export interface ControlAccess {
 export class ControlServer {
   private readonly server: SkeletonServer;
 
-  constructor(speaker: BgpSpeaker, readonly path: string, logger: Logger, bfd?: BfdService, access: ControlAccess = {}) {
+  constructor(
+    speaker: BgpSpeaker,
+    readonly path: string,
+    logger: Logger,
+    bfd?: BfdService,
+    access: ControlAccess = {},
+  ) {
     this.server = new SkeletonServer({
       path,
       daemon: 'cairn-bgp',
@@ -56,7 +62,11 @@ export class BgpControlClient {
 
   /** The Loc-RIB (or one prefix's candidates), read from the daemon as it is consumed. */
   routes(prefix?: string): AsyncIterable<RouteView> {
-    return controlItems(this.path, { command: 'routes', ...(prefix ? { prefix } : {}) }, { daemon: 'cairn-bgp' }) as AsyncIterable<RouteView>;
+    return controlItems(
+      this.path,
+      { command: 'routes', ...(prefix ? { prefix } : {}) },
+      { daemon: 'cairn-bgp' },
+    ) as AsyncIterable<RouteView>;
   }
 
   bfdPeers(): Promise<BfdPeerSnapshot[]> {

@@ -96,7 +96,9 @@ export async function runDaemon(
   function restartProblems(next: CairnBgpConfig): string[] {
     const changed = RESTART_KEYS.filter((key) => !isDeepStrictEqual(config[key], next[key]));
     const running = (key: keyof CairnBgpConfig) => JSON.stringify(config[key]) ?? 'default';
-    const problems = changed.map((key) => `${key}: changing it needs a restart of cairn-bgp (running: ${running(key)})`);
+    const problems = changed.map(
+      (key) => `${key}: changing it needs a restart of cairn-bgp (running: ${running(key)})`,
+    );
     if (!bfd) {
       next.peers.forEach((peer, index) => {
         if (!peer.bfd) return;
@@ -159,10 +161,7 @@ export async function runDaemon(
     try {
       next = loadConfig(path);
     } catch (error) {
-      const problems =
-        error instanceof ConfigError
-          ? error.problems.map(formatProblem)
-          : [(error as Error).message];
+      const problems = error instanceof ConfigError ? error.problems.map(formatProblem) : [(error as Error).message];
       for (const problem of problems) logger.error({ file: path, problem }, `${path} not reloaded: ${problem}`);
       return refused(problems);
     }

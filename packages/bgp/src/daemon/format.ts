@@ -4,12 +4,22 @@ import type { Summary } from '../speaker/summary.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function formatSummary(summary: Summary): string {
   const out: string[] = [];
-  for (const [name, family] of [['IPv4 Unicast', summary.ipv4Unicast], ['IPv6 Unicast', summary.ipv6Unicast]] as const) {
+  for (const [name, family] of [
+    ['IPv4 Unicast', summary.ipv4Unicast],
+    ['IPv6 Unicast', summary.ipv6Unicast],
+  ] as const) {
     if (!family) continue;
     out.push(`${name} Summary:`);
     out.push(`BGP router identifier ${family.routerId}, local AS number ${family.as}`);
@@ -18,7 +28,17 @@ export function formatSummary(summary: Summary): string {
     const rows = [['Neighbor', 'V', 'AS', 'MsgRcvd', 'MsgSent', 'Up/Down', 'State/PfxRcd', 'PfxSnt', 'Desc']];
     for (const [address, p] of Object.entries(family.peers)) {
       const state = p.state === 'Established' ? String(p.pfxRcd) : p.peerState === 'Policy' ? '(Policy)' : p.state;
-      rows.push([address, '4', String(p.remoteAs), String(p.msgRcvd), String(p.msgSent), p.peerUptime, state, String(p.pfxSnt), p.desc ?? 'N/A']);
+      rows.push([
+        address,
+        '4',
+        String(p.remoteAs),
+        String(p.msgRcvd),
+        String(p.msgSent),
+        p.peerUptime,
+        state,
+        String(p.pfxSnt),
+        p.desc ?? 'N/A',
+      ]);
     }
     out.push(table(rows));
     out.push('');

@@ -3,7 +3,16 @@
 // resolved above it (see collision.ts), by running a second machine for the second connection.
 import { CEASE_SUBCODE as CEASE, NOTIFICATION_CODE as ERROR_CODE } from '../wire/errors.js';
 import { FSM_ERROR } from './notification-codes.js';
-import { DEFAULT_FSM_CONFIG, type Fsm, type FsmAction, type FsmConfig, type FsmEvent, type FsmTimers, type SessionState, type Transition } from './types.js';
+import {
+  DEFAULT_FSM_CONFIG,
+  type Fsm,
+  type FsmAction,
+  type FsmConfig,
+  type FsmEvent,
+  type FsmTimers,
+  type SessionState,
+  type Transition,
+} from './types.js';
 
 /** RFC 4271 §8.2.2 (OpenSent): "set the HoldTimer to a large value ... A HoldTimer value of 4 minutes is suggested." */
 export const OPEN_SENT_HOLD_TIME = 240;
@@ -11,7 +20,14 @@ export const OPEN_SENT_HOLD_TIME = 240;
 /** A machine in Idle, not started. */
 export function createFsm(config: Partial<FsmConfig> = {}): Fsm {
   const full = { ...DEFAULT_FSM_CONFIG, ...config };
-  return { config: full, state: 'Idle', timers: {}, connectRetryCounter: 0, currentIdleHoldTime: full.idleHoldTime, adminDown: false };
+  return {
+    config: full,
+    state: 'Idle',
+    timers: {},
+    connectRetryCounter: 0,
+    currentIdleHoldTime: full.idleHoldTime,
+    adminDown: false,
+  };
 }
 
 /** Changes the settings of a machine; they take effect at the next timer start or negotiation. */
@@ -42,7 +58,11 @@ function toIdle(fsm: Fsm, now: number, options: IdleOptions): Transition {
   actions.push({ type: 'drop-connection' });
   const { config } = fsm;
   const counter =
-    options.counter === 'reset' ? 0 : options.counter === 'increment' ? fsm.connectRetryCounter + 1 : fsm.connectRetryCounter;
+    options.counter === 'reset'
+      ? 0
+      : options.counter === 'increment'
+        ? fsm.connectRetryCounter + 1
+        : fsm.connectRetryCounter;
   const timers: FsmTimers = {};
   let currentIdleHoldTime = fsm.currentIdleHoldTime;
   if (!options.manual && config.allowAutomaticStart) {
@@ -51,7 +71,9 @@ function toIdle(fsm: Fsm, now: number, options: IdleOptions): Transition {
     const stable = fsm.establishedAt !== undefined && now - fsm.establishedAt >= config.stableTime * 1000;
     const wait = stable ? config.idleHoldTime : currentIdleHoldTime;
     timers.idleHold = now + wait * 1000;
-    currentIdleHoldTime = config.dampPeerOscillations ? Math.min(wait * 2, config.maxIdleHoldTime) : config.idleHoldTime;
+    currentIdleHoldTime = config.dampPeerOscillations
+      ? Math.min(wait * 2, config.maxIdleHoldTime)
+      : config.idleHoldTime;
   }
   const next: Fsm = {
     ...fsm,
@@ -67,7 +89,13 @@ function toIdle(fsm: Fsm, now: number, options: IdleOptions): Transition {
   return { fsm: next, actions };
 }
 
-function go(fsm: Fsm, state: SessionState, timers: FsmTimers, actions: FsmAction[], extra: Partial<Fsm> = {}): Transition {
+function go(
+  fsm: Fsm,
+  state: SessionState,
+  timers: FsmTimers,
+  actions: FsmAction[],
+  extra: Partial<Fsm> = {},
+): Transition {
   return { fsm: { ...fsm, ...extra, state, timers }, actions };
 }
 
@@ -101,7 +129,9 @@ function idle(fsm: Fsm, event: FsmEvent, now: number): Transition {
     const timers: FsmTimers = fsm.config.passive ? {} : { connectRetry: seconds(now, fsm.config.connectRetryTime) };
     return go(fsm, 'Active', timers, [], { connectRetryCounter: 0 });
   }
-  return go(fsm, 'Connect', { connectRetry: seconds(now, fsm.config.connectRetryTime) }, [{ type: 'connect' }], { connectRetryCounter: 0 });
+  return go(fsm, 'Connect', { connectRetry: seconds(now, fsm.config.connectRetryTime) }, [{ type: 'connect' }], {
+    connectRetryCounter: 0,
+  });
 }
 
 /**
@@ -110,7 +140,8 @@ function idle(fsm: Fsm, event: FsmEvent, now: number): Transition {
  * 4 minutes, OpenSent.
  */
 function tcpUp(fsm: Fsm, now: number): Transition {
-  if (fsm.config.delayOpenTime > 0) return go(fsm, fsm.state, { delayOpen: seconds(now, fsm.config.delayOpenTime) }, []);
+  if (fsm.config.delayOpenTime > 0)
+    return go(fsm, fsm.state, { delayOpen: seconds(now, fsm.config.delayOpenTime) }, []);
   return go(fsm, 'OpenSent', { hold: seconds(now, OPEN_SENT_HOLD_TIME) }, [{ type: 'send-open' }]);
 }
 
@@ -118,7 +149,10 @@ function tcpUp(fsm: Fsm, now: number): Transition {
 function sessionTimers(fsm: Fsm, peerHoldTime: number, now: number): { negotiated: number; timers: FsmTimers } {
   const negotiated = Math.min(fsm.config.holdTime, peerHoldTime);
   const keepalive = keepaliveInterval(fsm.config, negotiated);
-  return { negotiated, timers: negotiated === 0 ? {} : { hold: seconds(now, negotiated), keepalive: seconds(now, keepalive) } };
+  return {
+    negotiated,
+    timers: negotiated === 0 ? {} : { hold: seconds(now, negotiated), keepalive: seconds(now, keepalive) },
+  };
 }
 
 /** Events of Connect and Active while the DelayOpenTimer runs (§8.2.2, DelayOpen paths); undefined otherwise. */
@@ -131,14 +165,18 @@ function delayOpenEvent(fsm: Fsm, event: FsmEvent, now: number): Transition | un
     case 'BGPOpen': {
       // Event 20: the peer's OPEN came first: send OPEN and KEEPALIVE, OpenConfirm.
       const { negotiated, timers } = sessionTimers(fsm, event.holdTime, now);
-      return go(fsm, 'OpenConfirm', timers, [{ type: 'send-open' }, { type: 'send-keepalive' }], { negotiatedHoldTime: negotiated });
+      return go(fsm, 'OpenConfirm', timers, [{ type: 'send-open' }, { type: 'send-keepalive' }], {
+        negotiatedHoldTime: negotiated,
+      });
     }
     case 'TcpConnectionFails': {
       // Event 18 with the DelayOpenTimer running, in Connect: restart the ConnectRetryTimer, stop
       // DelayOpen, Active. (In Active it goes to Idle as without DelayOpen.)
       if (fsm.state !== 'Connect') return undefined;
       const timers: FsmTimers = fsm.config.passive ? {} : { connectRetry: seconds(now, fsm.config.connectRetryTime) };
-      return go(fsm, 'Active', timers, [{ type: 'drop-connection' }], { lastError: `TCP connection failed: ${event.reason}` });
+      return go(fsm, 'Active', timers, [{ type: 'drop-connection' }], {
+        lastError: `TCP connection failed: ${event.reason}`,
+      });
     }
     case 'NotifMsgVerErr':
       // Event 24 with the DelayOpenTimer running: no increment of the ConnectRetryCounter.
@@ -161,7 +199,10 @@ function connectState(fsm: Fsm, event: FsmEvent, now: number): Transition {
       return toIdle(fsm, now, { reason: event.reason ?? 'administratively stopped', counter: 'reset', manual: true });
     case 'ConnectRetryTimer_Expires':
       // Drop the attempt, restart the ConnectRetryTimer and try again.
-      return go(fsm, 'Connect', { connectRetry: seconds(now, fsm.config.connectRetryTime) }, [{ type: 'drop-connection' }, { type: 'connect' }]);
+      return go(fsm, 'Connect', { connectRetry: seconds(now, fsm.config.connectRetryTime) }, [
+        { type: 'drop-connection' },
+        { type: 'connect' },
+      ]);
     case 'Tcp_CR_Acked':
     case 'TcpConnectionConfirmed':
       return tcpUp(fsm, now);
@@ -220,16 +261,28 @@ function commonSessionEvent(fsm: Fsm, event: FsmEvent, now: number): Transition 
       const reason = event.reason ?? 'administratively stopped';
       const subcode = event.subcode ?? CEASE.ADMINISTRATIVE_SHUTDOWN;
       const carriesMessage = subcode === CEASE.ADMINISTRATIVE_SHUTDOWN || subcode === CEASE.ADMINISTRATIVE_RESET;
-      return toIdle(fsm, now, { reason, notification: cease(subcode, carriesMessage ? event.shutdownMessage : undefined), counter: 'reset', manual: true });
+      return toIdle(fsm, now, {
+        reason,
+        notification: cease(subcode, carriesMessage ? event.shutdownMessage : undefined),
+        counter: 'reset',
+        manual: true,
+      });
     }
     case 'AutomaticStop':
       return toIdle(fsm, now, {
         reason: event.reason,
-        notification: { ...cease(event.subcode ?? CEASE.ADMINISTRATIVE_RESET), ...(event.data ? { data: event.data } : {}) },
+        notification: {
+          ...cease(event.subcode ?? CEASE.ADMINISTRATIVE_RESET),
+          ...(event.data ? { data: event.data } : {}),
+        },
         counter: 'increment',
       });
     case 'HoldTimer_Expires':
-      return toIdle(fsm, now, { reason: 'hold timer expired', notification: { code: ERROR_CODE.HOLD_TIMER_EXPIRED, subcode: 0 }, counter: 'increment' });
+      return toIdle(fsm, now, {
+        reason: 'hold timer expired',
+        notification: { code: ERROR_CODE.HOLD_TIMER_EXPIRED, subcode: 0 },
+        counter: 'increment',
+      });
     case 'BGPHeaderErr':
     case 'BGPOpenMsgErr':
     case 'UpdateMsgErr':
@@ -239,7 +292,11 @@ function commonSessionEvent(fsm: Fsm, event: FsmEvent, now: number): Transition 
         counter: 'increment',
       });
     case 'OpenCollisionDump':
-      return toIdle(fsm, now, { reason: 'connection collision resolution', notification: cease(CEASE.CONNECTION_COLLISION_RESOLUTION), counter: 'increment' });
+      return toIdle(fsm, now, {
+        reason: 'connection collision resolution',
+        notification: cease(CEASE.CONNECTION_COLLISION_RESOLUTION),
+        counter: 'increment',
+      });
     case 'NotifMsgVerErr':
       return toIdle(fsm, now, { reason: 'peer sent a version error', counter: 'increment' });
     case 'NotifMsg':
@@ -251,7 +308,9 @@ function commonSessionEvent(fsm: Fsm, event: FsmEvent, now: number): Transition 
       if (fsm.state === 'OpenSent') {
         // §8.2.2 OpenSent Event 18: close, restart the ConnectRetryTimer, listen: Active.
         const timers: FsmTimers = fsm.config.passive ? {} : { connectRetry: seconds(now, fsm.config.connectRetryTime) };
-        return go(fsm, 'Active', timers, [{ type: 'drop-connection' }], { lastError: `TCP connection failed: ${event.reason}` });
+        return go(fsm, 'Active', timers, [{ type: 'drop-connection' }], {
+          lastError: `TCP connection failed: ${event.reason}`,
+        });
       }
       return toIdle(fsm, now, { reason: `TCP connection failed: ${event.reason}`, counter: 'increment' });
     case 'Tcp_CR_Acked':
@@ -295,12 +354,20 @@ function openConfirm(fsm: Fsm, event: FsmEvent, now: number): Transition {
   const hold = fsm.negotiatedHoldTime ?? 0;
   switch (event.type) {
     case 'KeepaliveTimer_Expires':
-      return go(fsm, 'OpenConfirm', { ...fsm.timers, keepalive: seconds(now, keepaliveInterval(fsm.config, hold)) }, [{ type: 'send-keepalive' }]);
+      return go(fsm, 'OpenConfirm', { ...fsm.timers, keepalive: seconds(now, keepaliveInterval(fsm.config, hold)) }, [
+        { type: 'send-keepalive' },
+      ]);
     case 'KeepAliveMsg':
-      return go(fsm, 'Established', hold === 0 ? {} : { ...fsm.timers, hold: seconds(now, hold) }, [{ type: 'established' }], {
-        establishedAt: now,
-        lastError: undefined,
-      });
+      return go(
+        fsm,
+        'Established',
+        hold === 0 ? {} : { ...fsm.timers, hold: seconds(now, hold) },
+        [{ type: 'established' }],
+        {
+          establishedAt: now,
+          lastError: undefined,
+        },
+      );
     default:
       return fsmError(fsm, event, now);
   }
@@ -312,7 +379,9 @@ function established(fsm: Fsm, event: FsmEvent, now: number): Transition {
   const hold = fsm.negotiatedHoldTime ?? 0;
   switch (event.type) {
     case 'KeepaliveTimer_Expires':
-      return go(fsm, 'Established', { ...fsm.timers, keepalive: seconds(now, keepaliveInterval(fsm.config, hold)) }, [{ type: 'send-keepalive' }]);
+      return go(fsm, 'Established', { ...fsm.timers, keepalive: seconds(now, keepaliveInterval(fsm.config, hold)) }, [
+        { type: 'send-keepalive' },
+      ]);
     case 'KeepAliveMsg':
     case 'UpdateMsg':
     case 'RouteRefreshMsg':

@@ -21,8 +21,16 @@ export function compileActions(actions: PolicyActions | undefined): CompiledActi
   return {
     localPref: actions.localPref,
     med: actions.med,
-    communities: c && { set: c.set?.map(parseCommunity), add: c.add?.map(parseCommunity), delete: c.delete?.map(parseCommunity) },
-    largeCommunities: l && { set: l.set?.map(parseLargeCommunity), add: l.add?.map(parseLargeCommunity), delete: l.delete?.map(parseLargeCommunity) },
+    communities: c && {
+      set: c.set?.map(parseCommunity),
+      add: c.add?.map(parseCommunity),
+      delete: c.delete?.map(parseCommunity),
+    },
+    largeCommunities: l && {
+      set: l.set?.map(parseLargeCommunity),
+      add: l.add?.map(parseLargeCommunity),
+      delete: l.delete?.map(parseLargeCommunity),
+    },
     prependAs: actions.prependAs,
     nextHopSelf: actions.nextHopSelf ?? false,
   };

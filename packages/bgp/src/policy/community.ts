@@ -21,8 +21,10 @@ const NAMED: Record<string, number> = {
   'no-peer': WELL_KNOWN_COMMUNITY.NOPEER,
 };
 
-const u16 = (text: string): number | undefined => (/^\d{1,5}$/.test(text) && Number(text) <= 0xffff ? Number(text) : undefined);
-const u32 = (text: string): number | undefined => (/^\d{1,10}$/.test(text) && Number(text) <= 0xffffffff ? Number(text) : undefined);
+const u16 = (text: string): number | undefined =>
+  /^\d{1,5}$/.test(text) && Number(text) <= 0xffff ? Number(text) : undefined;
+const u32 = (text: string): number | undefined =>
+  /^\d{1,10}$/.test(text) && Number(text) <= 0xffffffff ? Number(text) : undefined;
 
 /** A community as its 32-bit value. */
 export function parseCommunity(community: CommunityText): number {
@@ -36,17 +38,24 @@ export function parseCommunity(community: CommunityText): number {
   const a = u16(high ?? '');
   const b = u16(low ?? '');
   if (extra !== undefined || a === undefined || b === undefined) {
-    throw new PolicyConfigError(`community "${community}" is neither "asn:value" (two 16-bit numbers) nor a well-known name (${Object.keys(NAMED).join(', ')})`);
+    throw new PolicyConfigError(
+      `community "${community}" is neither "asn:value" (two 16-bit numbers) nor a well-known name (${Object.keys(NAMED).join(', ')})`,
+    );
   }
   return a * 0x10000 + b;
 }
 
 /** A large community value from "global:local1:local2" or a value. */
 export function parseLargeCommunity(community: LargeCommunityText): LargeCommunity {
-  const parts = typeof community === 'string' ? community.split(':') : [String(community.globalAdmin), String(community.local1), String(community.local2)];
+  const parts =
+    typeof community === 'string'
+      ? community.split(':')
+      : [String(community.globalAdmin), String(community.local1), String(community.local2)];
   const values = parts.map(u32);
   if (parts.length !== 3 || values.some((v) => v === undefined)) {
-    throw new PolicyConfigError(`large community "${typeof community === 'string' ? community : parts.join(':')}" is not "global:local1:local2" (three 32-bit numbers)`);
+    throw new PolicyConfigError(
+      `large community "${typeof community === 'string' ? community : parts.join(':')}" is not "global:local1:local2" (three 32-bit numbers)`,
+    );
   }
   return { globalAdmin: values[0]!, local1: values[1]!, local2: values[2]! };
 }

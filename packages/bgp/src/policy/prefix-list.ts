@@ -33,10 +33,12 @@ export class PrefixListMatcher {
       const max = entry.le ?? (entry.ge !== undefined ? familyMax : prefix.length);
       // As FRR: ge and le must satisfy len <= ge <= le <= family maximum.
       if (hasRange && !(prefix.length <= min && min <= max && max <= familyMax)) {
-        throw new PolicyConfigError(`prefix list ${list.name ?? ''} entry ${index + 1} (${entry.prefix} ge ${entry.ge ?? '-'} le ${entry.le ?? '-'}): need length <= ge <= le <= ${familyMax}`);
+        throw new PolicyConfigError(
+          `prefix list ${list.name ?? ''} entry ${index + 1} (${entry.prefix} ge ${entry.ge ?? '-'} le ${entry.le ?? '-'}): need length <= ge <= le <= ${familyMax}`,
+        );
       }
       const a = prefix.address;
-      const network = prefix.afi === AFI.IPV4 ? ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) | 0 : 0;
+      const network = prefix.afi === AFI.IPV4 ? (a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]! | 0 : 0;
       const mask = prefix.length === 0 ? 0 : (-1 << (32 - prefix.length)) | 0;
       return { permit: entry.action === 'permit', prefix, network, mask, min, max };
     });
@@ -44,7 +46,9 @@ export class PrefixListMatcher {
 
   matches(prefix: Prefix): boolean {
     const v4 = prefix.afi === AFI.IPV4;
-    const address = v4 ? ((prefix.address[0]! << 24) | (prefix.address[1]! << 16) | (prefix.address[2]! << 8) | prefix.address[3]!) | 0 : 0;
+    const address = v4
+      ? (prefix.address[0]! << 24) | (prefix.address[1]! << 16) | (prefix.address[2]! << 8) | prefix.address[3]! | 0
+      : 0;
     for (const entry of this.entries) {
       if (entry.prefix.afi !== prefix.afi || prefix.length < entry.min || prefix.length > entry.max) continue;
       const covered = v4 ? (address & entry.mask) === entry.network : prefixCovers(entry.prefix, prefix);

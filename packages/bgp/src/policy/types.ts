@@ -2,7 +2,14 @@
 // either accepting them with attribute changes or rejecting them. The first matching term decides;
 // a route no term matches gets the policy's default (reject unless said otherwise).
 import type { z } from 'zod';
-import type { policyActionsSchema, policyMatchSchema, policySchema, policyTermSchema, prefixListEntrySchema, prefixListSchema } from '../config/policy.js';
+import type {
+  policyActionsSchema,
+  policyMatchSchema,
+  policySchema,
+  policyTermSchema,
+  prefixListEntrySchema,
+  prefixListSchema,
+} from '../config/policy.js';
 import type { LargeCommunity } from '../wire/types.js';
 
 /** One line of a prefix list (as FRR's `ip prefix-list … seq N permit P ge G le L`). */

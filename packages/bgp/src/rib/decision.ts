@@ -42,7 +42,10 @@ export interface Selection<C extends Candidate> {
  * Runs the decision process. `feasible` says whether a route's next hop resolves (RFC 4271 §9.1.2:
  * routes with unresolvable NEXT_HOP are excluded) — the speaker's input; all are feasible by default.
  */
-export function selectBest<C extends Candidate>(candidates: readonly C[], options: { feasible?: (c: C) => boolean; maxPaths?: number } = {}): Selection<C> {
+export function selectBest<C extends Candidate>(
+  candidates: readonly C[],
+  options: { feasible?: (c: C) => boolean; maxPaths?: number } = {},
+): Selection<C> {
   let routes = options.feasible ? candidates.filter(options.feasible) : candidates.slice();
   if (routes.length <= 1) return { best: routes[0], multipath: routes.slice() };
   for (const [, eliminate] of ELIMINATIONS) routes = eliminate(routes);
@@ -71,7 +74,10 @@ type Elimination = <C extends Candidate>(routes: C[]) => C[];
 /** §9.1 as successive eliminations over the candidate set, in order; each names its step. */
 const ELIMINATIONS: readonly (readonly [DecisionStep, Elimination])[] = [
   // Not an RFC step: routes this speaker originates win over learned ones (as FRR's weight 32768).
-  ['local-origination', (routes) => (routes.some((r) => r.source!.isLocal) ? routes.filter((r) => r.source!.isLocal) : routes)],
+  [
+    'local-origination',
+    (routes) => (routes.some((r) => r.source!.isLocal) ? routes.filter((r) => r.source!.isLocal) : routes),
+  ],
   // §9.1.1 Phase 1: highest degree of preference (LOCAL_PREF, or what import policy computed for eBGP).
   ['local-pref', (routes) => keepExtreme(routes, (r) => r.localPref, 'max')],
   // §9.1.2.2 (a): shortest AS_PATH (AS_SET counts 1, confederation segments 0 — RFC 5065 §5.3).
@@ -81,7 +87,11 @@ const ELIMINATIONS: readonly (readonly [DecisionStep, Elimination])[] = [
   // §9.1.2.2 (c): remove routes with a higher MED than another route from the same neighbouring AS.
   ['med', (routes) => routes.filter((r) => !routes.some((o) => sameNeighborAs(o, r) && o.med < r.med))],
   // §9.1.2.2 (d): if any route was learned from an external peer, remove those learned over iBGP.
-  ['ebgp-over-ibgp', (routes) => (routes.some((r) => r.source!.isEbgp) ? routes.filter((r) => r.source!.isEbgp || r.source!.isLocal) : routes)],
+  [
+    'ebgp-over-ibgp',
+    (routes) =>
+      routes.some((r) => r.source!.isEbgp) ? routes.filter((r) => r.source!.isEbgp || r.source!.isLocal) : routes,
+  ],
   // §9.1.2.2 (e): interior cost to the next hop — Cairn runs no IGP; every next hop costs the same.
 ];
 
@@ -96,13 +106,20 @@ export interface NotBestReason<C> {
  * Replays the decision process (same steps as selectBest) to say why `route` lost; undefined when it
  * is the best or equal to it in every step.
  */
-export function explainNotBest<C extends Candidate>(route: C, candidates: readonly C[], options: { feasible?: (c: C) => boolean } = {}): NotBestReason<C> | undefined {
+export function explainNotBest<C extends Candidate>(
+  route: C,
+  candidates: readonly C[],
+  options: { feasible?: (c: C) => boolean } = {},
+): NotBestReason<C> | undefined {
   if (options.feasible && !options.feasible(route)) return { step: 'not-feasible', over: undefined };
   let routes = options.feasible ? candidates.filter(options.feasible) : candidates.slice();
   for (const [step, eliminate] of ELIMINATIONS) {
     const kept = eliminate(routes);
     if (!kept.includes(route)) {
-      const over = step === 'med' ? kept.find((o) => sameNeighborAs(o, route) && o.med < route.med) : kept.slice().sort(compareTieBreaks)[0];
+      const over =
+        step === 'med'
+          ? kept.find((o) => sameNeighborAs(o, route) && o.med < route.med)
+          : kept.slice().sort(compareTieBreaks)[0];
       return { step, over };
     }
     routes = kept;

@@ -17,7 +17,12 @@ export function mayAdvertise(peer: RibPeer, best: RouteAttributes): boolean {
   if (communities) {
     // RFC 1997: NO_ADVERTISE to no peer; NO_EXPORT (and NO_EXPORT_SUBCONFED, no confederations here) not outside the AS.
     if (communities.includes(WELL_KNOWN_COMMUNITY.NO_ADVERTISE)) return false;
-    if (peer.isEbgp && (communities.includes(WELL_KNOWN_COMMUNITY.NO_EXPORT) || communities.includes(WELL_KNOWN_COMMUNITY.NO_EXPORT_SUBCONFED))) return false;
+    if (
+      peer.isEbgp &&
+      (communities.includes(WELL_KNOWN_COMMUNITY.NO_EXPORT) ||
+        communities.includes(WELL_KNOWN_COMMUNITY.NO_EXPORT_SUBCONFED))
+    )
+      return false;
   }
   return true;
 }

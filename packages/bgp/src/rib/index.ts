@@ -42,7 +42,14 @@ export {
 } from './rib-manager.js';
 export { RFC8212_NO_IMPORT, RFC8212_NO_EXPORT, type RibPeerConfig, type RibSessionInfo } from './rib-peer.js';
 export { RouteAttributes, DEFAULT_LOCAL_PREF, type Route, type RouteSource } from './route-attributes.js';
-export { selectBest, compareTieBreaks, type Candidate, type CandidateSource, type CandidateAttributes, type Selection } from './decision.js';
+export {
+  selectBest,
+  compareTieBreaks,
+  type Candidate,
+  type CandidateSource,
+  type CandidateAttributes,
+  type Selection,
+} from './decision.js';
 export { PrefixMap } from './prefix-map.js';
 export { toPrefix, prefixCovers } from './prefix-text.js';
 export { RibError } from './errors.js';

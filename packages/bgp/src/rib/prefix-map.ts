@@ -96,7 +96,7 @@ export class PrefixMap<V> {
 
 /** The IPv4 address as a signed 32-bit integer (a Smi in V8). */
 export function ipv4Key(address: Uint8Array): number {
-  return ((address[0]! << 24) | (address[1]! << 16) | (address[2]! << 8) | address[3]!) | 0;
+  return (address[0]! << 24) | (address[1]! << 16) | (address[2]! << 8) | address[3]! | 0;
 }
 
 function ipv6Key(address: Uint8Array, length: number): string {

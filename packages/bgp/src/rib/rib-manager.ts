@@ -5,7 +5,16 @@
 import type { Logger } from 'pino';
 import { parseCommunity, parseLargeCommunity } from '../policy/community.js';
 import type { CommunityText, LargeCommunityText, Policy } from '../policy/types.js';
-import { AFI, ORIGIN, SAFI, type Afi, type Origin, type PathAttributes, type Prefix, type UpdateMessage } from '../wire/types.js';
+import {
+  AFI,
+  ORIGIN,
+  SAFI,
+  type Afi,
+  type Origin,
+  type PathAttributes,
+  type Prefix,
+  type UpdateMessage,
+} from '../wire/types.js';
 import { type NotBestReason, explainNotBest, selectBest } from './decision.js';
 import { RibError, unknownPeer } from './errors.js';
 import { exportBase, finishExport, mayAdvertise } from './export-rules.js';
@@ -148,7 +157,12 @@ export class RibManager {
     this.logger = options.logger;
     this.maxPaths = Math.max(1, options.maxPaths ?? 1);
     this.resolvable = options.nextHopResolvable;
-    this.local = new RibPeer({ id: LOCAL_PEER_ID, address: options.routerId, remoteAs: options.localAs }, options.localAs, this.nextPeerIndex++, true);
+    this.local = new RibPeer(
+      { id: LOCAL_PEER_ID, address: options.routerId, remoteAs: options.localAs },
+      options.localAs,
+      this.nextPeerIndex++,
+      true,
+    );
     this.local.setSession({ routerId: options.routerId, nextHopSelf: {} });
   }
 
@@ -157,7 +171,10 @@ export class RibManager {
   /** Registers a peer (configured, session not up yet). */
   addPeer(config: RibPeerConfig): void {
     if (config.id === LOCAL_PEER_ID || this.peers.has(config.id)) {
-      throw new RibError('duplicate-peer', `a peer named "${config.id}" already exists in the RIB: remove it first or pick another id`);
+      throw new RibError(
+        'duplicate-peer',
+        `a peer named "${config.id}" already exists in the RIB: remove it first or pick another id`,
+      );
     }
     this.peers.set(config.id, new RibPeer(config, this.localAs, this.nextPeerIndex++));
   }
@@ -254,12 +271,14 @@ export class RibManager {
   /** Applies a decoded UPDATE from an Established peer. */
   updateFromPeer(id: string, update: UpdateMessage): UpdateResult {
     const peer = this.peer(id);
-    if (!peer.up) throw new RibError('peer-not-up', `peer "${id}" is not Established: call peerUp() when the session comes up`);
+    if (!peer.up)
+      throw new RibError('peer-not-up', `peer "${id}" is not Established: call peerUp() when the session comes up`);
     const changes: BestPathChange[] = [];
     const result: UpdateResult = { changes };
     const attributes = update.attributes;
     for (const prefix of update.withdrawn) this.withdrawFromPeer(peer, prefix, changes);
-    if (attributes.mpUnreach) for (const prefix of attributes.mpUnreach.withdrawn) this.withdrawFromPeer(peer, prefix, changes);
+    if (attributes.mpUnreach)
+      for (const prefix of attributes.mpUnreach.withdrawn) this.withdrawFromPeer(peer, prefix, changes);
     const reach = attributes.mpReach;
     if (update.treatAsWithdraw) {
       // RFC 7606 §2: the routes are handled as withdrawn (the decoder has already moved them to the withdrawn lists).
@@ -267,22 +286,40 @@ export class RibManager {
       if (reach) for (const prefix of reach.nlri) this.withdrawFromPeer(peer, prefix, changes);
       return result;
     }
-    if (update.nlri.length > 0) this.acceptFromPeer(peer, update.nlri, attributes, attributes.nextHop, undefined, result);
-    if (reach && reach.nlri.length > 0) this.acceptFromPeer(peer, reach.nlri, attributes, reach.nextHop, reach.linkLocalNextHop, result);
+    if (update.nlri.length > 0)
+      this.acceptFromPeer(peer, update.nlri, attributes, attributes.nextHop, undefined, result);
+    if (reach && reach.nlri.length > 0)
+      this.acceptFromPeer(peer, reach.nlri, attributes, reach.nextHop, reach.linkLocalNextHop, result);
     const limit = peer.config.maxPrefixes;
     if (limit !== undefined) {
       for (const afi of [AFI.IPV4, AFI.IPV6] as Afi[]) {
         const accepted = peer.accepted[afi];
         if (accepted > limit) {
-          result.maxPrefixExceeded = { afi, safi: SAFI.UNICAST, limit, accepted, notification: { code: 6, subcode: 1 } };
-          this.logger?.warn({ peer: id, afi, limit, accepted }, 'maximum number of prefixes reached (RFC 4486 Cease subcode 1)');
+          result.maxPrefixExceeded = {
+            afi,
+            safi: SAFI.UNICAST,
+            limit,
+            accepted,
+            notification: { code: 6, subcode: 1 },
+          };
+          this.logger?.warn(
+            { peer: id, afi, limit, accepted },
+            'maximum number of prefixes reached (RFC 4486 Cease subcode 1)',
+          );
         }
       }
     }
     return result;
   }
 
-  private acceptFromPeer(peer: RibPeer, nlri: Prefix[], received: PathAttributes, nextHop: string | undefined, linkLocal: string | undefined, result: UpdateResult): void {
+  private acceptFromPeer(
+    peer: RibPeer,
+    nlri: Prefix[],
+    received: PathAttributes,
+    nextHop: string | undefined,
+    linkLocal: string | undefined,
+    result: UpdateResult,
+  ): void {
     const changes = result.changes;
     const blocked = peer.importBlocked;
     // RFC 4271 §9.1.2: a route whose AS_PATH holds our own AS is not feasible (loop).
@@ -316,7 +353,9 @@ export class RibManager {
       const term = termFor(prefix);
       let route = byTerm.get(term);
       if (route === undefined) {
-        route = policy.accepts(term) ? this.store.intern(peer, policy.transform(term, attributes, this.localAs), nextHop, linkLocal) : null;
+        route = policy.accepts(term)
+          ? this.store.intern(peer, policy.transform(term, attributes, this.localAs), nextHop, linkLocal)
+          : null;
         byTerm.set(term, route);
       }
       this.installFromPeer(peer, prefix, route, changes);
@@ -325,7 +364,12 @@ export class RibManager {
   }
 
   /** Sets one Adj-RIB-In entry (null: received, not accepted) and updates the Loc-RIB. */
-  private installFromPeer(peer: RibPeer, prefix: Prefix, route: RouteAttributes | null, changes: BestPathChange[]): void {
+  private installFromPeer(
+    peer: RibPeer,
+    prefix: Prefix,
+    route: RouteAttributes | null,
+    changes: BestPathChange[],
+  ): void {
     peer.stale?.delete(prefix);
     const entry = this.loc.get(prefix);
     const old = candidateOf(entry, peer);
@@ -367,9 +411,19 @@ export class RibManager {
   // ---- Loc-RIB and the decision process ------------------------------------------------------
 
   /** Replaces `source`'s candidate for `prefix` with `path` (or removes it) and re-runs the decision. */
-  private updateLocRib(prefix: Prefix, entry: LocEntry | undefined, source: RibPeer, path: RouteAttributes | undefined, changes: BestPathChange[]): void {
+  private updateLocRib(
+    prefix: Prefix,
+    entry: LocEntry | undefined,
+    source: RibPeer,
+    path: RouteAttributes | undefined,
+    changes: BestPathChange[],
+  ): void {
     // Fast path (most of a full table): no other candidate, no multipath, no next-hop resolution.
-    if (this.maxPaths === 1 && !this.resolvable && (entry === undefined || (entry instanceof RouteAttributes && entry.source === source))) {
+    if (
+      this.maxPaths === 1 &&
+      !this.resolvable &&
+      (entry === undefined || (entry instanceof RouteAttributes && entry.source === source))
+    ) {
       if (path) this.loc.set(prefix, path);
       else if (entry) this.loc.delete(prefix);
       if (path !== entry) this.bestChanged(prefix, path, entry, undefined, changes);
@@ -412,7 +466,13 @@ export class RibManager {
   }
 
   /** Reports a new best path (or ECMP set) and lets exports and conditional aggregates follow. */
-  private bestChanged(prefix: Prefix, best: RouteAttributes | undefined, previous: RouteAttributes | undefined, multipath: RouteAttributes[] | undefined, changes: BestPathChange[]): void {
+  private bestChanged(
+    prefix: Prefix,
+    best: RouteAttributes | undefined,
+    previous: RouteAttributes | undefined,
+    multipath: RouteAttributes[] | undefined,
+    changes: BestPathChange[],
+  ): void {
     const change: BestPathChange = { prefix, best, previous };
     if (multipath) change.multipath = multipath;
     changes.push(change);
@@ -420,7 +480,8 @@ export class RibManager {
     if ((best === undefined) !== (previous === undefined)) this.contributorChanged(prefix, best !== undefined, changes);
   }
 
-  private readonly feasible = (route: RouteAttributes): boolean => route.nextHop === undefined || this.resolvable!(route.nextHop);
+  private readonly feasible = (route: RouteAttributes): boolean =>
+    route.nextHop === undefined || this.resolvable!(route.nextHop);
 
   /** Re-runs the decision for every prefix after next-hop reachability changed (RFC 4271 §9.1.2). */
   nextHopsChanged(): BestPathChange[] {
@@ -430,7 +491,8 @@ export class RibManager {
       const any = entry instanceof RouteAttributes ? entry : (entry.best ?? entry.paths[0]);
       if (any) entries.push([prefix, any]);
     });
-    for (const [prefix, path] of entries) this.updateLocRib(prefix, this.loc.get(prefix), path.source as RibPeer, path, changes);
+    for (const [prefix, path] of entries)
+      this.updateLocRib(prefix, this.loc.get(prefix), path.source as RibPeer, path, changes);
     return changes;
   }
 
@@ -456,7 +518,8 @@ export class RibManager {
   /** RFC 4271 §9.1: why `route`, a candidate for `input`, is not its best (undefined when it is, or ties). */
   whyNotBest(input: string | Prefix, route: Route): NotBestReason<Route> | undefined {
     const entry = this.loc.get(toPrefix(input));
-    if (!(entry instanceof RouteEntry) || !(route instanceof RouteAttributes) || !entry.paths.includes(route)) return undefined;
+    if (!(entry instanceof RouteEntry) || !(route instanceof RouteAttributes) || !entry.paths.includes(route))
+      return undefined;
     return explainNotBest(route, entry.paths, this.resolvable ? { feasible: this.feasible } : {});
   }
 
@@ -497,13 +560,18 @@ export class RibManager {
   // ---- origination and aggregates ------------------------------------------------------------
 
   /** Announces a prefix from this speaker (replacing an earlier announcement of it). */
-  originate(input: string | Prefix, attributes: OriginateAttributes = {}, options: OriginateOptions = {}): BestPathChange[] {
+  originate(
+    input: string | Prefix,
+    attributes: OriginateAttributes = {},
+    options: OriginateOptions = {},
+  ): BestPathChange[] {
     const prefix = toPrefix(input);
     const path: PathAttributes = { origin: attributes.origin ?? ORIGIN.IGP, asPath: [] };
     if (attributes.med !== undefined) path.med = attributes.med;
     if (attributes.localPref !== undefined) path.localPref = attributes.localPref;
     if (attributes.communities?.length) path.communities = attributes.communities.map(parseCommunity);
-    if (attributes.largeCommunities?.length) path.largeCommunities = attributes.largeCommunities.map(parseLargeCommunity);
+    if (attributes.largeCommunities?.length)
+      path.largeCommunities = attributes.largeCommunities.map(parseLargeCommunity);
     if (options.aggregate) {
       // RFC 4271 §9.2.2.2 / §5.1.6–5.1.7: the aggregate may hide AS path detail; say who aggregated.
       path.atomicAggregate = true;
@@ -514,7 +582,12 @@ export class RibManager {
     const conditional = Boolean(options.aggregate && options.onlyWithContributors);
     this.aggregates.delete(key);
     if (conditional) {
-      const aggregate: Aggregate = { prefix, attributes: path, onlyWithContributors: true, contributors: this.countContributors(prefix) };
+      const aggregate: Aggregate = {
+        prefix,
+        attributes: path,
+        onlyWithContributors: true,
+        contributors: this.countContributors(prefix),
+      };
       this.aggregates.set(key, aggregate);
       if (aggregate.contributors === 0) {
         this.withdrawLocal(prefix, changes);
@@ -555,7 +628,12 @@ export class RibManager {
   private countContributors(aggregate: Prefix): number {
     let count = 0;
     this.loc.forEach((entry, prefix) => {
-      if (prefix.length > aggregate.length && prefixCovers(aggregate, prefix) && (entry instanceof RouteAttributes || entry.best)) count++;
+      if (
+        prefix.length > aggregate.length &&
+        prefixCovers(aggregate, prefix) &&
+        (entry instanceof RouteAttributes || entry.best)
+      )
+        count++;
     }, aggregate.afi);
     return count;
   }
@@ -581,7 +659,8 @@ export class RibManager {
     // Every Loc-RIB prefix (export policy changed, full export), walked in place rather than copied
     // into the dirty set; dirty prefixes gone from the Loc-RIB still need their withdrawals, and
     // exporting a prefix twice is a no-op the second time.
-    if (peer.exportAll) this.loc.forEach((entry, prefix) => run.export(prefix, entry instanceof RouteAttributes ? entry : entry.best));
+    if (peer.exportAll)
+      this.loc.forEach((entry, prefix) => run.export(prefix, entry instanceof RouteAttributes ? entry : entry.best));
     peer.exportAll = false;
     peer.dirty.forEach((_true, prefix) => run.export(prefix, this.bestOf(prefix)));
     peer.dirty.clear();
@@ -619,11 +698,20 @@ export class RibManager {
   }
 
   /** @internal used by ExportRun */
-  exportAttributes(peer: RibPeer, best: RouteAttributes, prefix: Prefix, memo: Map<RouteAttributes, PathExport>): RouteAttributes | null {
+  exportAttributes(
+    peer: RibPeer,
+    best: RouteAttributes,
+    prefix: Prefix,
+    memo: Map<RouteAttributes, PathExport>,
+  ): RouteAttributes | null {
     let work = memo.get(best);
     if (!work) {
       const base = mayAdvertise(peer, best) ? exportBase(peer, best) : null;
-      work = { base, termFor: base && peer.exportPolicy ? peer.exportPolicy.forAttributes(base) : undefined, byTerm: new Map() };
+      work = {
+        base,
+        termFor: base && peer.exportPolicy ? peer.exportPolicy.forAttributes(base) : undefined,
+        byTerm: new Map(),
+      };
       memo.set(best, work);
     }
     if (!work.base) return null;
@@ -636,7 +724,11 @@ export class RibManager {
       else {
         const attributes = policy ? policy.transform(term, work.base, this.localAs) : work.base;
         result = finishExport(this.store, peer, best, prefix, attributes, policy?.nextHopSelf(term) ?? false);
-        if (result === null) this.logger?.warn({ peer: peer.id, prefix: prefixText(prefix) }, 'no next hop of this family towards the peer: route not advertised');
+        if (result === null)
+          this.logger?.warn(
+            { peer: peer.id, prefix: prefixText(prefix) },
+            'no next hop of this family towards the peer: route not advertised',
+          );
       }
       work.byTerm.set(key, result);
     }
@@ -669,7 +761,8 @@ export class RibManager {
 
   private upPeer(id: string): RibPeer {
     const peer = this.peer(id);
-    if (!peer.up) throw new RibError('peer-not-up', `peer "${id}" is not Established: exports exist only for Established sessions`);
+    if (!peer.up)
+      throw new RibError('peer-not-up', `peer "${id}" is not Established: exports exist only for Established sessions`);
     return peer;
   }
 }
@@ -711,7 +804,13 @@ class ExportRun {
   /** Emits the groups and drops the memo's references. */
   finish(): void {
     for (const [set, nlri] of this.groups) {
-      this.batch.announce.push({ afi: this.groupAfi.get(set)!, attributes: { ...set.attributes }, nextHop: set.nextHop!, nlri, set });
+      this.batch.announce.push({
+        afi: this.groupAfi.get(set)!,
+        attributes: { ...set.attributes },
+        nextHop: set.nextHop!,
+        nlri,
+        set,
+      });
     }
     for (const work of this.memo.values()) for (const set of work.byTerm.values()) if (set) this.rib.release(set);
   }

@@ -104,11 +104,21 @@ export class AttributeStore {
    * The shared instance for (`source`, `attributes`, next hop) with one more reference taken.
    * MP_REACH/MP_UNREACH and NEXT_HOP in `attributes` are ignored: the next hop is passed separately.
    */
-  intern(source: RouteSource | undefined, attributes: PathAttributes, nextHop: string | undefined, linkLocalNextHop?: string): RouteAttributes {
+  intern(
+    source: RouteSource | undefined,
+    attributes: PathAttributes,
+    nextHop: string | undefined,
+    linkLocalNextHop?: string,
+  ): RouteAttributes {
     const hash = hashAttributes(attributes, nextHop, linkLocalNextHop, source?.index ?? 0);
     const head = this.sets.get(hash);
     for (let set = head; set; set = set.chain) {
-      if (set.source === source && set.nextHop === nextHop && set.linkLocalNextHop === linkLocalNextHop && attributesEqual(set.attributes, attributes)) {
+      if (
+        set.source === source &&
+        set.nextHop === nextHop &&
+        set.linkLocalNextHop === linkLocalNextHop &&
+        attributesEqual(set.attributes, attributes)
+      ) {
         set.refs++;
         return set;
       }
@@ -165,7 +175,12 @@ function mixBytes(h: number, bytes: Uint8Array): number {
   return mix(h, bytes.length);
 }
 
-function hashAttributes(a: PathAttributes, nextHop: string | undefined, linkLocal: string | undefined, source: number): number {
+function hashAttributes(
+  a: PathAttributes,
+  nextHop: string | undefined,
+  linkLocal: string | undefined,
+  source: number,
+): number {
   let h = mix(0x811c9dc5, source);
   h = mixString(h, nextHop);
   h = mixString(h, linkLocal);
@@ -191,7 +206,11 @@ function hashAttributes(a: PathAttributes, nextHop: string | undefined, linkLoca
   return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
-function arraysEqual<T>(a: readonly T[] | undefined, b: readonly T[] | undefined, eq: (x: T, y: T) => boolean = (x, y) => x === y): boolean {
+function arraysEqual<T>(
+  a: readonly T[] | undefined,
+  b: readonly T[] | undefined,
+  eq: (x: T, y: T) => boolean = (x, y) => x === y,
+): boolean {
   if (a === b) return true;
   if (!a || !b || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!eq(a[i]!, b[i]!)) return false;
@@ -204,7 +223,8 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-const largeEqual = (a: LargeCommunity, b: LargeCommunity) => a.globalAdmin === b.globalAdmin && a.local1 === b.local1 && a.local2 === b.local2;
+const largeEqual = (a: LargeCommunity, b: LargeCommunity) =>
+  a.globalAdmin === b.globalAdmin && a.local1 === b.local1 && a.local2 === b.local2;
 
 /** Field-by-field equality of two attribute sets (NEXT_HOP and the MP attributes ignored). */
 export function attributesEqual(a: Readonly<PathAttributes>, b: Readonly<PathAttributes>): boolean {
@@ -222,6 +242,10 @@ export function attributesEqual(a: Readonly<PathAttributes>, b: Readonly<PathAtt
     arraysEqual(a.clusterList, b.clusterList) &&
     arraysEqual(a.extendedCommunities, b.extendedCommunities, bytesEqual) &&
     arraysEqual(a.largeCommunities, b.largeCommunities, largeEqual) &&
-    arraysEqual(a.unknown, b.unknown, (x, y) => x.flags === y.flags && x.typeCode === y.typeCode && bytesEqual(x.value, y.value))
+    arraysEqual(
+      a.unknown,
+      b.unknown,
+      (x, y) => x.flags === y.flags && x.typeCode === y.typeCode && bytesEqual(x.value, y.value),
+    )
   );
 }

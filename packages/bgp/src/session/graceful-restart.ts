@@ -32,7 +32,10 @@ export class GracefulRestartHelper {
     const gr = gracefulRestartOf(peerOpen);
     const preserved = [...new Set((gr?.families ?? []).filter((f) => families.has(f.afi)).map((f) => f.afi))];
     if (gr && preserved.length > 0 && !notified && gr.restartTime > 0) {
-      this.log.info({ restartTime: gr.restartTime, families: preserved }, 'graceful restart helper: keeping routes as stale');
+      this.log.info(
+        { restartTime: gr.restartTime, families: preserved },
+        'graceful restart helper: keeping routes as stale',
+      );
       this.routesChanged(this.rib.peerDown(this.peerId, { gracefulRestart: true }));
       const notPreserved = [AFI.IPV4, AFI.IPV6].filter((afi) => !preserved.includes(afi));
       if (notPreserved.length > 0) this.routesChanged(this.rib.sweepStale(this.peerId, notPreserved));

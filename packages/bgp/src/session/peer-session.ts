@@ -14,7 +14,17 @@ import { negotiatedContext } from '../wire/context.js';
 import { BgpDecodeError, CEASE_SUBCODE, NOTIFICATION_CODE, OPEN_ERROR_SUBCODE } from '../wire/errors.js';
 import { MessageFramer } from '../wire/framer.js';
 import { decodeMessage, encodeMessage } from '../wire/message.js';
-import { AFI, DEFAULT_CODEC_CONTEXT, SAFI, familyKey, type Afi, type BgpMessage, type CodecContext, type OpenMessage, type UpdateMessage } from '../wire/types.js';
+import {
+  AFI,
+  DEFAULT_CODEC_CONTEXT,
+  SAFI,
+  familyKey,
+  type Afi,
+  type BgpMessage,
+  type CodecContext,
+  type OpenMessage,
+  type UpdateMessage,
+} from '../wire/types.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_FAMILIES, type FamilyName, type PeerConfig } from './config.js';
 import { exportUpdates } from './export-updates.js';
@@ -100,7 +110,9 @@ export class PeerSession {
   }
 
   private newGracefulRestartHelper(): GracefulRestartHelper {
-    return new GracefulRestartHelper(this.config.address, this.host.rib, this.host.clock, this.log, (changes) => this.host.routesChanged(changes));
+    return new GracefulRestartHelper(this.config.address, this.host.rib, this.host.clock, this.log, (changes) =>
+      this.host.routesChanged(changes),
+    );
   }
 
   get id(): string {
@@ -211,7 +223,11 @@ export class PeerSession {
     if (state !== 'down') return;
     for (const conn of [this.candidate, this.primary]) {
       if (conn && conn.fsm.state !== 'Idle') {
-        this.dispatch(conn, { type: 'AutomaticStop', reason: `liveness source down: ${reason}`, subcode: CEASE_BFD_DOWN });
+        this.dispatch(conn, {
+          type: 'AutomaticStop',
+          reason: `liveness source down: ${reason}`,
+          subcode: CEASE_BFD_DOWN,
+        });
       }
     }
   }
@@ -253,12 +269,15 @@ export class PeerSession {
     conn.timer = undefined;
     const deadline = nextDeadline(conn.fsm);
     if (deadline === undefined) return;
-    conn.timer = this.host.clock.setTimeout(() => {
-      conn.timer = undefined;
-      const event = expiredTimer(conn.fsm, this.host.clock.now());
-      if (event) this.dispatch(conn, event);
-      else this.schedule(conn);
-    }, Math.max(0, deadline - this.host.clock.now()));
+    conn.timer = this.host.clock.setTimeout(
+      () => {
+        conn.timer = undefined;
+        const event = expiredTimer(conn.fsm, this.host.clock.now());
+        if (event) this.dispatch(conn, event);
+        else this.schedule(conn);
+      },
+      Math.max(0, deadline - this.host.clock.now()),
+    );
   }
 
   private perform(conn: Connection, action: FsmAction): void {
@@ -283,7 +302,10 @@ export class PeerSession {
           data: action.data ?? new Uint8Array(0),
           ...(action.shutdownMessage ? { message: action.shutdownMessage } : {}),
         };
-        this.log.warn({ code: action.code, subcode: action.subcode, message: action.shutdownMessage }, 'sending NOTIFICATION');
+        this.log.warn(
+          { code: action.code, subcode: action.subcode, message: action.shutdownMessage },
+          'sending NOTIFICATION',
+        );
         this.write(conn, [encodeMessage(message, conn.encodeCtx)]);
         conn.notificationSent = true;
         return;
@@ -304,7 +326,8 @@ export class PeerSession {
       holdTime: this.primary.fsm.config.holdTime,
       families: this.families_,
       gracefulRestart: this.config.gracefulRestart !== false,
-      extendedNextHop: this.config.extendedNextHop !== false && this.config.address.includes(':') && !this.config.nextHopIpv4,
+      extendedNextHop:
+        this.config.extendedNextHop !== false && this.config.address.includes(':') && !this.config.nextHopIpv4,
     });
   }
 
@@ -315,7 +338,11 @@ export class PeerSession {
     conn.pendingConnect = pending;
     this.host.transport.connect(this.config.address, pending.signal).then(
       (socket) => {
-        if (attempt !== conn.attempt || conn.fsm.state !== 'Connect' || (conn !== this.primary && conn !== this.candidate)) {
+        if (
+          attempt !== conn.attempt ||
+          conn.fsm.state !== 'Connect' ||
+          (conn !== this.primary && conn !== this.candidate)
+        ) {
           socket.destroy();
           return;
         }
@@ -430,7 +457,12 @@ export class PeerSession {
     let message: BgpMessage;
     try {
       message = decodeMessage(bytes, conn.decodeCtx);
-      if (message.type === 1) checkPeerOpen(message, { remoteAs: this.config.remoteAs, localAs: this.host.localAs, routerId: this.host.routerId });
+      if (message.type === 1)
+        checkPeerOpen(message, {
+          remoteAs: this.config.remoteAs,
+          localAs: this.host.localAs,
+          routerId: this.host.routerId,
+        });
     } catch (error) {
       if (!(error instanceof BgpDecodeError)) throw error;
       const type = bytes[18];
@@ -449,12 +481,24 @@ export class PeerSession {
         return;
       case 3:
         conn.notificationReceived = true;
-        this.lastNotificationReceived = { code: message.code, subcode: message.subcode, ...(message.message ? { message: message.message } : {}) };
+        this.lastNotificationReceived = {
+          code: message.code,
+          subcode: message.subcode,
+          ...(message.message ? { message: message.message } : {}),
+        };
         this.log.warn(this.lastNotificationReceived, 'NOTIFICATION received');
-        if (message.code === NOTIFICATION_CODE.OPEN_MESSAGE && message.subcode === OPEN_ERROR_SUBCODE.UNSUPPORTED_VERSION_NUMBER) {
+        if (
+          message.code === NOTIFICATION_CODE.OPEN_MESSAGE &&
+          message.subcode === OPEN_ERROR_SUBCODE.UNSUPPORTED_VERSION_NUMBER
+        ) {
           this.dispatch(conn, { type: 'NotifMsgVerErr' });
         } else {
-          this.dispatch(conn, { type: 'NotifMsg', code: message.code, subcode: message.subcode, ...(message.message ? { message: message.message } : {}) });
+          this.dispatch(conn, {
+            type: 'NotifMsg',
+            code: message.code,
+            subcode: message.subcode,
+            ...(message.message ? { message: message.message } : {}),
+          });
         }
         return;
       case 4:
@@ -473,7 +517,8 @@ export class PeerSession {
 
   private receiveOpen(conn: Connection, open: OpenMessage): void {
     // An OPEN is expected in OpenSent, or in Connect/Active while the DelayOpenTimer runs (Event 20).
-    const delayed = (conn.fsm.state === 'Connect' || conn.fsm.state === 'Active') && conn.fsm.timers.delayOpen !== undefined;
+    const delayed =
+      (conn.fsm.state === 'Connect' || conn.fsm.state === 'Active') && conn.fsm.timers.delayOpen !== undefined;
     if (conn.fsm.state !== 'OpenSent' && !delayed) {
       this.dispatch(conn, { type: 'BGPOpen', holdTime: open.holdTime });
       return;
@@ -491,7 +536,8 @@ export class PeerSession {
         return;
       }
       if (other.fsm.state === 'OpenSent' || other.fsm.state === 'OpenConfirm') {
-        const winner = resolveCollision(this.host.routerId, open.routerId) === 'locally-initiated' ? 'outbound' : 'inbound';
+        const winner =
+          resolveCollision(this.host.routerId, open.routerId) === 'locally-initiated' ? 'outbound' : 'inbound';
         const loser = conn.direction === winner ? other : conn;
         this.log.info({ kept: winner, peerRouterId: open.routerId }, 'connection collision resolved (RFC 4271 §6.8)');
         this.dispatch(loser, { type: 'OpenCollisionDump' });
@@ -508,7 +554,9 @@ export class PeerSession {
     const isV6 = local?.includes(':');
     // RFC 8950 §4: with extended next hop negotiated, IPv4 routes carry our IPv6 address.
     const extended = isV6 && conn.encodeCtx.extendedNextHop.has(familyKey(AFI.IPV4, SAFI.UNICAST));
-    const ipv4 = isV6 ? (this.config.nextHopIpv4 ?? (extended ? local : undefined)) : (local ?? this.config.nextHopIpv4);
+    const ipv4 = isV6
+      ? (this.config.nextHopIpv4 ?? (extended ? local : undefined))
+      : (local ?? this.config.nextHopIpv4);
     const ipv6 = isV6 ? local : this.config.nextHopIpv6;
     return { ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}) };
   }
@@ -523,13 +571,21 @@ export class PeerSession {
     rib.peerUp(this.id, { routerId: open.routerId, nextHopSelf: this.nextHopSelf(conn) });
     this.sendExport(rib.fullExport(this.id));
     // RFC 4724 §2: End-of-RIB after the initial update, per family.
-    this.write(conn, [...conn.families].map((afi) => endOfRib({ afi, safi: SAFI.UNICAST }, conn.encodeCtx)));
+    this.write(
+      conn,
+      [...conn.families].map((afi) => endOfRib({ afi, safi: SAFI.UNICAST }, conn.encodeCtx)),
+    );
   }
 
   private sessionLost(conn: Connection): void {
     this.connectionsDropped++;
     this.establishedAt = undefined;
-    if (this.gracefulRestart) this.gracefulRestart.sessionLost(conn.peerOpen!, conn.families, conn.notificationReceived || conn.notificationSent);
+    if (this.gracefulRestart)
+      this.gracefulRestart.sessionLost(
+        conn.peerOpen!,
+        conn.families,
+        conn.notificationReceived || conn.notificationSent,
+      );
     else this.host.routesChanged(this.host.rib.peerDown(this.id));
   }
 
@@ -541,7 +597,8 @@ export class PeerSession {
       return;
     }
     if (enforcesFirstAs(this.config, this.host.localAs)) checkFirstAs(update, this.config.remoteAs);
-    if (update.treatAsWithdraw) this.log.warn(update.treatAsWithdraw, 'malformed UPDATE treated as withdraw (RFC 7606)');
+    if (update.treatAsWithdraw)
+      this.log.warn(update.treatAsWithdraw, 'malformed UPDATE treated as withdraw (RFC 7606)');
     const result = this.host.rib.updateFromPeer(this.id, update);
     this.host.routesChanged(result.changes);
     const exceeded = result.maxPrefixExceeded;
@@ -565,7 +622,10 @@ export class PeerSession {
   requestRouteRefresh(): boolean {
     const conn = this.primary;
     if (conn.fsm.state !== 'Established' || !conn.peerOpen || !supportsRouteRefresh(conn.peerOpen)) return false;
-    this.write(conn, [...conn.families].map((afi) => encodeMessage({ type: 5, afi, subtype: 0, safi: SAFI.UNICAST }, conn.encodeCtx)));
+    this.write(
+      conn,
+      [...conn.families].map((afi) => encodeMessage({ type: 5, afi, subtype: 0, safi: SAFI.UNICAST }, conn.encodeCtx)),
+    );
     return true;
   }
 
@@ -587,4 +647,3 @@ export class PeerSession {
     }
   }
 }
-

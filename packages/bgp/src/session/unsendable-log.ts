@@ -26,7 +26,10 @@ export class UnsendableLog {
       const now = this.clock.now();
       if (now - this.windowStart >= 60_000) {
         if (this.suppressed > 0) {
-          this.log.warn({ suppressed: this.suppressed }, 'more attribute sets could not be encoded for the peer (not logged)');
+          this.log.warn(
+            { suppressed: this.suppressed },
+            'more attribute sets could not be encoded for the peer (not logged)',
+          );
         }
         this.windowStart = now;
         this.inWindow = 0;

@@ -105,7 +105,9 @@ export function routeView(prefix: Prefix, route: Route, context: RouteViewContex
     localPref: route.localPref,
     ...(a.communities?.length ? { communities: a.communities.map(formatCommunity) } : {}),
     ...(a.largeCommunities?.length ? { largeCommunities: a.largeCommunities.map(formatLargeCommunity) } : {}),
-    ...(a.extendedCommunities?.length ? { extendedCommunities: a.extendedCommunities.map(formatExtendedCommunity) } : {}),
+    ...(a.extendedCommunities?.length
+      ? { extendedCommunities: a.extendedCommunities.map(formatExtendedCommunity) }
+      : {}),
     ...(a.atomicAggregate ? { atomicAggregate: true as const } : {}),
     ...(a.aggregator ? { aggregator: { asn: a.aggregator.asn, address: a.aggregator.address } } : {}),
     ...(a.originatorId ? { originatorId: a.originatorId } : {}),

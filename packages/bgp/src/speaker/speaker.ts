@@ -11,7 +11,12 @@ import { PEER_SETTING_IMPACT, type PeerSettingKey, peerSchema } from '../config/
 import { pino, type Logger } from 'pino';
 import type { SessionState } from '../fsm/types.js';
 import type { Policy } from '../policy/types.js';
-import { RibManager, type BestPathChange, type OriginateAttributes, type OriginateOptions } from '../rib/rib-manager.js';
+import {
+  RibManager,
+  type BestPathChange,
+  type OriginateAttributes,
+  type OriginateOptions,
+} from '../rib/rib-manager.js';
 import { systemClock, type Clock } from '../session/clock.js';
 import { DEFAULT_FAMILIES, type PeerConfig } from '../session/config.js';
 import { FAMILY_AFI } from '../session/open.js';
@@ -126,7 +131,12 @@ export class BgpSpeaker {
       droppable: (event) => event.type === 'best-path',
       droppedMarker: (count) => ({ type: 'events-dropped', count }),
     });
-    this.rib = new RibManager({ localAs: this.localAs, routerId: this.routerId, logger: this.logger, maxPaths: options.maxPaths ?? 1 });
+    this.rib = new RibManager({
+      localAs: this.localAs,
+      routerId: this.routerId,
+      logger: this.logger,
+      maxPaths: options.maxPaths ?? 1,
+    });
     const speaker = this;
     this.host = {
       localAs: this.localAs,
@@ -236,7 +246,10 @@ export class BgpSpeaker {
       });
       // The Adj-RIB-In holds routes after import policy: a new one needs the peer's routes again.
       if (routeRefreshNeeded && !session.requestRouteRefresh()) {
-        this.logger.warn({ peer: session.id }, 'import policy changed but the peer does not support ROUTE-REFRESH: reset the session to apply it');
+        this.logger.warn(
+          { peer: session.id },
+          'import policy changed but the peer does not support ROUTE-REFRESH: reset the session to apply it',
+        );
       }
       this.scheduleFlush();
     }
@@ -318,14 +331,19 @@ export class BgpSpeaker {
       );
     }
     const out: RouteView[] = [];
-    this.rib.forEachBest((p, best) => out.push(routeView(p, best, { best: true, stale: this.rib.isStale(best.peerId, p) })));
+    this.rib.forEachBest((p, best) =>
+      out.push(routeView(p, best, { best: true, stale: this.rib.isStale(best.peerId, p) })),
+    );
     return out;
   }
 
   /** The state shaped like FRR's `show bgp summary json`. */
   summary(): Summary {
     const out: Summary = {};
-    for (const [key, afi] of [['ipv4Unicast', AFI.IPV4], ['ipv6Unicast', AFI.IPV6]] as const) {
+    for (const [key, afi] of [
+      ['ipv4Unicast', AFI.IPV4],
+      ['ipv6Unicast', AFI.IPV6],
+    ] as const) {
       const peers: Record<string, SummaryPeer> = {};
       for (const session of this.sessions.values()) {
         const families = session.config.families ?? DEFAULT_FAMILIES;

@@ -3,8 +3,25 @@
 import { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { PeerTable, whenConnected } from './base.js';
-import { AF_INET, AF_INET6, type Libc, check, familyOf, inNetns, int32 as int, loadLibc, sockaddr, writeSockaddr } from '@cairn/sys';
-import { BGP_PORT, type BgpTransport, type ConnectionHandler, type TransportPeer, TransportUnsupportedError } from './types.js';
+import {
+  AF_INET,
+  AF_INET6,
+  type Libc,
+  check,
+  familyOf,
+  inNetns,
+  int32 as int,
+  loadLibc,
+  sockaddr,
+  writeSockaddr,
+} from '@cairn/sys';
+import {
+  BGP_PORT,
+  type BgpTransport,
+  type ConnectionHandler,
+  type TransportPeer,
+  TransportUnsupportedError,
+} from './types.js';
 
 const SOCK_STREAM = 1;
 const SOCK_NONBLOCK = 0o4000;
@@ -37,7 +54,6 @@ export interface LinuxTransportOptions {
   logger?: Logger;
 }
 
-
 /** Sets (or with an empty key, removes) the RFC 2385 key for `peer` on socket `fd`. */
 function setMd5Key(libc: Libc, fd: number, peer: string, key: string): void {
   const keyBytes = Buffer.from(key, 'utf8');
@@ -48,8 +64,11 @@ function setMd5Key(libc: Libc, fd: number, peer: string, key: string): void {
   writeSockaddr(sig, peer, 0);
   sig.writeUInt16LE(keyBytes.length, 130);
   keyBytes.copy(sig, 136);
-  check(libc.setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, sig, TCP_MD5SIG_SIZE), `setsockopt(TCP_MD5SIG) for ${peer}`,
-    'Is the kernel built with CONFIG_TCP_MD5SIG, and is the key valid?');
+  check(
+    libc.setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, sig, TCP_MD5SIG_SIZE),
+    `setsockopt(TCP_MD5SIG) for ${peer}`,
+    'Is the kernel built with CONFIG_TCP_MD5SIG, and is the key valid?',
+  );
 }
 
 function setOutgoingTtl(libc: Libc, fd: number, family: number): void {
@@ -88,7 +107,9 @@ export class LinuxTransport extends PeerTable implements BgpTransport {
   /** socket(2) in the transport's namespace, non-blocking, close-on-exec. */
   private openSocket(family: number): number {
     // setns(2) moves only this thread; the socket keeps the namespace it was created in.
-    return inNetns(this.options.netns, () => check(this.libc.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), 'socket()'));
+    return inNetns(this.options.netns, () =>
+      check(this.libc.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), 'socket()'),
+    );
   }
 
   async listen(onConnection: ConnectionHandler): Promise<void> {
@@ -98,11 +119,16 @@ export class LinuxTransport extends PeerTable implements BgpTransport {
       const fd = this.openSocket(family);
       try {
         check(this.libc.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, int(1), 4), 'setsockopt(SO_REUSEADDR)');
-        if (family === AF_INET6) check(this.libc.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, int(1), 4), 'setsockopt(IPV6_V6ONLY)');
+        if (family === AF_INET6)
+          check(this.libc.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, int(1), 4), 'setsockopt(IPV6_V6ONLY)');
         // RFC 5082 §3: a GTSM peer checks our SYN-ACK too, which the listening socket sends: TTL 255.
         setOutgoingTtl(this.libc, fd, family);
         const where = sockaddr(address, port);
-        check(this.libc.bind(fd, where, where.length), `bind(${address} port ${port})`, 'Is another BGP speaker listening there?');
+        check(
+          this.libc.bind(fd, where, where.length),
+          `bind(${address} port ${port})`,
+          'Is another BGP speaker listening there?',
+        );
         check(this.libc.listen(fd, 128), 'listen()');
       } catch (error) {
         this.libc.close(fd);
@@ -154,7 +180,11 @@ export class LinuxTransport extends PeerTable implements BgpTransport {
       if (peer.ttlSecurityHops) setGtsm(this.libc, fd, family, peer.ttlSecurityHops);
       if (peer.localAddress) {
         const local = sockaddr(peer.localAddress, 0);
-        check(this.libc.bind(fd, local, local.length), `bind(${peer.localAddress})`, 'Is the source address configured on an interface?');
+        check(
+          this.libc.bind(fd, local, local.length),
+          `bind(${peer.localAddress})`,
+          'Is the source address configured on an interface?',
+        );
       }
     } catch (error) {
       this.libc.close(fd);

@@ -3,7 +3,13 @@
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import type { Logger } from 'pino';
 import { PeerTable, whenConnected } from './base.js';
-import { BGP_PORT, type BgpTransport, type ConnectionHandler, type TransportPeer, TransportUnsupportedError } from './types.js';
+import {
+  BGP_PORT,
+  type BgpTransport,
+  type ConnectionHandler,
+  type TransportPeer,
+  TransportUnsupportedError,
+} from './types.js';
 
 export interface TcpTransportOptions {
   /** Addresses to listen on (default both wildcards, 0.0.0.0 and ::); an empty list listens nowhere. */
@@ -34,8 +40,10 @@ export class TcpTransport extends PeerTable implements BgpTransport {
   }
 
   setPeer(peer: TransportPeer): void {
-    if (peer.password) throw new TransportUnsupportedError(`peer ${peer.address}: TCP-MD5 needs LinuxTransport, not TcpTransport`);
-    if (peer.ttlSecurityHops) throw new TransportUnsupportedError(`peer ${peer.address}: GTSM needs LinuxTransport, not TcpTransport`);
+    if (peer.password)
+      throw new TransportUnsupportedError(`peer ${peer.address}: TCP-MD5 needs LinuxTransport, not TcpTransport`);
+    if (peer.ttlSecurityHops)
+      throw new TransportUnsupportedError(`peer ${peer.address}: GTSM needs LinuxTransport, not TcpTransport`);
     this.store(peer);
   }
 
@@ -45,7 +53,11 @@ export class TcpTransport extends PeerTable implements BgpTransport {
 
   connect(address: string, signal?: AbortSignal): Promise<Socket> {
     const peer = this.lookup(address);
-    const socket = connect({ host: peer.address, port: peer.port ?? BGP_PORT, ...(peer.localAddress ? { localAddress: peer.localAddress } : {}) });
+    const socket = connect({
+      host: peer.address,
+      port: peer.port ?? BGP_PORT,
+      ...(peer.localAddress ? { localAddress: peer.localAddress } : {}),
+    });
     return whenConnected(socket, signal);
   }
 

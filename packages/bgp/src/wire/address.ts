@@ -98,7 +98,9 @@ export function parsePrefix(text: string, pathId?: number): Prefix {
   }
   const length = Number(lengthText);
   if (!hostBitsZero(address, length)) {
-    throw new AddressFormatError(`'${text}' has host bits set; did you mean ${formatPrefix(makePrefix(address, length))}?`);
+    throw new AddressFormatError(
+      `'${text}' has host bits set; did you mean ${formatPrefix(makePrefix(address, length))}?`,
+    );
   }
   const prefix: Prefix = { afi: addressAfi(address), length, address };
   if (pathId !== undefined) prefix.pathId = pathId;

@@ -6,8 +6,18 @@ import type { ByteWriter } from './writer.js';
 /** RFC 6793 §9: the 2-octet placeholder for a 4-octet ASN. */
 export const AS_TRANS = 23456;
 
-const SEGMENT_TYPE: Record<number, AsPathSegmentType> = { 1: 'set', 2: 'sequence', 3: 'confed-sequence', 4: 'confed-set' };
-export const SEGMENT_CODE: Record<AsPathSegmentType, number> = { set: 1, sequence: 2, 'confed-sequence': 3, 'confed-set': 4 };
+const SEGMENT_TYPE: Record<number, AsPathSegmentType> = {
+  1: 'set',
+  2: 'sequence',
+  3: 'confed-sequence',
+  4: 'confed-set',
+};
+export const SEGMENT_CODE: Record<AsPathSegmentType, number> = {
+  set: 1,
+  sequence: 2,
+  'confed-sequence': 3,
+  'confed-set': 4,
+};
 
 /**
  * Parses segments of `asSize`-byte ASNs from `bytes[start, end)`. Returns a reason string when the
@@ -27,7 +37,8 @@ export function decodeAsPath(bytes: Uint8Array, start: number, end: number, asSi
     if (o + count * asSize > end) return 'a segment overruns the attribute';
     const asns = new Array<number>(count);
     if (asSize === 4) {
-      for (let i = 0; i < count; i++, o += 4) asns[i] = ((bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!) >>> 0;
+      for (let i = 0; i < count; i++, o += 4)
+        asns[i] = ((bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!) >>> 0;
     } else {
       for (let i = 0; i < count; i++, o += 2) asns[i] = (bytes[o]! << 8) | bytes[o + 1]!;
     }
@@ -48,7 +59,8 @@ export function writeAsPath(w: ByteWriter, segments: readonly AsPathSegment[], a
       w.u8(SEGMENT_CODE[segment.type]).u8(to - from);
       for (let i = from; i < to; i++) {
         const asn = asns[i]!;
-        if (!Number.isInteger(asn) || asn < 0 || asn > 0xffffffff) throw new BgpEncodeError(`ASN ${asn} is not a 32-bit unsigned integer`);
+        if (!Number.isInteger(asn) || asn < 0 || asn > 0xffffffff)
+          throw new BgpEncodeError(`ASN ${asn} is not a 32-bit unsigned integer`);
         if (asSize === 4) w.u32(asn);
         else w.u16(asn > 0xffff ? AS_TRANS : asn);
       }
@@ -96,7 +108,8 @@ export function mergeAs4Path(asPath: readonly AsPathSegment[], as4Path: readonly
   // The kept head of a split AS_SEQUENCE and the first AS4_PATH sequence are one segment again.
   as4.forEach((segment, i) => {
     const last = merged[merged.length - 1];
-    if (i === 0 && segment.type === 'sequence' && last?.type === 'sequence' && keptPartially) last.asns.push(...segment.asns);
+    if (i === 0 && segment.type === 'sequence' && last?.type === 'sequence' && keptPartially)
+      last.asns.push(...segment.asns);
     else merged.push({ type: segment.type, asns: [...segment.asns] });
   });
   return merged;

@@ -11,7 +11,8 @@ import type { Afi, CodecContext, PathAttributes, Prefix, Safi, UnknownAttribute 
 import { ByteWriter } from './writer.js';
 
 function u32(what: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new BgpEncodeError(`${what} must be a 32-bit unsigned integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+    throw new BgpEncodeError(`${what} must be a 32-bit unsigned integer, got ${value}`);
   return value;
 }
 
@@ -22,10 +23,22 @@ function ipv4(what: string, text: string): Uint8Array {
 }
 
 /** Writes flags, type and length (extended when the value exceeds 255 bytes, or when `forceExtended`). */
-export function writeAttributeHeader(w: ByteWriter, flags: number, type: number, length: number, forceExtended = false): void {
+export function writeAttributeHeader(
+  w: ByteWriter,
+  flags: number,
+  type: number,
+  length: number,
+  forceExtended = false,
+): void {
   if (length > 0xffff) throw new BgpEncodeError(`attribute ${type} is ${length} bytes; at most 65535 fit`);
-  if (length > 255 || forceExtended) w.u8(flags | ATTRIBUTE_FLAG.EXTENDED_LENGTH).u8(type).u16(length);
-  else w.u8(flags & ~ATTRIBUTE_FLAG.EXTENDED_LENGTH).u8(type).u8(length);
+  if (length > 255 || forceExtended)
+    w.u8(flags | ATTRIBUTE_FLAG.EXTENDED_LENGTH)
+      .u8(type)
+      .u16(length);
+  else
+    w.u8(flags & ~ATTRIBUTE_FLAG.EXTENDED_LENGTH)
+      .u8(type)
+      .u8(length);
 }
 
 function attribute(w: ByteWriter, type: number, value: Uint8Array, flags = ATTRIBUTE_FLAGS[type]!): void {
@@ -36,7 +49,9 @@ function attribute(w: ByteWriter, type: number, value: Uint8Array, flags = ATTRI
 /** Starts an attribute whose length is not known yet (1-byte length placeholder); see `close`. */
 function open(w: ByteWriter, type: number, flags = ATTRIBUTE_FLAGS[type]!): number {
   const start = w.length;
-  w.u8(flags & ~ATTRIBUTE_FLAG.EXTENDED_LENGTH).u8(type).u8(0);
+  w.u8(flags & ~ATTRIBUTE_FLAG.EXTENDED_LENGTH)
+    .u8(type)
+    .u8(0);
   return start;
 }
 
@@ -78,13 +93,15 @@ export function encodePlainAttributes(attrs: PathAttributes, ctx: CodecContext):
 
 /** Writes every attribute except MP_REACH/MP_UNREACH into `w`, in type-code order. */
 export function writePlainAttributes(w: ByteWriter, attrs: PathAttributes, ctx: CodecContext): void {
-  const unknown = attrs.unknown && attrs.unknown.length > 0 ? [...attrs.unknown].sort((a, b) => a.typeCode - b.typeCode) : NO_UNKNOWN;
+  const unknown =
+    attrs.unknown && attrs.unknown.length > 0 ? [...attrs.unknown].sort((a, b) => a.typeCode - b.typeCode) : NO_UNKNOWN;
   let u = 0;
   const four = ctx.fourOctetAs;
   let at: number;
   u = writeUnknownBelow(w, unknown, u, T.ORIGIN);
   if (attrs.origin !== undefined) {
-    if (attrs.origin !== 0 && attrs.origin !== 1 && attrs.origin !== 2) throw new BgpEncodeError(`ORIGIN must be 0, 1 or 2, got ${attrs.origin as number}`);
+    if (attrs.origin !== 0 && attrs.origin !== 1 && attrs.origin !== 2)
+      throw new BgpEncodeError(`ORIGIN must be 0, 1 or 2, got ${attrs.origin as number}`);
     w.u8(0x40).u8(T.ORIGIN).u8(1).u8(attrs.origin);
   }
   u = writeUnknownBelow(w, unknown, u, T.AS_PATH);
@@ -104,7 +121,9 @@ export function writePlainAttributes(w: ByteWriter, attrs: PathAttributes, ctx: 
   u = writeUnknownBelow(w, unknown, u, T.AGGREGATOR);
   if (attrs.aggregator) {
     const asn = u32('AGGREGATOR ASN', attrs.aggregator.asn);
-    w.u8(0xc0).u8(T.AGGREGATOR).u8(four ? 8 : 6);
+    w.u8(0xc0)
+      .u8(T.AGGREGATOR)
+      .u8(four ? 8 : 6);
     if (four) w.u32(asn);
     else w.u16(asn > 0xffff ? AS_TRANS : asn);
     w.bytes(ipv4('AGGREGATOR address', attrs.aggregator.address));
@@ -137,21 +156,33 @@ export function writePlainAttributes(w: ByteWriter, attrs: PathAttributes, ctx: 
   // and without confederation segments.
   if (!four && attrs.asPath && hasWideAsn(attrs)) {
     at = open(w, T.AS4_PATH);
-    writeAsPath(w, attrs.asPath.filter((s) => s.type === 'sequence' || s.type === 'set'), 4);
+    writeAsPath(
+      w,
+      attrs.asPath.filter((s) => s.type === 'sequence' || s.type === 'set'),
+      4,
+    );
     close(w, at, T.AS4_PATH);
   }
   u = writeUnknownBelow(w, unknown, u, T.AS4_AGGREGATOR);
   if (!four && attrs.aggregator && attrs.aggregator.asn > 0xffff) {
-    w.u8(0xc0).u8(T.AS4_AGGREGATOR).u8(8).u32(attrs.aggregator.asn).bytes(ipv4('AGGREGATOR address', attrs.aggregator.address));
+    w.u8(0xc0)
+      .u8(T.AS4_AGGREGATOR)
+      .u8(8)
+      .u32(attrs.aggregator.asn)
+      .bytes(ipv4('AGGREGATOR address', attrs.aggregator.address));
   }
   u = writeUnknownBelow(w, unknown, u, T.LARGE_COMMUNITY);
   if (attrs.largeCommunities?.length) {
     at = open(w, T.LARGE_COMMUNITY);
-    for (const c of attrs.largeCommunities) w.u32(u32('large community global admin', c.globalAdmin)).u32(u32('large community local 1', c.local1)).u32(u32('large community local 2', c.local2));
+    for (const c of attrs.largeCommunities)
+      w.u32(u32('large community global admin', c.globalAdmin))
+        .u32(u32('large community local 1', c.local1))
+        .u32(u32('large community local 2', c.local2));
     close(w, at, T.LARGE_COMMUNITY);
   }
   u = writeUnknownBelow(w, unknown, u, T.ONLY_TO_CUSTOMER);
-  if (attrs.onlyToCustomer !== undefined) w.u8(0xc0).u8(T.ONLY_TO_CUSTOMER).u8(4).u32(u32('ONLY_TO_CUSTOMER', attrs.onlyToCustomer));
+  if (attrs.onlyToCustomer !== undefined)
+    w.u8(0xc0).u8(T.ONLY_TO_CUSTOMER).u8(4).u32(u32('ONLY_TO_CUSTOMER', attrs.onlyToCustomer));
   writeUnknownBelow(w, unknown, u, 256);
 }
 
@@ -160,7 +191,8 @@ export function encodeMpNextHop(nextHop: string, linkLocalNextHop?: string): Uin
   const global = parseAddress(nextHop);
   if (linkLocalNextHop === undefined) return global;
   const linkLocal = parseAddress(linkLocalNextHop);
-  if (global.length !== 16 || linkLocal.length !== 16) throw new BgpEncodeError('a link-local next hop goes with an IPv6 global next hop');
+  if (global.length !== 16 || linkLocal.length !== 16)
+    throw new BgpEncodeError('a link-local next hop goes with an IPv6 global next hop');
   const out = new Uint8Array(32);
   out.set(global);
   out.set(linkLocal, 16);
@@ -172,7 +204,17 @@ export const mpReachOverhead = (nextHopLength: number): number => 4 + 5 + nextHo
 export const MP_UNREACH_OVERHEAD = 4 + 3;
 
 /** Writes MP_REACH_NLRI (RFC 4760 §3) carrying `prefixes[from, to)`; `nlriBytes` is their encoded size. */
-export function writeMpReach(w: ByteWriter, afi: Afi, safi: Safi, nextHop: Uint8Array, prefixes: readonly Prefix[], from: number, to: number, nlriBytes: number, ctx: CodecContext): void {
+export function writeMpReach(
+  w: ByteWriter,
+  afi: Afi,
+  safi: Safi,
+  nextHop: Uint8Array,
+  prefixes: readonly Prefix[],
+  from: number,
+  to: number,
+  nlriBytes: number,
+  ctx: CodecContext,
+): void {
   writeAttributeHeader(w, ATTRIBUTE_FLAGS[T.MP_REACH_NLRI]!, T.MP_REACH_NLRI, 5 + nextHop.length + nlriBytes, true);
   w.u16(afi).u8(safi).u8(nextHop.length).bytes(nextHop).u8(0);
   const addPath = ctx.addPath.has(familyKey(afi, safi));
@@ -180,7 +222,16 @@ export function writeMpReach(w: ByteWriter, afi: Afi, safi: Safi, nextHop: Uint8
 }
 
 /** Writes MP_UNREACH_NLRI (RFC 4760 §4) carrying `prefixes[from, to)`. */
-export function writeMpUnreach(w: ByteWriter, afi: Afi, safi: Safi, prefixes: readonly Prefix[], from: number, to: number, nlriBytes: number, ctx: CodecContext): void {
+export function writeMpUnreach(
+  w: ByteWriter,
+  afi: Afi,
+  safi: Safi,
+  prefixes: readonly Prefix[],
+  from: number,
+  to: number,
+  nlriBytes: number,
+  ctx: CodecContext,
+): void {
   writeAttributeHeader(w, ATTRIBUTE_FLAGS[T.MP_UNREACH_NLRI]!, T.MP_UNREACH_NLRI, 3 + nlriBytes, true);
   w.u16(afi).u8(safi);
   const addPath = ctx.addPath.has(familyKey(afi, safi));

@@ -1,6 +1,13 @@
 // The UPDATE builder: packs prefixes into as few UPDATEs as the session's maximum message size allows
 // (RFC 4271 §4: 4096 bytes, RFC 8654: 65535), and the End-of-RIB marker (RFC 4724 §2).
-import { encodeMpNextHop, encodePlainAttributes, MP_UNREACH_OVERHEAD, mpReachOverhead, writeMpReach, writeMpUnreach } from './attributes-encode.js';
+import {
+  encodeMpNextHop,
+  encodePlainAttributes,
+  MP_UNREACH_OVERHEAD,
+  mpReachOverhead,
+  writeMpReach,
+  writeMpUnreach,
+} from './attributes-encode.js';
 import { BgpEncodeError } from './errors.js';
 import { HEADER_LENGTH, maxMessageLength, writeHeader } from './header.js';
 import { encodedPrefixSize, writePrefix } from './nlri.js';
@@ -34,7 +41,8 @@ function fit(prefixes: readonly Prefix[], from: number, room: number, addPath: b
     if (size + s > room) break;
     size += s;
   }
-  if (i === from) throw new BgpEncodeError(`the path attributes leave no room for a single prefix under the ${room}-byte budget`);
+  if (i === from)
+    throw new BgpEncodeError(`the path attributes leave no room for a single prefix under the ${room}-byte budget`);
   return [i, size];
 }
 
@@ -73,11 +81,13 @@ export function buildUpdates(input: UpdateInput, ctx: CodecContext): Uint8Array[
   const out: Uint8Array[] = [];
   const max = maxMessageLength(MESSAGE_TYPE.UPDATE, ctx);
   const attrs = input.attributes ?? {};
-  const withdrawn = attrs.mpUnreach?.withdrawn.length ? [...(input.withdrawn ?? []), ...attrs.mpUnreach.withdrawn] : (input.withdrawn ?? []);
+  const withdrawn = attrs.mpUnreach?.withdrawn.length
+    ? [...(input.withdrawn ?? []), ...attrs.mpUnreach.withdrawn]
+    : (input.withdrawn ?? []);
   for (const [afi, prefixes] of byFamily(withdrawn)) {
     const addPath = ctx.addPath.has(familyKey(afi, SAFI_UNICAST));
     const overhead = HEADER_LENGTH + 4 + (afi === 1 ? 0 : MP_UNREACH_OVERHEAD);
-    for (let i = 0; i < prefixes.length; ) {
+    for (let i = 0; i < prefixes.length;) {
       const [end, size] = fit(prefixes, i, max - overhead, addPath);
       const w = start(overhead + size);
       if (afi === 1) {
@@ -103,7 +113,7 @@ export function buildUpdates(input: UpdateInput, ctx: CodecContext): Uint8Array[
     if (afi === 1 && attrs.nextHop !== undefined) {
       bodyAttributes ??= encodePlainAttributes(plain, ctx);
       const overhead = HEADER_LENGTH + 4 + bodyAttributes.length;
-      for (let i = 0; i < prefixes.length; ) {
+      for (let i = 0; i < prefixes.length;) {
         const [end, size] = fit(prefixes, i, max - overhead, addPath);
         const w = start(overhead + size);
         w.u16(0).u16(bodyAttributes.length).bytes(bodyAttributes);
@@ -114,17 +124,21 @@ export function buildUpdates(input: UpdateInput, ctx: CodecContext): Uint8Array[
       continue;
     }
     if (!attrs.mpReach) {
-      throw new BgpEncodeError(`announcing ${afi === 1 ? 'IPv4' : 'IPv6'} prefixes needs a next hop: set attributes.${afi === 1 ? 'nextHop' : 'mpReach.nextHop'}`);
+      throw new BgpEncodeError(
+        `announcing ${afi === 1 ? 'IPv4' : 'IPv6'} prefixes needs a next hop: set attributes.${afi === 1 ? 'nextHop' : 'mpReach.nextHop'}`,
+      );
     }
     const nextHop = encodeMpNextHop(attrs.mpReach.nextHop, attrs.mpReach.linkLocalNextHop);
     if (afi === 1 && nextHop.length !== 4 && !ctx.extendedNextHop.has(familyKey(1, SAFI_UNICAST))) {
-      throw new BgpEncodeError('an IPv6 next hop for IPv4 prefixes needs the extended next hop capability (RFC 8950) negotiated');
+      throw new BgpEncodeError(
+        'an IPv6 next hop for IPv4 prefixes needs the extended next hop capability (RFC 8950) negotiated',
+      );
     }
     if (afi === 2 && nextHop.length === 4) throw new BgpEncodeError('IPv6 prefixes need an IPv6 next hop');
     // RFC 4760 §3: an UPDATE whose only NLRI is in MP_REACH_NLRI should not carry NEXT_HOP.
     mpAttributes ??= encodePlainAttributes({ ...plain, nextHop: undefined }, ctx);
     const overhead = HEADER_LENGTH + 4 + mpReachOverhead(nextHop.length) + mpAttributes.length;
-    for (let i = 0; i < prefixes.length; ) {
+    for (let i = 0; i < prefixes.length;) {
       const [end, size] = fit(prefixes, i, max - overhead, addPath);
       const w = start(overhead + size);
       w.u16(0).u16(mpReachOverhead(nextHop.length) + size + mpAttributes.length);
@@ -148,11 +162,13 @@ export function endOfRib(family: Family, ctx: CodecContext): Uint8Array {
 
 /** The family an End-of-RIB marker stands for (RFC 4724 §2), or undefined for any other UPDATE. */
 export function isEndOfRib(update: UpdateMessage): Family | undefined {
-  if (update.treatAsWithdraw || update.discarded?.length || update.withdrawn.length > 0 || update.nlri.length > 0) return undefined;
+  if (update.treatAsWithdraw || update.discarded?.length || update.withdrawn.length > 0 || update.nlri.length > 0)
+    return undefined;
   const a = update.attributes;
   let keys = 0;
   for (const key in a) if (a[key as keyof PathAttributes] !== undefined) keys++;
   if (keys === 0) return { afi: 1, safi: SAFI_UNICAST };
-  if (keys === 1 && a.mpUnreach && a.mpUnreach.withdrawn.length === 0) return { afi: a.mpUnreach.afi, safi: a.mpUnreach.safi };
+  if (keys === 1 && a.mpUnreach && a.mpUnreach.withdrawn.length === 0)
+    return { afi: a.mpUnreach.afi, safi: a.mpUnreach.safi };
   return undefined;
 }

@@ -26,7 +26,11 @@ function decodeKnown(code: number, v: Uint8Array): Capability | undefined {
       if (v.length === 0 || v.length % 6 !== 0) return undefined;
       const entries: { afi: Afi; safi: number; nextHopAfi: Afi }[] = [];
       for (let o = 0; o < v.length; o += 6) {
-        entries.push({ afi: dv.getUint16(o) as Afi, safi: dv.getUint16(o + 2), nextHopAfi: dv.getUint16(o + 4) as Afi });
+        entries.push({
+          afi: dv.getUint16(o) as Afi,
+          safi: dv.getUint16(o + 2),
+          nextHopAfi: dv.getUint16(o + 4) as Afi,
+        });
       }
       return { code: 5, entries };
     }
@@ -126,7 +130,8 @@ export function decodeCapabilities(value: Uint8Array): Capability[] | undefined 
 }
 
 function checkRange(what: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new BgpEncodeError(`${what} must be an integer 0..${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new BgpEncodeError(`${what} must be an integer 0..${max}, got ${value}`);
   return value;
 }
 
@@ -143,33 +148,50 @@ export function encodeCapabilityValue(capability: Capability): Uint8Array {
   const c = capability as Exclude<Capability, { raw: Uint8Array }>;
   switch (c.code) {
     case 1:
-      w.u16(checkRange('AFI', c.afi, 0xffff)).u8(0).u8(checkRange('SAFI', c.safi, 0xff));
+      w.u16(checkRange('AFI', c.afi, 0xffff))
+        .u8(0)
+        .u8(checkRange('SAFI', c.safi, 0xff));
       break;
     case 2:
     case 6:
     case 70:
       break;
     case 5:
-      for (const e of c.entries) w.u16(e.afi).u16(checkRange('SAFI', e.safi, 0xffff)).u16(e.nextHopAfi);
+      for (const e of c.entries)
+        w.u16(e.afi)
+          .u16(checkRange('SAFI', e.safi, 0xffff))
+          .u16(e.nextHopAfi);
       break;
     case 9:
       w.u8(checkRange('BGP role', c.role, 0xff));
       break;
     case 64:
-      w.u16((c.restarting ? 0x8000 : 0) | (c.notification ? 0x4000 : 0) | checkRange('restart time', c.restartTime, 0x0fff));
-      for (const f of c.families) w.u16(f.afi).u8(checkRange('SAFI', f.safi, 0xff)).u8(f.forwardingPreserved ? 0x80 : 0);
+      w.u16(
+        (c.restarting ? 0x8000 : 0) | (c.notification ? 0x4000 : 0) | checkRange('restart time', c.restartTime, 0x0fff),
+      );
+      for (const f of c.families)
+        w.u16(f.afi)
+          .u8(checkRange('SAFI', f.safi, 0xff))
+          .u8(f.forwardingPreserved ? 0x80 : 0);
       break;
     case 65:
       w.u32(checkRange('ASN', c.asn, 0xffffffff));
       break;
     case 69:
-      for (const f of c.families) w.u16(f.afi).u8(checkRange('SAFI', f.safi, 0xff)).u8(ADD_PATH_VALUE[f.direction]);
+      for (const f of c.families)
+        w.u16(f.afi)
+          .u8(checkRange('SAFI', f.safi, 0xff))
+          .u8(ADD_PATH_VALUE[f.direction]);
       break;
     case 71:
       for (const f of c.families) {
         const stale = checkRange('long-lived stale time', f.staleTime, 0xffffff);
-        w.u16(f.afi).u8(checkRange('SAFI', f.safi, 0xff)).u8(f.forwardingPreserved ? 0x80 : 0);
-        w.u8(stale >>> 16).u8((stale >>> 8) & 0xff).u8(stale & 0xff);
+        w.u16(f.afi)
+          .u8(checkRange('SAFI', f.safi, 0xff))
+          .u8(f.forwardingPreserved ? 0x80 : 0);
+        w.u8(stale >>> 16)
+          .u8((stale >>> 8) & 0xff)
+          .u8(stale & 0xff);
       }
       break;
     case 73:
@@ -188,8 +210,11 @@ export function encodeCapabilities(capabilities: readonly Capability[]): Uint8Ar
   const w = new ByteWriter(64);
   for (const capability of capabilities) {
     const value = encodeCapabilityValue(capability);
-    if (value.length > 255) throw new BgpEncodeError(`capability ${capability.code} value is ${value.length} bytes; at most 255 fit`);
-    w.u8(checkRange('capability code', capability.code, 0xff)).u8(value.length).bytes(value);
+    if (value.length > 255)
+      throw new BgpEncodeError(`capability ${capability.code} value is ${value.length} bytes; at most 255 fit`);
+    w.u8(checkRange('capability code', capability.code, 0xff))
+      .u8(value.length)
+      .bytes(value);
   }
   return w.finish();
 }

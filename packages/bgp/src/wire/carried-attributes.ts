@@ -59,20 +59,35 @@ function walkTlvs(
  */
 function checkTunnelEncapsulation(bytes: Uint8Array, v: number, end: number): string | undefined {
   if (end === v) return 'empty';
-  return walkTlvs(bytes, v, end, 2, () => 2, 'tunnel TLV', (_type, start, stop) =>
-    walkTlvs(bytes, start, stop, 1, (sub) => (sub < 128 ? 1 : 2), 'sub-TLV'),
+  return walkTlvs(
+    bytes,
+    v,
+    end,
+    2,
+    () => 2,
+    'tunnel TLV',
+    (_type, start, stop) => walkTlvs(bytes, start, stop, 1, (sub) => (sub < 128 ? 1 : 2), 'sub-TLV'),
   );
 }
 
 /** RFC 8669 §3: TLVs of Type (1) and Length (2); Label-Index (1) is 7 octets, Originator SRGB (3) 2 + 6n (n ≥ 1). */
 function checkPrefixSid(bytes: Uint8Array, v: number, end: number): string | undefined {
   if (end === v) return 'empty';
-  return walkTlvs(bytes, v, end, 1, () => 2, 'TLV', (type, start, stop) => {
-    const length = stop - start;
-    if (type === 1 && length !== 7) return `Label-Index TLV length ${length}, not 7`;
-    if (type === 3 && (length < 8 || (length - 2) % 6 !== 0)) return `Originator SRGB TLV length ${length}, not 2 + 6n`;
-    return undefined;
-  });
+  return walkTlvs(
+    bytes,
+    v,
+    end,
+    1,
+    () => 2,
+    'TLV',
+    (type, start, stop) => {
+      const length = stop - start;
+      if (type === 1 && length !== 7) return `Label-Index TLV length ${length}, not 7`;
+      if (type === 3 && (length < 8 || (length - 2) % 6 !== 0))
+        return `Originator SRGB TLV length ${length}, not 2 + 6n`;
+      return undefined;
+    },
+  );
 }
 
 /** RFC 7752 §3.3: TLVs of Type (2) and Length (2). */
@@ -101,7 +116,12 @@ function checkAttrSet(bytes: Uint8Array, v: number, end: number): string | undef
   return undefined;
 }
 
-const rule = (name: string, action: CarriedAttributeRule['action'], citation: string, check: CarriedAttributeRule['check']) => ({
+const rule = (
+  name: string,
+  action: CarriedAttributeRule['action'],
+  citation: string,
+  check: CarriedAttributeRule['check'],
+) => ({
   name,
   action,
   citation,
@@ -110,8 +130,14 @@ const rule = (name: string, action: CarriedAttributeRule['action'], citation: st
 
 export const CARRIED_ATTRIBUTE_RULES: ReadonlyMap<number, CarriedAttributeRule> = new Map([
   // RFC 6514 predates RFC 7606 and names no outcome; RFC 7606 §2 prefers treat-as-withdraw (as FRR does).
-  [CARRIED_ATTRIBUTE.PMSI_TUNNEL, rule('PMSI_TUNNEL', 'treat-as-withdraw', 'RFC 6514 §5, RFC 7606 §2', checkPmsiTunnel)],
-  [CARRIED_ATTRIBUTE.TUNNEL_ENCAPSULATION, rule('TUNNEL_ENCAPSULATION', 'treat-as-withdraw', 'RFC 9012 §13, RFC 7606 §7.13', checkTunnelEncapsulation)],
+  [
+    CARRIED_ATTRIBUTE.PMSI_TUNNEL,
+    rule('PMSI_TUNNEL', 'treat-as-withdraw', 'RFC 6514 §5, RFC 7606 §2', checkPmsiTunnel),
+  ],
+  [
+    CARRIED_ATTRIBUTE.TUNNEL_ENCAPSULATION,
+    rule('TUNNEL_ENCAPSULATION', 'treat-as-withdraw', 'RFC 9012 §13, RFC 7606 §7.13', checkTunnelEncapsulation),
+  ],
   [CARRIED_ATTRIBUTE.BGP_LS, rule('BGP-LS', 'attribute-discard', 'RFC 7752 §8.2.2', checkBgpLs)],
   [CARRIED_ATTRIBUTE.PREFIX_SID, rule('PREFIX_SID', 'attribute-discard', 'RFC 8669 §6', checkPrefixSid)],
   [CARRIED_ATTRIBUTE.ATTR_SET, rule('ATTR_SET', 'treat-as-withdraw', 'RFC 6368 §5, RFC 7606 §7.16', checkAttrSet)],

@@ -23,11 +23,13 @@ const receives = (d: AddPathDirection | undefined) => d === 'receive' || d === '
  * (RFC 7911 §5), Extended Message (RFC 8654 §3), and extended next hop entries both list (RFC 8950 §3).
  */
 export function negotiatedContext(sender: OpenMessage, receiver: OpenMessage): CodecContext {
-  const both = (code: number) => sender.capabilities.some((c) => c.code === code) && receiver.capabilities.some((c) => c.code === code);
+  const both = (code: number) =>
+    sender.capabilities.some((c) => c.code === code) && receiver.capabilities.some((c) => c.code === code);
   const senderAddPath = addPathDirections(sender);
   const receiverAddPath = addPathDirections(receiver);
   const addPath = new Set<string>();
-  for (const [family, direction] of senderAddPath) if (sends(direction) && receives(receiverAddPath.get(family))) addPath.add(family);
+  for (const [family, direction] of senderAddPath)
+    if (sends(direction) && receives(receiverAddPath.get(family))) addPath.add(family);
   const nextHopEntries = (open: OpenMessage) =>
     new Set(find(open, 5).flatMap((c) => c.entries.map((e) => `${familyKey(e.afi, e.safi)}/${e.nextHopAfi}`)));
   const senderEntries = nextHopEntries(sender);

@@ -57,7 +57,12 @@ export function checkHeader(bytes: Uint8Array, offset: number, ctx: CodecContext
   const min = MIN_LENGTH[type];
   if (length < HEADER_LENGTH || length > MAX_EXTENDED_MESSAGE_LENGTH) throw badLength(length);
   if (min === undefined) {
-    throw new BgpDecodeError(NOTIFICATION_CODE.MESSAGE_HEADER, HEADER_ERROR_SUBCODE.BAD_MESSAGE_TYPE, `unknown message type ${type}`, Uint8Array.of(type));
+    throw new BgpDecodeError(
+      NOTIFICATION_CODE.MESSAGE_HEADER,
+      HEADER_ERROR_SUBCODE.BAD_MESSAGE_TYPE,
+      `unknown message type ${type}`,
+      Uint8Array.of(type),
+    );
   }
   if (length < min || length > maxMessageLength(type, ctx)) throw badLength(length);
   if (type === MESSAGE_TYPE.KEEPALIVE && length !== HEADER_LENGTH) throw badLength(length);

@@ -15,7 +15,11 @@ import { decodeUpdate, encodeUpdate } from './update.js';
  */
 export function decodeMessage(bytes: Uint8Array, ctx: CodecContext): BgpMessage {
   if (bytes.length < HEADER_LENGTH) {
-    throw new BgpDecodeError(NOTIFICATION_CODE.MESSAGE_HEADER, HEADER_ERROR_SUBCODE.BAD_MESSAGE_LENGTH, `a message has at least ${HEADER_LENGTH} bytes, got ${bytes.length}`);
+    throw new BgpDecodeError(
+      NOTIFICATION_CODE.MESSAGE_HEADER,
+      HEADER_ERROR_SUBCODE.BAD_MESSAGE_LENGTH,
+      `a message has at least ${HEADER_LENGTH} bytes, got ${bytes.length}`,
+    );
   }
   const { length, type } = checkHeader(bytes, 0, ctx);
   if (length !== bytes.length) {
@@ -44,7 +48,8 @@ export function decodeMessage(bytes: Uint8Array, ctx: CodecContext): BgpMessage 
 function frame(type: number, body: Uint8Array, ctx: CodecContext): Uint8Array {
   const length = HEADER_LENGTH + body.length;
   const max = maxMessageLength(type, ctx);
-  if (length > max) throw new BgpEncodeError(`message type ${type} would be ${length} bytes; the session allows ${max}`);
+  if (length > max)
+    throw new BgpEncodeError(`message type ${type} would be ${length} bytes; the session allows ${max}`);
   const out = new Uint8Array(length);
   writeHeader(out, length, type);
   out.set(body, HEADER_LENGTH);

@@ -13,7 +13,13 @@ export class NlriParseFailure {
  * cleared — RFC 4271 §4.3 says trailing bits are irrelevant). No strings are created per prefix.
  * Returns NlriParseFailure when a prefix length is out of range or a prefix overruns the field.
  */
-export function decodePrefixes(bytes: Uint8Array, start: number, end: number, afi: Afi, addPath: boolean): Prefix[] | NlriParseFailure {
+export function decodePrefixes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  afi: Afi,
+  addPath: boolean,
+): Prefix[] | NlriParseFailure {
   const out: Prefix[] = [];
   const size = afi === 1 ? 4 : 16;
   const maxBits = size * 8;

@@ -7,7 +7,10 @@ const utf8Encoder = new TextEncoder();
 
 /** RFC 9003 §2: Administrative Shutdown and Administrative Reset carry a length-prefixed UTF-8 message. */
 function carriesShutdownCommunication(code: number, subcode: number): boolean {
-  return code === NOTIFICATION_CODE.CEASE && (subcode === CEASE_SUBCODE.ADMINISTRATIVE_SHUTDOWN || subcode === CEASE_SUBCODE.ADMINISTRATIVE_RESET);
+  return (
+    code === NOTIFICATION_CODE.CEASE &&
+    (subcode === CEASE_SUBCODE.ADMINISTRATIVE_SHUTDOWN || subcode === CEASE_SUBCODE.ADMINISTRATIVE_RESET)
+  );
 }
 
 export function decodeNotification(body: Uint8Array): NotificationMessage {
@@ -23,7 +26,8 @@ export function decodeNotification(body: Uint8Array): NotificationMessage {
   if (carriesShutdownCommunication(inner.code, inner.subcode) && inner.data.length >= 1) {
     const length = inner.data[0]!;
     // RFC 9003 §3: a length that overruns the data means there is no usable message.
-    if (length > 0 && 1 + length <= inner.data.length) message.message = utf8.decode(inner.data.subarray(1, 1 + length));
+    if (length > 0 && 1 + length <= inner.data.length)
+      message.message = utf8.decode(inner.data.subarray(1, 1 + length));
   }
   return message;
 }
@@ -33,10 +37,13 @@ export function encodeNotification(n: NotificationMessage): Uint8Array {
   let data = n.data;
   if (n.message !== undefined && data.length === 0) {
     if (!carriesShutdownCommunication(n.code, n.subcode)) {
-      throw new BgpEncodeError('a shutdown communication only goes with Cease/Administrative Shutdown or Reset (RFC 9003)');
+      throw new BgpEncodeError(
+        'a shutdown communication only goes with Cease/Administrative Shutdown or Reset (RFC 9003)',
+      );
     }
     const text = utf8Encoder.encode(n.message);
-    if (text.length > 255) throw new BgpEncodeError(`shutdown communication is ${text.length} bytes; at most 255 (RFC 9003 §2)`);
+    if (text.length > 255)
+      throw new BgpEncodeError(`shutdown communication is ${text.length} bytes; at most 255 (RFC 9003 §2)`);
     data = new Uint8Array(1 + text.length);
     data[0] = text.length;
     data.set(text, 1);

@@ -16,7 +16,11 @@ function malformedList(reason: string): BgpDecodeError {
 
 function networkFieldError(where: string, reason: string): BgpDecodeError {
   // RFC 7606 §5.3: NLRI that cannot be parsed leaves no choice but a session reset.
-  return new BgpDecodeError(NOTIFICATION_CODE.UPDATE_MESSAGE, UPDATE_ERROR_SUBCODE.INVALID_NETWORK_FIELD, `${where}: ${reason}`);
+  return new BgpDecodeError(
+    NOTIFICATION_CODE.UPDATE_MESSAGE,
+    UPDATE_ERROR_SUBCODE.INVALID_NETWORK_FIELD,
+    `${where}: ${reason}`,
+  );
 }
 
 /** Decodes a whole UPDATE message (header included). Throws BgpDecodeError only for session-reset errors. */
@@ -26,14 +30,16 @@ export function decodeUpdate(bytes: Uint8Array, ctx: CodecContext): UpdateMessag
   const withdrawnLength = (bytes[o]! << 8) | bytes[o + 1]!;
   o += 2;
   // RFC 4271 §6.3 / RFC 7606 §4: inconsistent lengths reset the session.
-  if (o + withdrawnLength + 2 > end) throw malformedList(`withdrawn routes length ${withdrawnLength} overruns the message`);
+  if (o + withdrawnLength + 2 > end)
+    throw malformedList(`withdrawn routes length ${withdrawnLength} overruns the message`);
   const addPath4 = ctx.addPath.has(IPV4_UNICAST);
   const withdrawn = decodePrefixes(bytes, o, o + withdrawnLength, 1, addPath4);
   if (withdrawn instanceof NlriParseFailure) throw networkFieldError('withdrawn routes', withdrawn.reason);
   o += withdrawnLength;
   const attributesLength = (bytes[o]! << 8) | bytes[o + 1]!;
   o += 2;
-  if (o + attributesLength > end) throw malformedList(`total path attribute length ${attributesLength} overruns the message`);
+  if (o + attributesLength > end)
+    throw malformedList(`total path attribute length ${attributesLength} overruns the message`);
   const problems = new UpdateProblems();
   const attributes = decodeAttributes(bytes, o, o + attributesLength, ctx, problems);
   if (problems.fatal) throw problems.fatal;
@@ -59,19 +65,31 @@ function checkMandatory(update: UpdateMessage, problems: UpdateProblems): void {
 
 /** RFC 4271 §6.3: Missing Well-known Attribute carries the type code as data. */
 function missing(problems: UpdateProblems, type: number, name: string): void {
-  problems.add('treat-as-withdraw', UPDATE_ERROR_SUBCODE.MISSING_WELL_KNOWN_ATTRIBUTE, type, `missing well-known attribute ${name}`, Uint8Array.of(type));
+  problems.add(
+    'treat-as-withdraw',
+    UPDATE_ERROR_SUBCODE.MISSING_WELL_KNOWN_ATTRIBUTE,
+    type,
+    `missing well-known attribute ${name}`,
+    Uint8Array.of(type),
+  );
 }
 
 /**
  * Applies treat-as-withdraw (RFC 7606 §2) in place: see UpdateMessage.treatAsWithdraw for the
  * resulting shape. Also for the speaker's own checks after decoding (e.g. enforce-first-as).
  */
-export function rewriteAsWithdrawal(update: UpdateMessage, reason: { code: number; subcode: number; reason: string }): void {
+export function rewriteAsWithdrawal(
+  update: UpdateMessage,
+  reason: { code: number; subcode: number; reason: string },
+): void {
   const a = update.attributes;
   const withdrawn = [...update.withdrawn, ...update.nlri];
   let other: Prefix[] = [];
   let otherFamily: { afi: 1 | 2; safi: number } | undefined;
-  for (const mp of [a.mpUnreach && { afi: a.mpUnreach.afi, safi: a.mpUnreach.safi, prefixes: a.mpUnreach.withdrawn }, a.mpReach && { afi: a.mpReach.afi, safi: a.mpReach.safi, prefixes: a.mpReach.nlri }]) {
+  for (const mp of [
+    a.mpUnreach && { afi: a.mpUnreach.afi, safi: a.mpUnreach.safi, prefixes: a.mpUnreach.withdrawn },
+    a.mpReach && { afi: a.mpReach.afi, safi: a.mpReach.safi, prefixes: a.mpReach.nlri },
+  ]) {
     if (!mp) continue;
     if (mp.afi === 1 && mp.safi === 1) withdrawn.push(...mp.prefixes);
     else if (!otherFamily || (otherFamily.afi === mp.afi && otherFamily.safi === mp.safi)) {
@@ -109,14 +127,24 @@ export function encodeUpdate(message: UpdateMessage, ctx: CodecContext): Uint8Ar
   if (a.mpUnreach) {
     const addPath = ctx.addPath.has(familyKey(a.mpUnreach.afi, a.mpUnreach.safi));
     const size = a.mpUnreach.withdrawn.reduce((n, p) => n + encodedPrefixSize(p, addPath), 0);
-    writeMpUnreach(w, a.mpUnreach.afi, a.mpUnreach.safi, a.mpUnreach.withdrawn, 0, a.mpUnreach.withdrawn.length, size, ctx);
+    writeMpUnreach(
+      w,
+      a.mpUnreach.afi,
+      a.mpUnreach.safi,
+      a.mpUnreach.withdrawn,
+      0,
+      a.mpUnreach.withdrawn.length,
+      size,
+      ctx,
+    );
   }
   w.bytes(encodePlainAttributes(a, ctx));
   w.patchU16(attributesStart, w.length - attributesStart - 2);
   for (const p of message.nlri) writePrefix(w, p, addPath4);
   const out = w.finish();
   const max = maxMessageLength(MESSAGE_TYPE.UPDATE, ctx);
-  if (out.length > max) throw new BgpEncodeError(`UPDATE is ${out.length} bytes; the session allows ${max} (use buildUpdates to split)`);
+  if (out.length > max)
+    throw new BgpEncodeError(`UPDATE is ${out.length} bytes; the session allows ${max} (use buildUpdates to split)`);
   writeHeader(out, out.length, MESSAGE_TYPE.UPDATE);
   return out;
 }

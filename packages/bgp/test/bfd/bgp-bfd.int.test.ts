@@ -3,7 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrrInstance, Lab, frrNeighborState, waitFor } from '@cairn/harness';
 import { BfdService } from '@cairn/bfd';
 import type { BgpSpeaker, SpeakerEvent } from '../../src/speaker/index.js';
-import { CAIRN_V4, CAIRN_V6, UPSTREAM_V4, UPSTREAM_V6, cairnPeers, cairnSpeaker, frrPaths, referenceLab, type ReferenceLab, upstreamConfig } from '../speaker/lab.js';
+import {
+  CAIRN_V4,
+  CAIRN_V6,
+  UPSTREAM_V4,
+  UPSTREAM_V6,
+  cairnPeers,
+  cairnSpeaker,
+  frrPaths,
+  referenceLab,
+  type ReferenceLab,
+  upstreamConfig,
+} from '../speaker/lab.js';
 
 // RFC 5882 with FRR 8.4 bgpd + bfdd (`neighbor X bfd`): the reference scenario (CloudStack routed
 // mode, TCP-MD5) with Cairn's BgpSpeaker using BfdService as the liveness source of both peers.
@@ -19,7 +30,8 @@ interface FrrBfdPeer {
 }
 
 const GUEST = '202.38.80.16/28';
-const LOSS = 'nft add table inet loss; nft add chain inet loss in "{ type filter hook input priority 0; policy drop; }"; nft add chain inet loss out "{ type filter hook output priority 0; policy drop; }"';
+const LOSS =
+  'nft add table inet loss; nft add chain inet loss in "{ type filter hook input priority 0; policy drop; }"; nft add chain inet loss out "{ type filter hook output priority 0; policy drop; }"';
 
 describe('BGP session liveness from BFD against FRR bgpd + bfdd (RFC 5882)', () => {
   const lab = Lab.create('bgp-bfd');
@@ -29,7 +41,8 @@ describe('BGP session liveness from BFD against FRR bgpd + bfdd (RFC 5882)', () 
   let bfd: BfdService;
   const events: (SpeakerEvent & { at: number })[] = [];
 
-  const frrBfd = async (peer: string) => (await frr.json<FrrBfdPeer[]>('show bfd peers json')).find((p) => p.peer === peer);
+  const frrBfd = async (peer: string) =>
+    (await frr.json<FrrBfdPeer[]>('show bfd peers json')).find((p) => p.peer === peer);
   const established = async () =>
     speaker.peerState(UPSTREAM_V4) === 'Established' &&
     speaker.peerState(UPSTREAM_V6) === 'Established' &&
@@ -67,7 +80,11 @@ describe('BGP session liveness from BFD against FRR bgpd + bfdd (RFC 5882)', () 
       what: 'BFD Up for 10.200.0.1 on both sides',
       timeoutMs: 30_000,
     });
-    expect(await frrBfd(CAIRN_V4)).toMatchObject({ 'remote-receive-interval': 300, 'remote-transmit-interval': 300, 'remote-detect-multiplier': 3 });
+    expect(await frrBfd(CAIRN_V4)).toMatchObject({
+      'remote-receive-interval': 300,
+      'remote-transmit-interval': 300,
+      'remote-detect-multiplier': 3,
+    });
     // RFC 5882 §3.2: a BFD session that never came Up does not hold BGP down.
     expect(bfd.state({ peer: UPSTREAM_V6 })).toBe('down');
     expect(speaker.peerState(UPSTREAM_V6)).toBe('Established');
@@ -75,20 +92,30 @@ describe('BGP session liveness from BFD against FRR bgpd + bfdd (RFC 5882)', () 
   });
 
   it('tears BGP down as soon as BFD goes down, well before the 9 s hold time; FRR withdraws the routes; both come back', async () => {
-    await waitFor(async () => (await established()) && (await frrHasGuestRoute()) && bfd.state({ peer: UPSTREAM_V4 }) === 'up', {
-      what: 'BGP Established, BFD Up and the guest route at FRR',
-      timeoutMs: 60_000,
-    });
+    await waitFor(
+      async () => (await established()) && (await frrHasGuestRoute()) && bfd.state({ peer: UPSTREAM_V4 }) === 'up',
+      {
+        what: 'BGP Established, BFD Up and the guest route at FRR',
+        timeoutMs: 60_000,
+      },
+    );
     const cutAt = performance.now();
     await Promise.all([net.vr.sh(LOSS), net.upstream.sh(LOSS)]);
     // Cairn: BFD detection (900 ms) → the IPv4 BGP session leaves Established.
     const left = await waitFor(
-      () => events.find((e) => e.type === 'peer-state' && e.peer === UPSTREAM_V4 && e.from === 'Established' && e.at >= cutAt),
+      () =>
+        events.find(
+          (e) => e.type === 'peer-state' && e.peer === UPSTREAM_V4 && e.from === 'Established' && e.at >= cutAt,
+        ),
       { what: 'Cairn IPv4 session to leave Established', timeoutMs: 15_000, intervalMs: 20 },
     );
     const cairnDownMs = left.at - cutAt;
     // FRR: its bfdd tells bgpd, which drops the session and Cairn's route.
-    await waitFor(async () => !(await frrHasGuestRoute()), { what: `FRR to withdraw ${GUEST}`, timeoutMs: 15_000, intervalMs: 50 });
+    await waitFor(async () => !(await frrHasGuestRoute()), {
+      what: `FRR to withdraw ${GUEST}`,
+      timeoutMs: 15_000,
+      intervalMs: 50,
+    });
     const frrWithdrawMs = performance.now() - cutAt;
     expect(await frrNeighborState(frr, CAIRN_V4)).not.toBe('Established');
     expect((await frrBfd(CAIRN_V4))?.diagnostic).toBe('control detection time expired');
@@ -96,19 +123,32 @@ describe('BGP session liveness from BFD against FRR bgpd + bfdd (RFC 5882)', () 
     // Hold time is 9 s: anything under 5 s even on a loaded 2-core machine can only be BFD (detect time 0.9 s).
     expect(cairnDownMs).toBeLessThan(5_000);
     expect(frrWithdrawMs).toBeLessThan(5_000);
-    console.log(`BFD-driven teardown: Cairn ${cairnDownMs.toFixed(0)} ms, FRR withdrew the route after ${frrWithdrawMs.toFixed(0)} ms`);
+    console.log(
+      `BFD-driven teardown: Cairn ${cairnDownMs.toFixed(0)} ms, FRR withdrew the route after ${frrWithdrawMs.toFixed(0)} ms`,
+    );
 
     await Promise.all([net.vr.sh('nft delete table inet loss'), net.upstream.sh('nft delete table inet loss')]);
-    await waitFor(async () => bfd.state({ peer: UPSTREAM_V4 }) === 'up' && (await frrBfd(CAIRN_V4))?.status === 'up', { what: 'BFD Up again', timeoutMs: 30_000 });
+    await waitFor(async () => bfd.state({ peer: UPSTREAM_V4 }) === 'up' && (await frrBfd(CAIRN_V4))?.status === 'up', {
+      what: 'BFD Up again',
+      timeoutMs: 30_000,
+    });
     // Back through the normal FSM (Idle → Connect/Active → OpenSent → OpenConfirm → Established).
     await waitFor(established, { what: 'BGP Established again', timeoutMs: 60_000 });
     await waitFor(frrHasGuestRoute, { what: `FRR to have ${GUEST} again`, timeoutMs: 30_000 });
-    expect(events.some((e) => e.type === 'peer-state' && e.peer === UPSTREAM_V4 && e.to === 'OpenSent' && e.at > cutAt)).toBe(true);
+    expect(
+      events.some((e) => e.type === 'peer-state' && e.peer === UPSTREAM_V4 && e.to === 'OpenSent' && e.at > cutAt),
+    ).toBe(true);
   });
 
   it('publishes the sessions like `show bfd peers json`', () => {
     const rows = bfd.bfdPeersSnapshot();
-    expect(rows.find((r) => r.peer === UPSTREAM_V4)).toMatchObject({ status: 'up', 'detect-multiplier': 3, 'receive-interval': 300, 'transmit-interval': 300, 'session-down': 1 });
+    expect(rows.find((r) => r.peer === UPSTREAM_V4)).toMatchObject({
+      status: 'up',
+      'detect-multiplier': 3,
+      'receive-interval': 300,
+      'transmit-interval': 300,
+      'session-down': 1,
+    });
     expect(rows.find((r) => r.peer === UPSTREAM_V6)).toMatchObject({ status: 'down', 'session-up': 0 });
   });
 });

@@ -20,14 +20,20 @@ describe('cairn-bgp show bfd peers against FRR 8.4', () => {
   let frr: FrrInstance;
 
   const cli = async (...args: string[]) => {
-    const result = await execa(process.execPath, ['--import', 'tsx', CLI, ...args, '--socket', socket], { reject: false });
-    if (result.exitCode !== 0) throw new Error(`cairn-bgp ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
+    const result = await execa(process.execPath, ['--import', 'tsx', CLI, ...args, '--socket', socket], {
+      reject: false,
+    });
+    if (result.exitCode !== 0)
+      throw new Error(`cairn-bgp ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
     return result.stdout;
   };
 
   beforeAll(async () => {
     net = await referenceLab(lab);
-    frr = await FrrInstance.start(net.upstream, { daemons: ['zebra', 'bfdd', 'bgpd'], config: upstreamConfig({ extra: [` neighbor ${CAIRN_V4} bfd`] }) });
+    frr = await FrrInstance.start(net.upstream, {
+      daemons: ['zebra', 'bfdd', 'bgpd'],
+      config: upstreamConfig({ extra: [` neighbor ${CAIRN_V4} bfd`] }),
+    });
     writeFileSync(
       join(dir, 'bgp.yaml'),
       [
@@ -51,7 +57,10 @@ describe('cairn-bgp show bfd peers against FRR 8.4', () => {
   });
 
   it('brings the BGP session and its BFD session up; `show bfd peers --json` matches what FRR sees', async () => {
-    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V4)) === 'Established', { what: 'FRR session with cairn-bgp', timeoutMs: 60_000 });
+    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V4)) === 'Established', {
+      what: 'FRR session with cairn-bgp',
+      timeoutMs: 60_000,
+    });
     const peers = await waitFor(
       async () => {
         const rows = JSON.parse(await cli('show', 'bfd', 'peers', '--json')) as BfdPeerSnapshot[];
@@ -59,9 +68,18 @@ describe('cairn-bgp show bfd peers against FRR 8.4', () => {
       },
       { what: 'cairn-bgp BFD session Up', timeoutMs: 30_000 },
     );
-    const frrSide = (await frr.json<{ peer: string; id: number; 'remote-id': number; status: string }[]>('show bfd peers json')).find((p) => p.peer === CAIRN_V4)!;
+    const frrSide = (
+      await frr.json<{ peer: string; id: number; 'remote-id': number; status: string }[]>('show bfd peers json')
+    ).find((p) => p.peer === CAIRN_V4)!;
     expect(frrSide.status).toBe('up');
-    expect(peers[0]).toMatchObject({ peer: UPSTREAM_V4, local: CAIRN_V4, id: frrSide['remote-id'], 'remote-id': frrSide.id, 'detect-multiplier': 3, 'detection-time': 900 });
+    expect(peers[0]).toMatchObject({
+      peer: UPSTREAM_V4,
+      local: CAIRN_V4,
+      id: frrSide['remote-id'],
+      'remote-id': frrSide.id,
+      'detect-multiplier': 3,
+      'detection-time': 900,
+    });
     const text = await cli('show', 'bfd', 'peers');
     expect(text).toContain(`peer ${UPSTREAM_V4} local-address ${CAIRN_V4} vrf default`);
     expect(text).toContain('Status: up');

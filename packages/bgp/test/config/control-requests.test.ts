@@ -28,13 +28,25 @@ function refused(request: unknown): string {
   return message;
 }
 
-const announce = (attributes: Record<string, unknown>, prefix = '202.38.80.16/28') => ({ command: 'announce', prefix, attributes });
+const announce = (attributes: Record<string, unknown>, prefix = '202.38.80.16/28') => ({
+  command: 'announce',
+  prefix,
+  attributes,
+});
 
 describe('control requests', () => {
   it('announces and withdraws a valid prefix', () => {
     const s = speaker();
-    expect(executeControlRequest(s, announce({ med: 10, communities: ['65053:100', 'no-export', 7], origin: 'egp' }), undefined)).toEqual({ announced: '202.38.80.16/28' });
-    expect(s.routes()).toEqual([expect.objectContaining({ prefix: '202.38.80.16/28', med: 10, origin: 'egp', from: 'local' })]);
+    expect(
+      executeControlRequest(
+        s,
+        announce({ med: 10, communities: ['65053:100', 'no-export', 7], origin: 'egp' }),
+        undefined,
+      ),
+    ).toEqual({ announced: '202.38.80.16/28' });
+    expect(s.routes()).toEqual([
+      expect.objectContaining({ prefix: '202.38.80.16/28', med: 10, origin: 'egp', from: 'local' }),
+    ]);
     executeControlRequest(s, { command: 'withdraw', prefix: '202.38.80.16/28' }, undefined);
     expect(s.routes()).toEqual([]);
   });
@@ -47,17 +59,27 @@ describe('control requests', () => {
   });
 
   it('refuses a bad origin, prefix, community or key', () => {
-    expect(refused(announce({ origin: 99 }))).toBe('attributes.origin: Invalid option: expected one of "igp"|"egp"|"incomplete"');
+    expect(refused(announce({ origin: 99 }))).toBe(
+      'attributes.origin: Invalid option: expected one of "igp"|"egp"|"incomplete"',
+    );
     expect(refused(announce({}, '202.38.80.17/28'))).toBe('prefix: host bits are set: did you mean 202.38.80.16/28?');
     expect(refused(announce({}, 'zzz'))).toMatch(/^prefix: not a prefix/);
-    expect(refused(announce({ communities: ['65053:100000'] }))).toMatch(/^attributes\.communities\[0\]: community "65053:100000" is neither/);
-    expect(refused(announce({ largeCommunities: ['1:2:x'] }))).toMatch(/^attributes\.largeCommunities\[0\]: large community/);
+    expect(refused(announce({ communities: ['65053:100000'] }))).toMatch(
+      /^attributes\.communities\[0\]: community "65053:100000" is neither/,
+    );
+    expect(refused(announce({ largeCommunities: ['1:2:x'] }))).toMatch(
+      /^attributes\.largeCommunities\[0\]: large community/,
+    );
     expect(refused(announce({ medd: 1 }))).toBe('attributes.medd: unknown key');
-    expect(refused({ command: 'announce', prefix: '10.0.0.0/8', options: { onlyWithContributors: true } })).toBe('options.onlyWithContributors: needs aggregate: true');
+    expect(refused({ command: 'announce', prefix: '10.0.0.0/8', options: { onlyWithContributors: true } })).toBe(
+      'options.onlyWithContributors: needs aggregate: true',
+    );
   });
 
   it('refuses a withdrawal of a prefix that was never announced, and requests that are not requests', () => {
-    expect(refused({ command: 'withdraw', prefix: '198.51.100.0/24' })).toBe('198.51.100.0/24 was never announced: nothing to withdraw');
+    expect(refused({ command: 'withdraw', prefix: '198.51.100.0/24' })).toBe(
+      '198.51.100.0/24 was never announced: nothing to withdraw',
+    );
     expect(refused({ command: 'withdraw', prefix: '198.51.100.1/24' })).toMatch(/^prefix: host bits are set/);
     expect(refused(null)).toMatch(/^unknown command \(none\): use summary, routes, announce, withdraw, bfd-peers$/);
     expect(refused({ command: 'reboot' })).toMatch(/^unknown command "reboot"/);

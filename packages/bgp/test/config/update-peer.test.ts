@@ -26,8 +26,22 @@ async function established(overrides: Partial<PeerConfig> = {}) {
   const socket = new Promise<Socket>((resolve) => (accepted = resolve));
   const server: Server = createServer((s) => accepted(s));
   await new Promise<void>((resolve) => server.listen(port, PEER, resolve));
-  const speaker = new BgpSpeaker({ localAs: 65053, routerId: '10.0.0.100', transport: new TcpTransport({ listenAddresses: [] }) });
-  const config: PeerConfig = { address: PEER, port, localAddress: CAIRN, remoteAs: 65099, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL, idleHoldTime: 60, families: ['ipv4'], ...overrides };
+  const speaker = new BgpSpeaker({
+    localAs: 65053,
+    routerId: '10.0.0.100',
+    transport: new TcpTransport({ listenAddresses: [] }),
+  });
+  const config: PeerConfig = {
+    address: PEER,
+    port,
+    localAddress: CAIRN,
+    remoteAs: 65099,
+    importPolicy: ACCEPT_ALL,
+    exportPolicy: ACCEPT_ALL,
+    idleHoldTime: 60,
+    families: ['ipv4'],
+    ...overrides,
+  };
   speaker.addPeer(config);
   await speaker.start();
   cleanups.push(async () => {
@@ -44,7 +58,12 @@ async function established(overrides: Partial<PeerConfig> = {}) {
 }
 
 function routes(peer: ScriptedPeer, ...prefixes: string[]): void {
-  peer.sendMessage({ type: 2, withdrawn: [], nlri: prefixes.map((p) => parsePrefix(p)), attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65099] }], nextHop: PEER } });
+  peer.sendMessage({
+    type: 2,
+    withdrawn: [],
+    nlri: prefixes.map((p) => parsePrefix(p)),
+    attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65099] }], nextHop: PEER },
+  });
 }
 
 function advertised(peer: ScriptedPeer): string[] {
@@ -53,7 +72,13 @@ function advertised(peer: ScriptedPeer): string[] {
 
 describe('updatePeer by change impact', () => {
   it('every peer setting has a change impact, read from the schema', () => {
-    expect(PEER_SETTING_IMPACT).toMatchObject({ maxPrefixes: 'RIB limits', exportPolicy: 'policy re-evaluation', password: 'transport', holdTime: 'session reset', description: 'nothing' });
+    expect(PEER_SETTING_IMPACT).toMatchObject({
+      maxPrefixes: 'RIB limits',
+      exportPolicy: 'policy re-evaluation',
+      password: 'transport',
+      holdTime: 'session reset',
+      description: 'nothing',
+    });
   });
 
   it('a new maxPrefixes reaches the RIB: more prefixes than it close with Cease/1 (RFC 4486)', async () => {
@@ -68,7 +93,9 @@ describe('updatePeer by change impact', () => {
   });
 
   it('an export policy change re-evaluates the routes and keeps the session', async () => {
-    const onlyFirst: Policy = { terms: [{ match: { prefixList: { entries: [{ action: 'permit', prefix: '192.0.2.0/24' }] } }, result: 'accept' }] };
+    const onlyFirst: Policy = {
+      terms: [{ match: { prefixList: { entries: [{ action: 'permit', prefix: '192.0.2.0/24' }] } }, result: 'accept' }],
+    };
     const { speaker, peer, config } = await established({ exportPolicy: onlyFirst });
     speaker.announce('192.0.2.0/24');
     speaker.announce('203.0.113.0/24');
@@ -77,7 +104,10 @@ describe('updatePeer by change impact', () => {
     speaker.updatePeer({ ...config, exportPolicy: ACCEPT_ALL });
     await waitFor(() => advertised(peer).includes('203.0.113.0/24'), { what: 'the prefix the new policy permits' });
     expect(peer.notification()).toBeUndefined();
-    expect(speaker.summary().ipv4Unicast?.peers[PEER]).toMatchObject({ state: 'Established', connectionsEstablished: 1 });
+    expect(speaker.summary().ipv4Unicast?.peers[PEER]).toMatchObject({
+      state: 'Established',
+      connectionsEstablished: 1,
+    });
   });
 
   it('a transport setting (TCP port) keeps the session; a hold time change resets it with Cease/6', async () => {
@@ -103,7 +133,9 @@ describe('updatePeer by change impact', () => {
     const { speaker, config } = await established();
     expect(() => speaker.updatePeer({ ...config, maxPrefixes: -1 })).toThrow(ConfigError);
     expect(() => speaker.updatePeer({ ...config, password: 'x'.repeat(81) })).toThrow(/81 bytes; at most 80/);
-    expect(() => speaker.addPeer({ address: '10.0.0.9', remoteAs: 65099, nextHopIpv6: 'zzz' })).toThrow(/nextHopIpv6: not an IPv6 address/);
+    expect(() => speaker.addPeer({ address: '10.0.0.9', remoteAs: 65099, nextHopIpv6: 'zzz' })).toThrow(
+      /nextHopIpv6: not an IPv6 address/,
+    );
     expect(speaker.peers()).toEqual([PEER]);
     expect(speaker.peerState(PEER)).toBe('Established');
   });

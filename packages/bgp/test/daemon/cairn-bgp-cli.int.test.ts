@@ -14,7 +14,11 @@ describe('cairn-bgp command line', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('--help and --version exit 0 on stdout, the version from package.json', async () => {
-    expect(await run('--help')).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('cairn-bgp announce PREFIX'), stderr: '' });
+    expect(await run('--help')).toMatchObject({
+      exitCode: 0,
+      stdout: expect.stringContaining('cairn-bgp announce PREFIX'),
+      stderr: '',
+    });
     expect(await run('show', 'routes', '-h')).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('usage:') });
     expect(await run('--version')).toMatchObject({ exitCode: 0, stdout: 'cairn-bgp 0.1.0' });
   });

@@ -5,7 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FrrInstance, Lab, type LabProcess, frrNeighborState, waitFor } from '@cairn/harness';
-import { CAIRN_V4, CAIRN_V6, UPSTREAM_V4, UPSTREAM_V6, frrPaths, referenceLab, startUpstream, type ReferenceLab } from '../speaker/lab.js';
+import {
+  CAIRN_V4,
+  CAIRN_V6,
+  UPSTREAM_V4,
+  UPSTREAM_V6,
+  frrPaths,
+  referenceLab,
+  startUpstream,
+  type ReferenceLab,
+} from '../speaker/lab.js';
 
 const CLI = fileURLToPath(new URL('../../src/daemon/cli.ts', import.meta.url));
 
@@ -13,7 +22,8 @@ const CLI = fileURLToPath(new URL('../../src/daemon/cli.ts', import.meta.url));
 // rewrites; FRR, the upstream, shows what each reload did to the sessions and to its table.
 const V4_PEER = `  - { address: ${UPSTREAM_V4}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, importPolicy: accept-all, nextHopIpv6: ${CAIRN_V6}, exportPolicy: EXPORT }`;
 const V6_PEER = `  - { address: ${UPSTREAM_V6}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, families: [ipv6], importPolicy: accept-all, exportPolicy: accept-all }`;
-const ONLY_16 = '{ terms: [{ match: { prefixList: { entries: [{ action: permit, prefix: 202.38.80.16/28 }] } }, result: accept }] }';
+const ONLY_16 =
+  '{ terms: [{ match: { prefixList: { entries: [{ action: permit, prefix: 202.38.80.16/28 }] } }, result: accept }] }';
 
 function configFile(options: { exportPolicy: string; v6Peer?: boolean; announce: string[] }): string {
   return [
@@ -54,8 +64,10 @@ describe('cairn-bgp reload (SIGHUP) against FRR 8.4', () => {
   let log = '';
 
   const v4Session = async (): Promise<FrrSummaryPeer | undefined> =>
-    (await frr.json<{ ipv4Unicast?: { peers?: Record<string, FrrSummaryPeer> } }>('show bgp summary json')).ipv4Unicast?.peers?.[CAIRN_V4];
-  const has = async (prefix: string) => (await frrPaths(frr, prefix.includes(':') ? 'ipv6' : 'ipv4', prefix)).length > 0;
+    (await frr.json<{ ipv4Unicast?: { peers?: Record<string, FrrSummaryPeer> } }>('show bgp summary json')).ipv4Unicast
+      ?.peers?.[CAIRN_V4];
+  const has = async (prefix: string) =>
+    (await frrPaths(frr, prefix.includes(':') ? 'ipv6' : 'ipv4', prefix)).length > 0;
   /** Rewrites the file, sends SIGHUP and waits for the daemon to log the outcome. */
   const reload = async (text: string, outcome = 'configuration reloaded') => {
     writeFileSync(file, text);
@@ -71,7 +83,10 @@ describe('cairn-bgp reload (SIGHUP) against FRR 8.4', () => {
     daemon = net.vr.node(CLI, ['run', '--config', file, '--socket', socket]);
     daemon.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
     daemon.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V4)) === 'Established', { what: 'the IPv4 session', timeoutMs: 60_000 });
+    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V4)) === 'Established', {
+      what: 'the IPv4 session',
+      timeoutMs: 60_000,
+    });
     await waitFor(() => has('202.38.80.16/28'), { what: 'FRR to learn the /28 the export policy permits' });
   });
   afterAll(async () => {
@@ -93,12 +108,25 @@ describe('cairn-bgp reload (SIGHUP) against FRR 8.4', () => {
 
   it('adds a peer and an announcement, then removes both', async () => {
     const before = await v4Session();
-    await reload(configFile({ exportPolicy: 'accept-all', v6Peer: true, announce: ['202.38.80.16/28', '202.38.80.32/28', '202.38.80.48/28'] }));
-    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V6)) === 'Established', { what: 'the added IPv6 session', timeoutMs: 60_000 });
+    await reload(
+      configFile({
+        exportPolicy: 'accept-all',
+        v6Peer: true,
+        announce: ['202.38.80.16/28', '202.38.80.32/28', '202.38.80.48/28'],
+      }),
+    );
+    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V6)) === 'Established', {
+      what: 'the added IPv6 session',
+      timeoutMs: 60_000,
+    });
     await waitFor(() => has('202.38.80.48/28'), { what: 'FRR to learn the added announcement' });
     await reload(configFile({ exportPolicy: 'accept-all', announce: ['202.38.80.16/28', '202.38.80.32/28'] }));
-    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V6)) !== 'Established', { what: 'the removed IPv6 session to close' });
-    expect(JSON.stringify(await frr.json(`show bgp neighbors ${CAIRN_V6} json`))).toMatch(/Peer De-configured|Peer Unconfigured/i);
+    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V6)) !== 'Established', {
+      what: 'the removed IPv6 session to close',
+    });
+    expect(JSON.stringify(await frr.json(`show bgp neighbors ${CAIRN_V6} json`))).toMatch(
+      /Peer De-configured|Peer Unconfigured/i,
+    );
     await waitFor(async () => !(await has('202.38.80.48/28')), { what: 'FRR to drop the withdrawn announcement' });
     expect(await has('202.38.80.32/28')).toBe(true);
     sameEstablishment(await v4Session(), before);
@@ -106,12 +134,21 @@ describe('cairn-bgp reload (SIGHUP) against FRR 8.4', () => {
 
   it('a broken file is logged one problem a line and the running configuration kept', async () => {
     const before = await v4Session();
-    const broken = configFile({ exportPolicy: 'accept-all', announce: ['202.38.80.17/28'] }).replace(`routerId: ${CAIRN_V4}`, 'routerId: 999.1.1.1');
+    const broken = configFile({ exportPolicy: 'accept-all', announce: ['202.38.80.17/28'] }).replace(
+      `routerId: ${CAIRN_V4}`,
+      'routerId: 999.1.1.1',
+    );
     await reload(broken, 'not reloaded');
-    await waitFor(() => log.includes('announce[0].prefix (line 7): host bits are set'), { what: 'the second problem logged' });
+    await waitFor(() => log.includes('announce[0].prefix (line 7): host bits are set'), {
+      what: 'the second problem logged',
+    });
     expect(log).toContain('routerId (line 2): not an IPv4 address');
     expect(daemon.exitCode).toBeNull(); // SIGHUP did not end it
-    const summary = await execa(process.execPath, ['--import', 'tsx', CLI, 'show', 'summary', '--json', '--socket', socket], { reject: false });
+    const summary = await execa(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'show', 'summary', '--json', '--socket', socket],
+      { reject: false },
+    );
     expect(summary.exitCode).toBe(0);
     expect(await has('202.38.80.32/28')).toBe(true);
     sameEstablishment(await v4Session(), before);
@@ -119,8 +156,21 @@ describe('cairn-bgp reload (SIGHUP) against FRR 8.4', () => {
 
   it('`cairn-bgp run --config bad.yaml` exits 1 with the problems and no stack trace', async () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, ['localAs: 65053', 'routerId: 0.0.0.0', 'peers:', '  - { address: zzz, remoteAs: 1, password: ' + 'p'.repeat(81) + ' }', ''].join('\n'));
-    const result = await execa(process.execPath, ['--import', 'tsx', CLI, 'run', '--config', bad, '--socket', join(dir, 'bad.sock')], { reject: false });
+    writeFileSync(
+      bad,
+      [
+        'localAs: 65053',
+        'routerId: 0.0.0.0',
+        'peers:',
+        '  - { address: zzz, remoteAs: 1, password: ' + 'p'.repeat(81) + ' }',
+        '',
+      ].join('\n'),
+    );
+    const result = await execa(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'run', '--config', bad, '--socket', join(dir, 'bad.sock')],
+      { reject: false },
+    );
     expect(result.exitCode).toBe(1);
     expect(result.stderr.split('\n')).toEqual([
       `cairn-bgp: ${bad} is not valid:`,

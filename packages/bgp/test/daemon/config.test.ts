@@ -43,11 +43,19 @@ describe('cairn-bgp configuration', () => {
     expect(config.peers).toHaveLength(2);
     expect(config.announce?.[2]).toEqual({ prefix: '2a02:1810:248b::/48', aggregate: true });
     const v4 = peerConfigOf(config.peers[0]!);
-    expect(v4).toMatchObject({ address: '10.200.0.1', remoteAs: 64999, password: 'password3', importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+    expect(v4).toMatchObject({
+      address: '10.200.0.1',
+      remoteAs: 64999,
+      password: 'password3',
+      importPolicy: ACCEPT_ALL,
+      exportPolicy: ACCEPT_ALL,
+    });
     expect(v4.importPolicy).not.toBe(ACCEPT_ALL); // a validated copy, equal in content
     expect(config.peers[0]!.bfd).toBe(true);
     expect(v4).not.toHaveProperty('bfd'); // the daemon binds it to its BFD service as the peer's liveness source
-    expect(peerConfigOf(config.peers[1]!).exportPolicy).toEqual({ terms: [{ match: { family: 'ipv6' }, result: 'accept' }] });
+    expect(peerConfigOf(config.peers[1]!).exportPolicy).toEqual({
+      terms: [{ match: { family: 'ipv6' }, result: 'accept' }],
+    });
     // JSON is YAML too
     writeFileSync(join(dir, 'bgp.json'), JSON.stringify(config));
     expect(loadConfig(join(dir, 'bgp.json'))).toEqual(config);
@@ -55,7 +63,12 @@ describe('cairn-bgp configuration', () => {
 
   it('names every problem of an invalid configuration', () => {
     const attempt = () =>
-      validateConfig({ localAs: 0, routerId: 'router-1', peers: [{ address: '10.0.0.1', remoteAs: 'x', password: 'p'.repeat(81), importPolicy: 'maybe' }], extra: 1 });
+      validateConfig({
+        localAs: 0,
+        routerId: 'router-1',
+        peers: [{ address: '10.0.0.1', remoteAs: 'x', password: 'p'.repeat(81), importPolicy: 'maybe' }],
+        extra: 1,
+      });
     expect(attempt).toThrow(ConfigError);
     const message = (() => {
       try {
@@ -65,7 +78,12 @@ describe('cairn-bgp configuration', () => {
         return (error as Error).message;
       }
     })();
-    expect(message.split('\n').slice(1).map((line) => line.trim())).toEqual([
+    expect(
+      message
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim()),
+    ).toEqual([
       'localAs: AS 0 is reserved (RFC 7607)',
       'routerId: not an IPv4 address (like 192.0.2.1)',
       'peers[0].remoteAs: Invalid input: expected number, received string',
@@ -90,9 +108,23 @@ describe('cairn-bgp configuration', () => {
         peerCount: 1,
         peers: {
           '10.200.0.1': {
-            remoteAs: 64999, localAs: 65053, version: 4, msgRcvd: 11, msgSent: 11, tableVersion: 0, outq: 0, inq: 0,
-            peerUptime: '00:02:18', peerUptimeMsec: 138_000, pfxRcd: 1, pfxSnt: 2, state: 'Established', peerState: 'OK',
-            connectionsEstablished: 1, connectionsDropped: 0, idType: 'ipv4',
+            remoteAs: 64999,
+            localAs: 65053,
+            version: 4,
+            msgRcvd: 11,
+            msgSent: 11,
+            tableVersion: 0,
+            outq: 0,
+            inq: 0,
+            peerUptime: '00:02:18',
+            peerUptimeMsec: 138_000,
+            pfxRcd: 1,
+            pfxSnt: 2,
+            state: 'Established',
+            peerState: 'OK',
+            connectionsEstablished: 1,
+            connectionsDropped: 0,
+            idType: 'ipv4',
           },
         },
         failedPeers: 0,
@@ -124,18 +156,45 @@ describe('cairn-bgp reload', () => {
     const config = base(dir);
     const daemon = await runDaemon(config, pino({ level: 'silent' }));
     try {
-      const next = validateConfig({ ...config, peers: [...config.peers, { address: '192.0.2.2', remoteAs: 64998, passive: true }], announce: [{ prefix: '203.0.113.0/24', med: 5 }] });
-      expect(daemon.reload(next)).toMatchObject({ applied: true, peersAdded: ['192.0.2.2'], peersRemoved: [], announced: ['203.0.113.0/24'], withdrawn: ['198.51.100.0/24'] });
+      const next = validateConfig({
+        ...config,
+        peers: [...config.peers, { address: '192.0.2.2', remoteAs: 64998, passive: true }],
+        announce: [{ prefix: '203.0.113.0/24', med: 5 }],
+      });
+      expect(daemon.reload(next)).toMatchObject({
+        applied: true,
+        peersAdded: ['192.0.2.2'],
+        peersRemoved: [],
+        announced: ['203.0.113.0/24'],
+        withdrawn: ['198.51.100.0/24'],
+      });
       expect(daemon.speaker.peers()).toEqual(['192.0.2.1', '192.0.2.2']);
       expect(daemon.speaker.announcements()).toEqual(['203.0.113.0/24']);
       // the same file again changes nothing
-      expect(daemon.reload(validateConfig(JSON.parse(JSON.stringify(next))))).toMatchObject({ applied: true, peersAdded: [], peersChanged: [], announced: [], withdrawn: [] });
+      expect(daemon.reload(validateConfig(JSON.parse(JSON.stringify(next))))).toMatchObject({
+        applied: true,
+        peersAdded: [],
+        peersChanged: [],
+        announced: [],
+        withdrawn: [],
+      });
       const restart = daemon.reload({ ...next, routerId: '10.0.0.2', peers: [] });
-      expect(restart).toMatchObject({ applied: false, problems: ['routerId: changing it needs a restart of cairn-bgp (running: "10.0.0.1")'] });
+      expect(restart).toMatchObject({
+        applied: false,
+        problems: ['routerId: changing it needs a restart of cairn-bgp (running: "10.0.0.1")'],
+      });
       expect(daemon.speaker.peers()).toEqual(['192.0.2.1', '192.0.2.2']);
-      writeFileSync(join(dir, 'bad.yaml'), 'localAs: 65053\nrouterId: 10.0.0.1\npeers: []\nannounce: [{ prefix: 10.0.0.1/8 }]\n');
-      expect(daemon.reloadFile(join(dir, 'bad.yaml'))).toMatchObject({ applied: false, problems: ['announce[0].prefix (line 4): host bits are set: did you mean 10.0.0.0/8?'] });
-      expect(daemon.reloadFile(join(dir, 'missing.yaml')).problems).toEqual(['(top level): cannot read the file: no such file']);
+      writeFileSync(
+        join(dir, 'bad.yaml'),
+        'localAs: 65053\nrouterId: 10.0.0.1\npeers: []\nannounce: [{ prefix: 10.0.0.1/8 }]\n',
+      );
+      expect(daemon.reloadFile(join(dir, 'bad.yaml'))).toMatchObject({
+        applied: false,
+        problems: ['announce[0].prefix (line 4): host bits are set: did you mean 10.0.0.0/8?'],
+      });
+      expect(daemon.reloadFile(join(dir, 'missing.yaml')).problems).toEqual([
+        '(top level): cannot read the file: no such file',
+      ]);
       expect(daemon.config).toEqual(next);
       expect(daemon.speaker.peers()).toEqual(['192.0.2.1', '192.0.2.2']);
     } finally {

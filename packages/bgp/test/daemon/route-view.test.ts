@@ -4,7 +4,11 @@ import { explainNotBest, selectBest, type Candidate } from '../../src/rib/decisi
 import { formatRoutes } from '../../src/daemon/format.js';
 import { formatAsPath, formatExtendedCommunity, type RouteView } from '../../src/speaker/route-view.js';
 
-const candidate = (name: string, source: Partial<Candidate['source'] & object> = {}, attrs: Partial<Candidate> = {}) => ({
+const candidate = (
+  name: string,
+  source: Partial<Candidate['source'] & object> = {},
+  attrs: Partial<Candidate> = {},
+) => ({
   name,
   source: { isLocal: false, isEbgp: true, routerId: 1, addressOrder: '4', ...source },
   localPref: 100,
@@ -19,15 +23,39 @@ const candidate = (name: string, source: Partial<Candidate['source'] & object> =
 
 describe('explainNotBest (RFC 4271 §9.1 replayed)', () => {
   const rows = [
-    { step: 'local-origination', loser: candidate('learned', {}, { localPref: 500 }), winner: candidate('local', { isLocal: true, isEbgp: false }) },
-    { step: 'local-pref', loser: candidate('lp100'), winner: candidate('lp200', {}, { localPref: 200, asPathLength: 9 }) },
-    { step: 'as-path-length', loser: candidate('long', {}, { asPathLength: 3 }), winner: candidate('short', {}, { asPathLength: 1, origin: 2 }) },
+    {
+      step: 'local-origination',
+      loser: candidate('learned', {}, { localPref: 500 }),
+      winner: candidate('local', { isLocal: true, isEbgp: false }),
+    },
+    {
+      step: 'local-pref',
+      loser: candidate('lp100'),
+      winner: candidate('lp200', {}, { localPref: 200, asPathLength: 9 }),
+    },
+    {
+      step: 'as-path-length',
+      loser: candidate('long', {}, { asPathLength: 3 }),
+      winner: candidate('short', {}, { asPathLength: 1, origin: 2 }),
+    },
     { step: 'origin', loser: candidate('egp', {}, { origin: 1 }), winner: candidate('igp', {}, { med: 50 }) },
-    { step: 'med', loser: candidate('med10', { routerId: 1 }, { med: 10 }), winner: candidate('med5', { routerId: 9 }, { med: 5 }) },
+    {
+      step: 'med',
+      loser: candidate('med10', { routerId: 1 }, { med: 10 }),
+      winner: candidate('med5', { routerId: 9 }, { med: 5 }),
+    },
     { step: 'ebgp-over-ibgp', loser: candidate('ibgp', { isEbgp: false }), winner: candidate('ebgp', { routerId: 9 }) },
     { step: 'router-id', loser: candidate('id9', { routerId: 9 }), winner: candidate('id1', { routerId: 1 }) },
-    { step: 'cluster-list-length', loser: candidate('long', {}, { clusterListLength: 2 }), winner: candidate('short', {}, { clusterListLength: 1 }) },
-    { step: 'peer-address', loser: candidate('b', { addressOrder: '4b' }), winner: candidate('a', { addressOrder: '4a' }) },
+    {
+      step: 'cluster-list-length',
+      loser: candidate('long', {}, { clusterListLength: 2 }),
+      winner: candidate('short', {}, { clusterListLength: 1 }),
+    },
+    {
+      step: 'peer-address',
+      loser: candidate('b', { addressOrder: '4b' }),
+      winner: candidate('a', { addressOrder: '4a' }),
+    },
   ] as const;
   for (const { step, loser, winner } of rows) {
     it(`names the step ${step} and the winning route, agreeing with selectBest`, () => {
@@ -44,8 +72,19 @@ describe('explainNotBest (RFC 4271 §9.1 replayed)', () => {
 
 describe('route text', () => {
   it('AS_SET in braces, confederation segments in () and []', () => {
-    expect(formatAsPath([{ type: 'sequence', asns: [64999, 64512] }, { type: 'set', asns: [1, 2] }])).toBe('64999 64512 {1,2}');
-    expect(formatAsPath([{ type: 'confed-sequence', asns: [65001] }, { type: 'confed-set', asns: [65002, 65003] }, { type: 'sequence', asns: [3] }])).toBe('(65001) [65002,65003] 3');
+    expect(
+      formatAsPath([
+        { type: 'sequence', asns: [64999, 64512] },
+        { type: 'set', asns: [1, 2] },
+      ]),
+    ).toBe('64999 64512 {1,2}');
+    expect(
+      formatAsPath([
+        { type: 'confed-sequence', asns: [65001] },
+        { type: 'confed-set', asns: [65002, 65003] },
+        { type: 'sequence', asns: [3] },
+      ]),
+    ).toBe('(65001) [65002,65003] 3');
   });
 
   it('extended communities by RFC 4360 / RFC 5668 type, unknown ones in hex', () => {

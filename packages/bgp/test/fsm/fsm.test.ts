@@ -155,7 +155,9 @@ describe('BGP FSM (RFC 4271 §8)', () => {
     expect(d.fsm.state).toBe('OpenSent');
     d.advance(1);
     expect(d.fsm.state).toBe('Idle');
-    expect(d.log.find((e) => e.action.type === 'send-notification')?.action).toMatchObject({ code: ERROR_CODE.HOLD_TIMER_EXPIRED });
+    expect(d.log.find((e) => e.action.type === 'send-notification')?.action).toMatchObject({
+      code: ERROR_CODE.HOLD_TIMER_EXPIRED,
+    });
   });
 
   it('backs off a flapping peer: IdleHold doubles up to the maximum, and resets after a stable session', () => {
@@ -179,9 +181,18 @@ describe('BGP FSM (RFC 4271 §8)', () => {
 
   it('ManualStop in Established sends Cease/Administrative Shutdown with the RFC 9003 message and stays down', () => {
     const d = Driver.start().establish();
-    const actions = d.send({ type: 'ManualStop', reason: 'maintenance', shutdownMessage: 'upgrade to 2.0, back at 05:00' });
+    const actions = d.send({
+      type: 'ManualStop',
+      reason: 'maintenance',
+      shutdownMessage: 'upgrade to 2.0, back at 05:00',
+    });
     expect(actions).toEqual([
-      { type: 'send-notification', code: ERROR_CODE.CEASE, subcode: CEASE.ADMINISTRATIVE_SHUTDOWN, shutdownMessage: 'upgrade to 2.0, back at 05:00' },
+      {
+        type: 'send-notification',
+        code: ERROR_CODE.CEASE,
+        subcode: CEASE.ADMINISTRATIVE_SHUTDOWN,
+        shutdownMessage: 'upgrade to 2.0, back at 05:00',
+      },
       { type: 'release', deleteRoutes: true, reason: 'maintenance' },
       { type: 'drop-connection' },
     ]);
@@ -194,7 +205,9 @@ describe('BGP FSM (RFC 4271 §8)', () => {
 
   it('ManualStop with another Cease subcode (Peer De-configured) sends no shutdown message (RFC 9003 is for subcodes 2 and 4)', () => {
     const d = Driver.start().establish();
-    expect(d.send({ type: 'ManualStop', reason: 'removed', shutdownMessage: 'bye', subcode: CEASE.PEER_DECONFIGURED })[0]).toEqual({
+    expect(
+      d.send({ type: 'ManualStop', reason: 'removed', shutdownMessage: 'bye', subcode: CEASE.PEER_DECONFIGURED })[0],
+    ).toEqual({
       type: 'send-notification',
       code: ERROR_CODE.CEASE,
       subcode: CEASE.PEER_DECONFIGURED,
@@ -238,12 +251,18 @@ describe('BGP FSM (RFC 4271 §8)', () => {
   it('answers unexpected messages with the RFC 6608 FSM error subcode of the state', () => {
     const inOpenSent = Driver.start();
     inOpenSent.send({ type: 'Tcp_CR_Acked' });
-    expect(inOpenSent.send({ type: 'UpdateMsg' })[0]).toMatchObject({ code: ERROR_CODE.FSM, subcode: FSM_ERROR.UNEXPECTED_IN_OPENSENT });
+    expect(inOpenSent.send({ type: 'UpdateMsg' })[0]).toMatchObject({
+      code: ERROR_CODE.FSM,
+      subcode: FSM_ERROR.UNEXPECTED_IN_OPENSENT,
+    });
 
     const inOpenConfirm = Driver.start();
     inOpenConfirm.send({ type: 'Tcp_CR_Acked' });
     inOpenConfirm.send({ type: 'BGPOpen', holdTime: 90 });
-    expect(inOpenConfirm.send({ type: 'UpdateMsg' })[0]).toMatchObject({ code: ERROR_CODE.FSM, subcode: FSM_ERROR.UNEXPECTED_IN_OPENCONFIRM });
+    expect(inOpenConfirm.send({ type: 'UpdateMsg' })[0]).toMatchObject({
+      code: ERROR_CODE.FSM,
+      subcode: FSM_ERROR.UNEXPECTED_IN_OPENCONFIRM,
+    });
 
     const inEstablished = Driver.start().establish();
     expect(inEstablished.send({ type: 'BGPOpen', holdTime: 90 })[0]).toMatchObject({
@@ -261,7 +280,10 @@ describe('BGP FSM (RFC 4271 §8)', () => {
       { type: 'drop-connection' },
     ]);
     const e = Driver.start().establish();
-    expect(e.send({ type: 'NotifMsg', code: 6, subcode: 2, message: 'bye' }).map((a) => a.type)).toEqual(['release', 'drop-connection']);
+    expect(e.send({ type: 'NotifMsg', code: 6, subcode: 2, message: 'bye' }).map((a) => a.type)).toEqual([
+      'release',
+      'drop-connection',
+    ]);
     expect(e.fsm.lastError).toContain('"bye"');
   });
 
@@ -269,7 +291,10 @@ describe('BGP FSM (RFC 4271 §8)', () => {
     const d = Driver.start();
     d.send({ type: 'Tcp_CR_Acked' });
     d.send({ type: 'BGPOpen', holdTime: 90 });
-    expect(d.send({ type: 'OpenCollisionDump' })[0]).toMatchObject({ code: ERROR_CODE.CEASE, subcode: CEASE.CONNECTION_COLLISION_RESOLUTION });
+    expect(d.send({ type: 'OpenCollisionDump' })[0]).toMatchObject({
+      code: ERROR_CODE.CEASE,
+      subcode: CEASE.CONNECTION_COLLISION_RESOLUTION,
+    });
   });
 
   it('resolves collisions by keeping the connection initiated by the higher BGP Identifier (§6.8)', () => {
@@ -304,28 +329,33 @@ describe('BGP FSM (RFC 4271 §8)', () => {
       { type: 'RouteRefreshMsg' },
     ];
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(...events), fc.integer({ min: 0, max: 600_000 })), { maxLength: 80 }), fc.constantFrom(0, 3), (script, delay) => {
-        const d = new Driver(createFsm({ idleHoldTime: 1, connectRetryTime: 5, delayOpenTime: delay }));
-        for (const [event, wait] of script) {
-          const stateBefore = d.fsm.state;
-          const actions = d.send(event);
-          const stateAfter = d.fsm.state;
-          d.advance(wait);
-          // A NOTIFICATION is only sent on a connection with an OPEN exchange under way (§8.2.2).
-          if (actions.some((a) => a.type === 'send-notification')) {
-            expect(['OpenSent', 'OpenConfirm', 'Established']).toContain(stateBefore);
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...events), fc.integer({ min: 0, max: 600_000 })), { maxLength: 80 }),
+        fc.constantFrom(0, 3),
+        (script, delay) => {
+          const d = new Driver(createFsm({ idleHoldTime: 1, connectRetryTime: 5, delayOpenTime: delay }));
+          for (const [event, wait] of script) {
+            const stateBefore = d.fsm.state;
+            const actions = d.send(event);
+            const stateAfter = d.fsm.state;
+            d.advance(wait);
+            // A NOTIFICATION is only sent on a connection with an OPEN exchange under way (§8.2.2).
+            if (actions.some((a) => a.type === 'send-notification')) {
+              expect(['OpenSent', 'OpenConfirm', 'Established']).toContain(stateBefore);
+            }
+            // Leaving a session for Idle always releases and drops the connection.
+            if (stateBefore !== 'Idle' && stateAfter === 'Idle') {
+              expect(actions.map((a) => a.type)).toContain('drop-connection');
+            }
+            // Timers: no deadline lies in the past once time has been advanced.
+            const next = nextDeadline(d.fsm);
+            if (next !== undefined) expect(next).toBeGreaterThan(d.now);
+            if (d.fsm.state === 'Established' && (d.fsm.negotiatedHoldTime ?? 0) > 0)
+              expect(d.fsm.timers.hold).toBeDefined();
+            if (d.fsm.state === 'Idle') expect(d.fsm.timers.hold).toBeUndefined();
           }
-          // Leaving a session for Idle always releases and drops the connection.
-          if (stateBefore !== 'Idle' && stateAfter === 'Idle') {
-            expect(actions.map((a) => a.type)).toContain('drop-connection');
-          }
-          // Timers: no deadline lies in the past once time has been advanced.
-          const next = nextDeadline(d.fsm);
-          if (next !== undefined) expect(next).toBeGreaterThan(d.now);
-          if (d.fsm.state === 'Established' && (d.fsm.negotiatedHoldTime ?? 0) > 0) expect(d.fsm.timers.hold).toBeDefined();
-          if (d.fsm.state === 'Idle') expect(d.fsm.timers.hold).toBeUndefined();
-        }
-      }),
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CompiledPolicy, PolicyConfigError, PrefixListMatcher, WELL_KNOWN_COMMUNITY, parseCommunity, parseLargeCommunity, parsePrefix, prependAs, type PathAttributes, type Policy } from '../../src/index.js';
+import {
+  CompiledPolicy,
+  PolicyConfigError,
+  PrefixListMatcher,
+  WELL_KNOWN_COMMUNITY,
+  parseCommunity,
+  parseLargeCommunity,
+  parsePrefix,
+  prependAs,
+  type PathAttributes,
+  type Policy,
+} from '../../src/index.js';
 
 const LOCAL_AS = 65053;
 const p = (text: string) => parsePrefix(text);
@@ -7,12 +18,28 @@ const p = (text: string) => parsePrefix(text);
 describe('prefix lists with ge/le', () => {
   const cases: { entry: { prefix: string; ge?: number; le?: number }; yes: string[]; no: string[] }[] = [
     { entry: { prefix: '10.0.0.0/8' }, yes: ['10.0.0.0/8'], no: ['10.0.0.0/9', '11.0.0.0/8', '0.0.0.0/0'] },
-    { entry: { prefix: '10.0.0.0/8', le: 16 }, yes: ['10.0.0.0/8', '10.255.0.0/16'], no: ['10.1.1.0/24', '11.0.0.0/16'] },
+    {
+      entry: { prefix: '10.0.0.0/8', le: 16 },
+      yes: ['10.0.0.0/8', '10.255.0.0/16'],
+      no: ['10.1.1.0/24', '11.0.0.0/16'],
+    },
     { entry: { prefix: '10.0.0.0/8', ge: 24 }, yes: ['10.1.1.0/24', '10.1.1.1/32'], no: ['10.1.0.0/16', '10.0.0.0/8'] },
-    { entry: { prefix: '10.0.0.0/8', ge: 16, le: 24 }, yes: ['10.1.0.0/16', '10.1.1.0/24'], no: ['10.1.1.0/25', '10.0.0.0/15'] },
+    {
+      entry: { prefix: '10.0.0.0/8', ge: 16, le: 24 },
+      yes: ['10.1.0.0/16', '10.1.1.0/24'],
+      no: ['10.1.1.0/25', '10.0.0.0/15'],
+    },
     { entry: { prefix: '0.0.0.0/0', le: 32 }, yes: ['0.0.0.0/0', '203.0.113.7/32'], no: ['2001:db8::/32'] },
-    { entry: { prefix: '2a02:1810::/32', ge: 48, le: 64 }, yes: ['2a02:1810:248b::/48', '2a02:1810:248b:3b0a::/64'], no: ['2a02:1810::/32', '2a02:1811::/48', '2a02:1810::/65', '10.0.0.0/8'] },
-    { entry: { prefix: '2a02:1810:248a::/47', le: 48 }, yes: ['2a02:1810:248a::/47', '2a02:1810:248b::/48'], no: ['2a02:1810:248c::/48', '2a02:1810:248b::/49'] },
+    {
+      entry: { prefix: '2a02:1810::/32', ge: 48, le: 64 },
+      yes: ['2a02:1810:248b::/48', '2a02:1810:248b:3b0a::/64'],
+      no: ['2a02:1810::/32', '2a02:1811::/48', '2a02:1810::/65', '10.0.0.0/8'],
+    },
+    {
+      entry: { prefix: '2a02:1810:248a::/47', le: 48 },
+      yes: ['2a02:1810:248a::/47', '2a02:1810:248b::/48'],
+      no: ['2a02:1810:248c::/48', '2a02:1810:248b::/49'],
+    },
   ];
   for (const { entry, yes, no } of cases) {
     it(`${entry.prefix} ge ${entry.ge ?? '-'} le ${entry.le ?? '-'}`, () => {
@@ -35,8 +62,12 @@ describe('prefix lists with ge/le', () => {
   });
 
   it('refuses inconsistent ge/le and bad prefixes with a message saying what is wrong', () => {
-    expect(() => new PrefixListMatcher({ name: 'x', entries: [{ action: 'permit', prefix: '10.0.0.0/16', ge: 8 }] })).toThrow(PolicyConfigError);
-    expect(() => new PrefixListMatcher({ entries: [{ action: 'permit', prefix: '10.0.0.0/8', ge: 24, le: 16 }] })).toThrow(/ge <= le/);
+    expect(
+      () => new PrefixListMatcher({ name: 'x', entries: [{ action: 'permit', prefix: '10.0.0.0/16', ge: 8 }] }),
+    ).toThrow(PolicyConfigError);
+    expect(
+      () => new PrefixListMatcher({ entries: [{ action: 'permit', prefix: '10.0.0.0/8', ge: 24, le: 16 }] }),
+    ).toThrow(/ge <= le/);
     expect(() => new PrefixListMatcher({ entries: [{ action: 'permit', prefix: '10.0.0.1/8' }] })).toThrow(/host bits/);
   });
 });
@@ -64,8 +95,17 @@ describe('policy evaluation', () => {
   };
   const policy: Policy = {
     terms: [
-      { name: 'bogons', match: { prefixList: { entries: [{ action: 'permit', prefix: '10.0.0.0/8', le: 32 }] } }, result: 'reject' },
-      { name: 'tagged', match: { community: ['64999:2'] }, actions: { localPref: 200, communities: { delete: ['64999:1'], add: ['65053:9'] } }, result: 'accept' },
+      {
+        name: 'bogons',
+        match: { prefixList: { entries: [{ action: 'permit', prefix: '10.0.0.0/8', le: 32 }] } },
+        result: 'reject',
+      },
+      {
+        name: 'tagged',
+        match: { community: ['64999:2'] },
+        actions: { localPref: 200, communities: { delete: ['64999:1'], add: ['65053:9'] } },
+        result: 'accept',
+      },
       { name: 'v6', match: { family: 'ipv6' }, actions: { med: 0 }, result: 'accept' },
     ],
     defaultResult: 'accept',
@@ -74,7 +114,11 @@ describe('policy evaluation', () => {
 
   it('the first matching term decides and applies its actions', () => {
     expect(compiled.evaluate(p('10.1.0.0/16'), base, LOCAL_AS)).toBeNull();
-    expect(compiled.evaluate(p('198.51.100.0/24'), base, LOCAL_AS)).toMatchObject({ localPref: 200, communities: [parseCommunity('64999:2'), parseCommunity('65053:9')], med: 10 });
+    expect(compiled.evaluate(p('198.51.100.0/24'), base, LOCAL_AS)).toMatchObject({
+      localPref: 200,
+      communities: [parseCommunity('64999:2'), parseCommunity('65053:9')],
+      med: 10,
+    });
     const untagged = { ...base, communities: [parseCommunity('64999:1')] };
     expect(compiled.evaluate(p('2001:db8::/32'), untagged, LOCAL_AS)).toMatchObject({ med: 0 });
     expect(compiled.evaluate(p('198.51.100.0/24'), untagged, LOCAL_AS)).toEqual(untagged);
@@ -84,15 +128,26 @@ describe('policy evaluation', () => {
   it('matches large communities and AS path contents; sets, adds and deletes large communities', () => {
     const large: Policy = {
       terms: [
-        { match: { largeCommunity: ['64999:0:1'], asPathContains: 3356 }, actions: { largeCommunities: { set: ['65053:1:1'] }, med: 99 }, result: 'accept' },
+        {
+          match: { largeCommunity: ['64999:0:1'], asPathContains: 3356 },
+          actions: { largeCommunities: { set: ['65053:1:1'] }, med: 99 },
+          result: 'accept',
+        },
         { match: { asPathContains: 174 }, result: 'reject' },
       ],
       defaultResult: 'accept',
     };
     const c = new CompiledPolicy(large);
-    expect(c.evaluate(p('198.51.100.0/24'), base, LOCAL_AS)).toMatchObject({ largeCommunities: [{ globalAdmin: 65053, local1: 1, local2: 1 }], med: 99 });
-    expect(c.evaluate(p('198.51.100.0/24'), { ...base, asPath: [{ type: 'sequence', asns: [174] }] }, LOCAL_AS)).toBeNull();
-    const del = new CompiledPolicy({ terms: [{ actions: { largeCommunities: { delete: ['64999:0:1'] }, communities: { set: [] } }, result: 'accept' }] });
+    expect(c.evaluate(p('198.51.100.0/24'), base, LOCAL_AS)).toMatchObject({
+      largeCommunities: [{ globalAdmin: 65053, local1: 1, local2: 1 }],
+      med: 99,
+    });
+    expect(
+      c.evaluate(p('198.51.100.0/24'), { ...base, asPath: [{ type: 'sequence', asns: [174] }] }, LOCAL_AS),
+    ).toBeNull();
+    const del = new CompiledPolicy({
+      terms: [{ actions: { largeCommunities: { delete: ['64999:0:1'] }, communities: { set: [] } }, result: 'accept' }],
+    });
     const out = del.evaluate(p('198.51.100.0/24'), base, LOCAL_AS)!;
     expect(out.largeCommunities).toBeUndefined();
     expect(out.communities).toBeUndefined();
@@ -101,11 +156,16 @@ describe('policy evaluation', () => {
 
   it('prepends to the leading AS_SEQUENCE, or starts one before an AS_SET (RFC 4271 §5.1.2)', () => {
     expect(prependAs([{ type: 'sequence', asns: [1] }], 9, 2)).toEqual([{ type: 'sequence', asns: [9, 9, 1] }]);
-    expect(prependAs([{ type: 'set', asns: [1, 2] }], 9)).toEqual([{ type: 'sequence', asns: [9] }, { type: 'set', asns: [1, 2] }]);
+    expect(prependAs([{ type: 'set', asns: [1, 2] }], 9)).toEqual([
+      { type: 'sequence', asns: [9] },
+      { type: 'set', asns: [1, 2] },
+    ]);
     expect(prependAs([], 9)).toEqual([{ type: 'sequence', asns: [9] }]);
     const full = [{ type: 'sequence' as const, asns: new Array<number>(255).fill(1) }];
     expect(prependAs(full, 9).map((s) => s.asns.length)).toEqual([1, 255]);
     const policy = new CompiledPolicy({ terms: [{ actions: { prependAs: { count: 2 } }, result: 'accept' }] });
-    expect(policy.evaluate(p('198.51.100.0/24'), base, LOCAL_AS)!.asPath).toEqual([{ type: 'sequence', asns: [LOCAL_AS, LOCAL_AS, 64999, 3356] }]);
+    expect(policy.evaluate(p('198.51.100.0/24'), base, LOCAL_AS)!.asPath).toEqual([
+      { type: 'sequence', asns: [LOCAL_AS, LOCAL_AS, 64999, 3356] },
+    ]);
   });
 });

@@ -40,13 +40,24 @@ const step = fc.record({
 function message(s: Step): UpdateMessage {
   if (s.withdraw) return withdraw(s.prefixes);
   const asns = [s.firstAs, ...Array.from({ length: s.pathLength - 1 }, (_v, i) => 100 + i)];
-  return announce(s.prefixes, { asPath: [seq(...asns)], origin: s.origin, localPref: s.localPref, ...(s.med === undefined ? {} : { med: s.med }), nextHop: `10.9.${s.peer}.1`, nextHop6: `fc00::${s.peer + 10}` });
+  return announce(s.prefixes, {
+    asPath: [seq(...asns)],
+    origin: s.origin,
+    localPref: s.localPref,
+    ...(s.med === undefined ? {} : { med: s.med }),
+    nextHop: `10.9.${s.peer}.1`,
+    nextHop6: `fc00::${s.peer + 10}`,
+  });
 }
 
 /** Prefix- and community-dependent terms on both sides, so several attribute sets come from one UPDATE. */
 const SPLITTING: Policy = {
   terms: [
-    { match: { prefixList: { entries: [{ action: 'permit', prefix: '10.0.0.0/8', le: 32 }] } }, actions: { localPref: 300, communities: { add: ['65053:1'] } }, result: 'accept' },
+    {
+      match: { prefixList: { entries: [{ action: 'permit', prefix: '10.0.0.0/8', le: 32 }] } },
+      actions: { localPref: 300, communities: { add: ['65053:1'] } },
+      result: 'accept',
+    },
     { match: { prefixList: { entries: [{ action: 'permit', prefix: '2001:db8:1::/48' }] } }, result: 'reject' },
     { match: { family: 'ipv6' }, actions: { prependAs: { count: 1 }, med: 7 }, result: 'accept' },
   ],
@@ -71,52 +82,72 @@ function lastWord(steps: Step[]): Map<string, Step> {
 
 function snapshot(rib: RibManager): string[] {
   const out: string[] = [];
-  rib.forEachBest((prefix, best) => out.push(`${formatPrefix(prefix)} ${best.peerId} ${JSON.stringify(best.attributes)} ${best.nextHop} ${rib.lookup(prefix).multipath.map((p) => p.peerId).join(',')}`));
+  rib.forEachBest((prefix, best) =>
+    out.push(
+      `${formatPrefix(prefix)} ${best.peerId} ${JSON.stringify(best.attributes)} ${best.nextHop} ${rib
+        .lookup(prefix)
+        .multipath.map((p) => p.peerId)
+        .join(',')}`,
+    ),
+  );
   return out.sort();
 }
 
 describe('RIB properties', () => {
   it('the best path depends only on the routes present, not on the order they arrived in', () => {
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), fc.integer(), fc.constantFrom(1, 4), (steps, seed, maxPaths) => {
-        const history = freshRib(maxPaths);
-        for (const s of steps) history.updateFromPeer(PEERS[s.peer]!.id, message(s));
-        // The same final routes, one prefix at a time, in a shuffled order.
-        const finals = [...lastWord(steps).values()];
-        const shuffled = fc.sample(fc.shuffledSubarray(finals, { minLength: finals.length, maxLength: finals.length }), { seed, numRuns: 1 })[0]!;
-        const replay = freshRib(maxPaths);
-        for (const s of shuffled) replay.updateFromPeer(PEERS[s.peer]!.id, message(s));
-        expect(snapshot(replay)).toEqual(snapshot(history));
-      }),
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 25 }),
+        fc.integer(),
+        fc.constantFrom(1, 4),
+        (steps, seed, maxPaths) => {
+          const history = freshRib(maxPaths);
+          for (const s of steps) history.updateFromPeer(PEERS[s.peer]!.id, message(s));
+          // The same final routes, one prefix at a time, in a shuffled order.
+          const finals = [...lastWord(steps).values()];
+          const shuffled = fc.sample(
+            fc.shuffledSubarray(finals, { minLength: finals.length, maxLength: finals.length }),
+            { seed, numRuns: 1 },
+          )[0]!;
+          const replay = freshRib(maxPaths);
+          for (const s of shuffled) replay.updateFromPeer(PEERS[s.peer]!.id, message(s));
+          expect(snapshot(replay)).toEqual(snapshot(history));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('withdrawing everything leaves empty RIBs and no interned attribute sets', () => {
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), fc.boolean(), fc.boolean(), (steps, viaPeerDown, splitting) => {
-        const rib = freshRib(2, splitting ? SPLITTING : ACCEPT_ALL);
-        rib.originate('202.38.80.16/28', { communities: ['65053:1'] });
-        rib.originate('2001:db8::/32', {}, { aggregate: true, onlyWithContributors: true });
-        for (const s of steps) {
-          rib.updateFromPeer(PEERS[s.peer]!.id, message(s));
-          if (s.peer === 0) for (const peer of PEERS) rib.pendingExports(peer.id);
-        }
-        for (const peer of PEERS) rib.pendingExports(peer.id);
-        for (const peer of PEERS) {
-          if (viaPeerDown) rib.peerDown(peer.id);
-          else rib.updateFromPeer(peer.id, withdraw(PREFIXES));
-        }
-        rib.withdrawOriginated('202.38.80.16/28');
-        rib.withdrawOriginated('2001:db8::/32');
-        for (const peer of PEERS) {
-          if (viaPeerDown) rib.peerUp(peer.id, { routerId: peer.routerId, nextHopSelf: { ipv4: '10.200.0.101' } });
-          rib.pendingExports(peer.id);
-          expect(rib.counts(peer.id)).toEqual({ received: 0, accepted: 0, advertised: 0 });
-        }
-        expect(rib.locRibSize()).toBe(0);
-        expect(rib.attributeSetCount).toBe(0);
-      }),
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 25 }),
+        fc.boolean(),
+        fc.boolean(),
+        (steps, viaPeerDown, splitting) => {
+          const rib = freshRib(2, splitting ? SPLITTING : ACCEPT_ALL);
+          rib.originate('202.38.80.16/28', { communities: ['65053:1'] });
+          rib.originate('2001:db8::/32', {}, { aggregate: true, onlyWithContributors: true });
+          for (const s of steps) {
+            rib.updateFromPeer(PEERS[s.peer]!.id, message(s));
+            if (s.peer === 0) for (const peer of PEERS) rib.pendingExports(peer.id);
+          }
+          for (const peer of PEERS) rib.pendingExports(peer.id);
+          for (const peer of PEERS) {
+            if (viaPeerDown) rib.peerDown(peer.id);
+            else rib.updateFromPeer(peer.id, withdraw(PREFIXES));
+          }
+          rib.withdrawOriginated('202.38.80.16/28');
+          rib.withdrawOriginated('2001:db8::/32');
+          for (const peer of PEERS) {
+            if (viaPeerDown) rib.peerUp(peer.id, { routerId: peer.routerId, nextHopSelf: { ipv4: '10.200.0.101' } });
+            rib.pendingExports(peer.id);
+            expect(rib.counts(peer.id)).toEqual({ received: 0, accepted: 0, advertised: 0 });
+          }
+          expect(rib.locRibSize()).toBe(0);
+          expect(rib.attributeSetCount).toBe(0);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ACCEPT_ALL, REJECT_ALL, RFC8212_NO_EXPORT, RFC8212_NO_IMPORT, RibManager, WELL_KNOWN_COMMUNITY, formatPrefix, type ExportBatch, type Policy, type RibPeerConfig } from '../../src/index.js';
+import {
+  ACCEPT_ALL,
+  REJECT_ALL,
+  RFC8212_NO_EXPORT,
+  RFC8212_NO_IMPORT,
+  RibManager,
+  WELL_KNOWN_COMMUNITY,
+  formatPrefix,
+  type ExportBatch,
+  type Policy,
+  type RibPeerConfig,
+} from '../../src/index.js';
 import { announce, seq, withdraw } from './fixtures.js';
 
 const LOCAL_AS = 65053;
@@ -9,14 +20,21 @@ function rib(options: { maxPaths?: number } = {}): RibManager {
 }
 
 /** Adds a peer and brings its session up; its next-hop-self addresses derive from its address. */
-function up(r: RibManager, config: Partial<RibPeerConfig> & { id: string; address: string; remoteAs: number }, routerId = config.address): void {
+function up(
+  r: RibManager,
+  config: Partial<RibPeerConfig> & { id: string; address: string; remoteAs: number },
+  routerId = config.address,
+): void {
   r.addPeer({ importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL, ...config });
   r.peerUp(config.id, { routerId, nextHopSelf: { ipv4: `192.0.2.${config.id.length}`, ipv6: 'fc00::101' } });
 }
 
 /** Exports as { prefix text → { nextHop, asPath, ... } } plus withdrawn texts, for readable assertions. */
 function summarize(batch: ExportBatch) {
-  const announced: Record<string, { nextHop: string; asPath: number[]; localPref?: number; med?: number; communities?: number[] }> = {};
+  const announced: Record<
+    string,
+    { nextHop: string; asPath: number[]; localPref?: number; med?: number; communities?: number[] }
+  > = {};
   for (const group of batch.announce) {
     for (const prefix of group.nlri) {
       const a = group.attributes;
@@ -109,7 +127,9 @@ describe('RibManager: RFC 8212 and max-prefix', () => {
     r.peerUp('i', { routerId: '10.0.0.3', nextHopSelf: { ipv4: '10.0.0.4' } });
     r.originate('202.38.80.16/28');
     expect(r.fullExport('e')).toEqual({ withdrawn: [], announce: [] });
-    expect(summarize(r.fullExport('i')).announced).toEqual({ '202.38.80.16/28': { nextHop: '10.0.0.4', asPath: [], localPref: 100 } });
+    expect(summarize(r.fullExport('i')).announced).toEqual({
+      '202.38.80.16/28': { nextHop: '10.0.0.4', asPath: [], localPref: 100 },
+    });
     expect(r.policyBlocks('i')).toEqual({ import: undefined, export: undefined });
     r.setPolicies('e', { importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
     expect(Object.keys(summarize(r.pendingExports('e')).announced)).toEqual(['202.38.80.16/28']);
@@ -134,7 +154,13 @@ describe('RibManager: RFC 8212 and max-prefix', () => {
     up(r, { id: 'a', address: '10.0.0.1', remoteAs: 64999, maxPrefixes: 2 });
     expect(r.updateFromPeer('a', announce(['10.1.0.0/16', '10.2.0.0/16'])).maxPrefixExceeded).toBeUndefined();
     const over = r.updateFromPeer('a', announce(['10.3.0.0/16']));
-    expect(over.maxPrefixExceeded).toEqual({ afi: 1, safi: 1, limit: 2, accepted: 3, notification: { code: 6, subcode: 1 } });
+    expect(over.maxPrefixExceeded).toEqual({
+      afi: 1,
+      safi: 1,
+      limit: 2,
+      accepted: 3,
+      notification: { code: 6, subcode: 1 },
+    });
     r.peerDown('a');
     expect(r.locRibSize()).toBe(0);
   });
@@ -152,8 +178,12 @@ describe('RibManager: Adj-RIB-Out and the eBGP/iBGP export rules (RFC 4271 §5.1
   it('towards eBGP: prepends the local AS, next hop self, no LOCAL_PREF, no foreign MED; towards iBGP: next hop kept, LOCAL_PREF sent', () => {
     const r = topology();
     r.updateFromPeer('upstream', announce(['0.0.0.0/0'], { med: 50, nextHop: '10.0.0.1' }));
-    expect(summarize(r.pendingExports('customer')).announced).toEqual({ '0.0.0.0/0': { nextHop: '192.0.2.8', asPath: [LOCAL_AS, 64999] } });
-    expect(summarize(r.pendingExports('ibgp')).announced).toEqual({ '0.0.0.0/0': { nextHop: '10.0.0.1', asPath: [64999], localPref: 100, med: 50 } });
+    expect(summarize(r.pendingExports('customer')).announced).toEqual({
+      '0.0.0.0/0': { nextHop: '192.0.2.8', asPath: [LOCAL_AS, 64999] },
+    });
+    expect(summarize(r.pendingExports('ibgp')).announced).toEqual({
+      '0.0.0.0/0': { nextHop: '10.0.0.1', asPath: [64999], localPref: 100, med: 50 },
+    });
     // Never back to the peer it came from.
     expect(r.pendingExports('upstream')).toEqual({ withdrawn: [], announce: [] });
   });
@@ -174,7 +204,10 @@ describe('RibManager: Adj-RIB-Out and the eBGP/iBGP export rules (RFC 4271 §5.1
     up(r, { id: 'ibgp2', address: '10.0.3.1', remoteAs: LOCAL_AS });
     r.updateFromPeer('ibgp', announce(['10.5.0.0/16'], { asPath: [], nextHop: '10.0.2.1' }));
     expect(r.pendingExports('ibgp2').announce).toHaveLength(0);
-    expect(summarize(r.pendingExports('customer')).announced['10.5.0.0/16']).toEqual({ nextHop: '192.0.2.8', asPath: [LOCAL_AS] });
+    expect(summarize(r.pendingExports('customer')).announced['10.5.0.0/16']).toEqual({
+      nextHop: '192.0.2.8',
+      asPath: [LOCAL_AS],
+    });
   });
 
   it('honours NO_EXPORT (not to eBGP) and NO_ADVERTISE (to nobody) (RFC 1997)', () => {
@@ -193,7 +226,10 @@ describe('RibManager: Adj-RIB-Out and the eBGP/iBGP export rules (RFC 4271 §5.1
     expect(batch.announce.map((g) => g.nlri.length).sort()).toEqual([1, 3]);
     expect(r.counts('customer').advertised).toBe(4);
     r.updateFromPeer('upstream', withdraw(['10.1.0.0/16', '10.4.0.0/16']));
-    expect(summarize(r.pendingExports('customer'))).toEqual({ announced: {}, withdrawn: ['10.1.0.0/16', '10.4.0.0/16'] });
+    expect(summarize(r.pendingExports('customer'))).toEqual({
+      announced: {},
+      withdrawn: ['10.1.0.0/16', '10.4.0.0/16'],
+    });
     expect(r.pendingExports('customer')).toEqual({ withdrawn: [], announce: [] });
   });
 
@@ -211,7 +247,11 @@ describe('RibManager: Adj-RIB-Out and the eBGP/iBGP export rules (RFC 4271 §5.1
     const r = rib();
     const exportPolicy: Policy = {
       terms: [
-        { match: { prefixList: { entries: [{ action: 'permit', prefix: '202.38.80.0/24', ge: 25 }] } }, actions: { prependAs: { count: 2 }, communities: { add: ['65053:7'] } }, result: 'accept' },
+        {
+          match: { prefixList: { entries: [{ action: 'permit', prefix: '202.38.80.0/24', ge: 25 }] } },
+          actions: { prependAs: { count: 2 }, communities: { add: ['65053:7'] } },
+          result: 'accept',
+        },
         { match: { family: 'ipv6' }, actions: { nextHopSelf: true }, result: 'accept' },
       ],
     };
@@ -222,7 +262,11 @@ describe('RibManager: Adj-RIB-Out and the eBGP/iBGP export rules (RFC 4271 §5.1
     up(r, { id: 'src', address: '10.0.3.1', remoteAs: 65020 });
     r.updateFromPeer('src', announce(['2001:db8:1::/48'], { nextHop6: 'fc00::99', asPath: [seq(65020)] }));
     expect(summarize(r.fullExport('upstream')).announced).toEqual({
-      '202.38.80.16/28': { nextHop: '192.0.2.8', asPath: [LOCAL_AS, LOCAL_AS, LOCAL_AS], communities: [65053 * 65536 + 7] },
+      '202.38.80.16/28': {
+        nextHop: '192.0.2.8',
+        asPath: [LOCAL_AS, LOCAL_AS, LOCAL_AS],
+        communities: [65053 * 65536 + 7],
+      },
       '2001:db8:1::/48': { nextHop: 'fc00::101', asPath: [LOCAL_AS, 65020] },
     });
     expect(summarize(r.fullExport('upstream')).announced['202.38.80.16/28']).toBeDefined();
@@ -257,7 +301,11 @@ describe('RibManager: origination and aggregates', () => {
     expect(changes).toHaveLength(1);
     const best = r.lookup('202.38.80.16/28').best!;
     expect(best.local).toBe(true);
-    expect(best.attributes).toMatchObject({ origin: 2, med: 20, communities: [65053 * 65536 + 100, WELL_KNOWN_COMMUNITY.NO_EXPORT] });
+    expect(best.attributes).toMatchObject({
+      origin: 2,
+      med: 20,
+      communities: [65053 * 65536 + 100, WELL_KNOWN_COMMUNITY.NO_EXPORT],
+    });
     expect(r.originated().map(formatPrefix)).toEqual(['202.38.80.16/28']);
     expect(r.withdrawOriginated('202.38.80.16/28')[0]!.best).toBeUndefined();
     expect(r.attributeSetCount).toBe(0);
@@ -275,15 +323,26 @@ describe('RibManager: origination and aggregates', () => {
     expect(r.lookup('2a02:1810:248b::/48').best).toBeUndefined();
     r.originate('2a02:1810:248b:3b0a::/64');
     const aggregate = r.lookup('2a02:1810:248b::/48').best!;
-    expect(aggregate.attributes).toMatchObject({ atomicAggregate: true, aggregator: { asn: LOCAL_AS, address: '10.200.0.101' } });
-    expect(Object.keys(summarize(r.pendingExports('upstream')).announced).sort()).toEqual(['2a02:1810:248b:3b0a::/64', '2a02:1810:248b::/48']);
+    expect(aggregate.attributes).toMatchObject({
+      atomicAggregate: true,
+      aggregator: { asn: LOCAL_AS, address: '10.200.0.101' },
+    });
+    expect(Object.keys(summarize(r.pendingExports('upstream')).announced).sort()).toEqual([
+      '2a02:1810:248b:3b0a::/64',
+      '2a02:1810:248b::/48',
+    ]);
     // A learned contributor keeps it alive after the originated one goes.
     r.updateFromPeer('guest', announce(['2a02:1810:248b:ff00::/56']));
     r.withdrawOriginated('2a02:1810:248b:3b0a::/64');
     expect(r.lookup('2a02:1810:248b::/48').best).toBeDefined();
     const changes = r.updateFromPeer('guest', withdraw(['2a02:1810:248b:ff00::/56'])).changes;
-    expect(changes.map((c) => formatPrefix(c.prefix)).sort()).toEqual(['2a02:1810:248b::/48', '2a02:1810:248b:ff00::/56']);
-    expect(summarize(r.pendingExports('upstream')).withdrawn).toEqual(['2a02:1810:248b:3b0a::/64', '2a02:1810:248b::/48'].sort());
+    expect(changes.map((c) => formatPrefix(c.prefix)).sort()).toEqual([
+      '2a02:1810:248b::/48',
+      '2a02:1810:248b:ff00::/56',
+    ]);
+    expect(summarize(r.pendingExports('upstream')).withdrawn).toEqual(
+      ['2a02:1810:248b:3b0a::/64', '2a02:1810:248b::/48'].sort(),
+    );
     // Not counted: routes outside it, or the same length.
     r.updateFromPeer('guest', announce(['2a02:1810:248c::/64', '2a02:1810:248b::/48']));
     expect(r.lookup('2a02:1810:248b::/48').best?.peerId).toBe('guest');
@@ -335,9 +394,14 @@ describe('RibManager: peers', () => {
     const r = rib();
     up(r, { id: 'a', address: '10.0.0.1', remoteAs: 64999 });
     const strict: Policy = { terms: [], defaultResult: 'reject' };
-    expect(r.setPolicies('a', { importPolicy: strict, exportPolicy: ACCEPT_ALL })).toEqual({ routeRefreshNeeded: true });
+    expect(r.setPolicies('a', { importPolicy: strict, exportPolicy: ACCEPT_ALL })).toEqual({
+      routeRefreshNeeded: true,
+    });
     // Only the export policy changed: applied locally at the next pendingExports().
-    expect(r.setPolicies('a', { importPolicy: strict, exportPolicy: { terms: [], defaultResult: 'reject' } }).routeRefreshNeeded).toBe(false);
+    expect(
+      r.setPolicies('a', { importPolicy: strict, exportPolicy: { terms: [], defaultResult: 'reject' } })
+        .routeRefreshNeeded,
+    ).toBe(false);
     r.peerDown('a');
     expect(r.setPolicies('a', { exportPolicy: ACCEPT_ALL }).routeRefreshNeeded).toBe(false);
   });
@@ -346,7 +410,11 @@ describe('RibManager: peers', () => {
 describe('RibManager: next-hop resolvability (RFC 4271 §9.1.2)', () => {
   it('does not select a route whose next hop does not resolve, and re-decides when reachability changes', () => {
     const reachable = new Set(['10.0.0.1', '10.0.0.2']);
-    const r = new RibManager({ localAs: LOCAL_AS, routerId: '10.200.0.101', nextHopResolvable: (nh) => reachable.has(nh) });
+    const r = new RibManager({
+      localAs: LOCAL_AS,
+      routerId: '10.200.0.101',
+      nextHopResolvable: (nh) => reachable.has(nh),
+    });
     up(r, { id: 'a', address: '10.0.0.1', remoteAs: 64999 });
     up(r, { id: 'b', address: '10.0.0.2', remoteAs: 64998 });
     r.updateFromPeer('a', announce(['10.1.0.0/16'], { nextHop: '10.0.0.1' }));
@@ -366,11 +434,19 @@ describe('RibManager: next-hop resolvability (RFC 4271 §9.1.2)', () => {
 describe('RibManager: next hop per family', () => {
   it('does not advertise a family for which the session has no next-hop-self address', () => {
     const r = rib();
-    r.addPeer({ id: 'v6only', address: 'fc00::1', remoteAs: 64999, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL });
+    r.addPeer({
+      id: 'v6only',
+      address: 'fc00::1',
+      remoteAs: 64999,
+      importPolicy: ACCEPT_ALL,
+      exportPolicy: ACCEPT_ALL,
+    });
     r.peerUp('v6only', { routerId: '10.0.0.9', nextHopSelf: { ipv6: 'fc00::101' } });
     r.originate('202.38.80.16/28');
     r.originate('2a02:1810:248b:3b0a::/64');
-    expect(summarize(r.fullExport('v6only')).announced).toEqual({ '2a02:1810:248b:3b0a::/64': { nextHop: 'fc00::101', asPath: [LOCAL_AS] } });
+    expect(summarize(r.fullExport('v6only')).announced).toEqual({
+      '2a02:1810:248b:3b0a::/64': { nextHop: 'fc00::101', asPath: [LOCAL_AS] },
+    });
     expect(r.counts('v6only')).toEqual({ received: 0, accepted: 0, advertised: 1 });
   });
 });

@@ -42,8 +42,21 @@ async function setup(): Promise<Setup> {
     first(peer);
   });
   await new Promise<void>((resolve) => server.listen(peerPort, PEER, resolve));
-  const speaker = new BgpSpeaker({ localAs: 65053, routerId: CAIRN_ID, transport: new TcpTransport({ listenAddresses: [CAIRN], port: cairnPort }) });
-  speaker.addPeer({ address: PEER, port: peerPort, localAddress: CAIRN, remoteAs: 65099, families: ['ipv4'], importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL, idleHoldTime: 1 });
+  const speaker = new BgpSpeaker({
+    localAs: 65053,
+    routerId: CAIRN_ID,
+    transport: new TcpTransport({ listenAddresses: [CAIRN], port: cairnPort }),
+  });
+  speaker.addPeer({
+    address: PEER,
+    port: peerPort,
+    localAddress: CAIRN,
+    remoteAs: 65099,
+    families: ['ipv4'],
+    importPolicy: ACCEPT_ALL,
+    exportPolicy: ACCEPT_ALL,
+    idleHoldTime: 1,
+  });
   await speaker.start();
   cleanups.push(async () => {
     await speaker.stop();

@@ -25,7 +25,13 @@ afterEach(async () => {
 });
 
 /** Sends `message`, then a marker route, and waits until the marker is in: the first one was handled. */
-async function handled(peer: ScriptedPeer, message: BgpMessage, marker: string, nextHop: string, asns: number[]): Promise<void> {
+async function handled(
+  peer: ScriptedPeer,
+  message: BgpMessage,
+  marker: string,
+  nextHop: string,
+  asns: number[],
+): Promise<void> {
   peer.sendMessage(message);
   peer.sendMessage(announce(marker, asns, nextHop));
   await waitFor(() => lab!.speaker.routes(marker).length > 0, { what: `the marker ${marker}` });
@@ -67,7 +73,10 @@ describe('enforceFirstAs', () => {
     lab.speaker.updatePeer({ ...lab.configOf(EBGP), enforceFirstAs: true });
     await handled(peer, announce('198.51.101.0/24', [65010], EBGP), '192.0.2.2/32', EBGP, [65002]);
     expect(lab.speaker.routes('198.51.101.0/24')).toEqual([]);
-    expect(lab.speaker.summary().ipv4Unicast!.peers[EBGP]).toMatchObject({ state: 'Established', connectionsEstablished: 1 });
+    expect(lab.speaker.summary().ipv4Unicast!.peers[EBGP]).toMatchObject({
+      state: 'Established',
+      connectionsEstablished: 1,
+    });
     expect(peer.notification()).toBeUndefined();
   });
 });

@@ -20,8 +20,15 @@ describe('export batch → UPDATEs', () => {
       () => true,
       ctx,
     ).messages.map((b) => decode(b));
-    expect(v4).toMatchObject({ nlri: [parsePrefix('202.38.80.16/28')], attributes: { nextHop: '10.200.0.101', asPath: [{ asns: [65053] }] } });
-    expect(v6!.attributes.mpReach).toMatchObject({ afi: 2, nextHop: 'fc00:2024:9:7::101', nlri: [parsePrefix('2a02:1810:248b::/48')] });
+    expect(v4).toMatchObject({
+      nlri: [parsePrefix('202.38.80.16/28')],
+      attributes: { nextHop: '10.200.0.101', asPath: [{ asns: [65053] }] },
+    });
+    expect(v6!.attributes.mpReach).toMatchObject({
+      afi: 2,
+      nextHop: 'fc00:2024:9:7::101',
+      nlri: [parsePrefix('2a02:1810:248b::/48')],
+    });
   });
 
   it('leaves out families the session did not negotiate, withdrawals included', () => {
@@ -39,7 +46,18 @@ describe('export batch → UPDATEs', () => {
 
   it('carries IPv4 with an IPv6 next hop in MP_REACH_NLRI when RFC 8950 is negotiated', () => {
     const extended: CodecContext = { ...ctx, extendedNextHop: new Set(['1/1']) };
-    const [update] = exportUpdates({ withdrawn: [], announce: [{ afi: 1, attributes, nextHop: 'fc00:2024:9:7::101', nlri: [parsePrefix('202.38.80.16/28')] }] }, () => true, extended).messages;
-    expect(decode(update!, extended).attributes.mpReach).toMatchObject({ afi: 1, nextHop: 'fc00:2024:9:7::101', nlri: [parsePrefix('202.38.80.16/28')] });
+    const [update] = exportUpdates(
+      {
+        withdrawn: [],
+        announce: [{ afi: 1, attributes, nextHop: 'fc00:2024:9:7::101', nlri: [parsePrefix('202.38.80.16/28')] }],
+      },
+      () => true,
+      extended,
+    ).messages;
+    expect(decode(update!, extended).attributes.mpReach).toMatchObject({
+      afi: 1,
+      nextHop: 'fc00:2024:9:7::101',
+      nlri: [parsePrefix('202.38.80.16/28')],
+    });
   });
 });

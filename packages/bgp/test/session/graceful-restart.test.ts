@@ -41,7 +41,15 @@ function openWith(families: { afi: Afi; forwardingPreserved: boolean }[], restar
     asn: 64999,
     holdTime: 90,
     routerId: PEER,
-    capabilities: [{ code: 64, restarting: false, notification: false, restartTime, families: families.map((f) => ({ ...f, safi: 1 })) }],
+    capabilities: [
+      {
+        code: 64,
+        restarting: false,
+        notification: false,
+        restartTime,
+        families: families.map((f) => ({ ...f, safi: 1 })),
+      },
+    ],
   };
 }
 
@@ -60,7 +68,14 @@ const both = new Set<Afi>([1, 2]);
 describe('graceful restart helper (RFC 4724 §4.2)', () => {
   it('keeps every family of the capability stale on session loss, even with F=0 (BIRD, GoBGP on a normal start)', () => {
     const { rib, clock, helper } = setup();
-    helper.sessionLost(openWith([{ afi: 1, forwardingPreserved: false }, { afi: 2, forwardingPreserved: false }]), both, false);
+    helper.sessionLost(
+      openWith([
+        { afi: 1, forwardingPreserved: false },
+        { afi: 2, forwardingPreserved: false },
+      ]),
+      both,
+      false,
+    );
     expect(rib.staleCount(PEER)).toBe(2);
     expect(rib.lookup('198.51.100.0/24').best).toBeDefined();
     expect(rib.lookup('2001:db8::/32').best).toBeDefined();
@@ -80,9 +95,22 @@ describe('graceful restart helper (RFC 4724 §4.2)', () => {
 
   it('after the restart: families whose F bit is now clear go at once, the others wait for End-of-RIB', () => {
     const { rib, helper } = setup();
-    helper.sessionLost(openWith([{ afi: 1, forwardingPreserved: false }, { afi: 2, forwardingPreserved: false }]), both, false);
+    helper.sessionLost(
+      openWith([
+        { afi: 1, forwardingPreserved: false },
+        { afi: 2, forwardingPreserved: false },
+      ]),
+      both,
+      false,
+    );
     rib.peerUp(PEER, { routerId: PEER, nextHopSelf: {} });
-    helper.established(openWith([{ afi: 1, forwardingPreserved: true }, { afi: 2, forwardingPreserved: false }]), both);
+    helper.established(
+      openWith([
+        { afi: 1, forwardingPreserved: true },
+        { afi: 2, forwardingPreserved: false },
+      ]),
+      both,
+    );
     expect(rib.lookup('2001:db8::/32').best).toBeUndefined();
     expect(rib.lookup('198.51.100.0/24').best).toBeDefined();
     expect(rib.staleCount(PEER)).toBe(1);

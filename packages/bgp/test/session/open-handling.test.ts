@@ -22,14 +22,30 @@ afterEach(async () => {
 });
 
 /** A speaker that connects to a scripted peer; resolves with the peer's side of that connection. */
-async function connected(overrides: Partial<PeerConfig> = {}, waitForOpen = true): Promise<{ speaker: BgpSpeaker; peer: ScriptedPeer }> {
+async function connected(
+  overrides: Partial<PeerConfig> = {},
+  waitForOpen = true,
+): Promise<{ speaker: BgpSpeaker; peer: ScriptedPeer }> {
   const peerPort = nextPort++;
   let accepted: (socket: Socket) => void;
   const socket = new Promise<Socket>((resolve) => (accepted = resolve));
   const server: Server = createServer((s) => accepted(s));
   await new Promise<void>((resolve) => server.listen(peerPort, PEER, resolve));
-  const speaker = new BgpSpeaker({ localAs: 65053, routerId: '10.0.0.100', transport: new TcpTransport({ listenAddresses: [] }) });
-  speaker.addPeer({ address: PEER, port: peerPort, localAddress: CAIRN, remoteAs: 65099, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL, idleHoldTime: 60, ...overrides });
+  const speaker = new BgpSpeaker({
+    localAs: 65053,
+    routerId: '10.0.0.100',
+    transport: new TcpTransport({ listenAddresses: [] }),
+  });
+  speaker.addPeer({
+    address: PEER,
+    port: peerPort,
+    localAddress: CAIRN,
+    remoteAs: 65099,
+    importPolicy: ACCEPT_ALL,
+    exportPolicy: ACCEPT_ALL,
+    idleHoldTime: 60,
+    ...overrides,
+  });
   await speaker.start();
   cleanups.push(async () => {
     await speaker.stop();
@@ -77,14 +93,22 @@ describe('OPEN handling (RFC 4271 §4.2, §6.2)', () => {
     peer.sendMessage({ type: 4 });
     await waitFor(() => speaker.peerState(PEER) === 'Established', { what: 'Established' });
     speaker.announce('192.0.2.0/24');
-    peer.sendMessage({ type: 2, withdrawn: [], nlri: [parsePrefix('198.51.100.0/24')], attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65099] }], nextHop: PEER } });
+    peer.sendMessage({
+      type: 2,
+      withdrawn: [],
+      nlri: [parsePrefix('198.51.100.0/24')],
+      attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65099] }], nextHop: PEER },
+    });
     // The End-of-RIB comes, nothing else; the UPDATE received is kept out of the Loc-RIB.
     await waitFor(() => peer.received.some((m) => m.type === 2), { what: 'End-of-RIB' });
     await waitFor(() => speaker.summary().ipv4Unicast!.peers[PEER]!.msgRcvd >= 3, { what: 'the UPDATE processed' });
     expect(speaker.routes('198.51.100.0/24')).toEqual([]);
     const summary = speaker.summary().ipv4Unicast!.peers[PEER]!;
     expect(summary).toMatchObject({ peerState: 'Policy', pfxRcd: 0, pfxSnt: 0 });
-    expect(summary.policyBlocks).toEqual({ import: 'RFC 8212: no import policy', export: 'RFC 8212: no export policy' });
+    expect(summary.policyBlocks).toEqual({
+      import: 'RFC 8212: no import policy',
+      export: 'RFC 8212: no export policy',
+    });
     const updates = peer.received.filter((m) => m.type === 2) as { nlri: unknown[]; withdrawn: unknown[] }[];
     expect(updates.every((u) => u.nlri.length === 0 && u.withdrawn.length === 0)).toBe(true);
   });
@@ -100,7 +124,10 @@ describe('OPEN handling (RFC 4271 §4.2, §6.2)', () => {
 
   it('answers an unsupported version with Unsupported Version Number, naming version 4', async () => {
     const { peer } = await connected();
-    const open = encodeMessage({ type: 1, version: 4, asn: 65099, holdTime: 90, routerId: '10.0.0.1', capabilities: [] }, DEFAULT_CODEC_CONTEXT);
+    const open = encodeMessage(
+      { type: 1, version: 4, asn: 65099, holdTime: 90, routerId: '10.0.0.1', capabilities: [] },
+      DEFAULT_CODEC_CONTEXT,
+    );
     open[19] = 3;
     peer.send(open);
     await waitFor(() => peer.notification(), { what: 'a NOTIFICATION' });
@@ -110,7 +137,10 @@ describe('OPEN handling (RFC 4271 §4.2, §6.2)', () => {
 
   it('answers a hold time of 2 s with Unacceptable Hold Time', async () => {
     const { peer } = await connected();
-    const open = encodeMessage({ type: 1, version: 4, asn: 65099, holdTime: 90, routerId: '10.0.0.1', capabilities: [] }, DEFAULT_CODEC_CONTEXT);
+    const open = encodeMessage(
+      { type: 1, version: 4, asn: 65099, holdTime: 90, routerId: '10.0.0.1', capabilities: [] },
+      DEFAULT_CODEC_CONTEXT,
+    );
     open[22] = 0;
     open[23] = 2;
     peer.send(open);

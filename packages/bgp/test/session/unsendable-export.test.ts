@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@cairn/harness';
 import { exportUpdates } from '../../src/session/export-updates.js';
 import { decodeMessage, encodeMessage, formatPrefix, parsePrefix } from '../../src/wire/index.js';
-import { DEFAULT_CODEC_CONTEXT, type AsPathSegment, type BgpMessage, type CodecContext, type UpdateMessage } from '../../src/wire/types.js';
+import {
+  DEFAULT_CODEC_CONTEXT,
+  type AsPathSegment,
+  type BgpMessage,
+  type CodecContext,
+  type UpdateMessage,
+} from '../../src/wire/types.js';
 import { type LoopbackLab, loopbackLab } from '../support/loopback-peers.js';
 import type { ScriptedPeer } from '../support/scripted-peer.js';
 
@@ -15,13 +21,23 @@ const TWO_OCTET = '127.0.0.4';
 const PREFIX = '198.51.100.0/24';
 
 /** 1,000 one-AS AS_SEQUENCE segments: 4,004 bytes of AS_PATH on a 2-octet session, 6,004 on a 4-octet one. */
-const longPath: AsPathSegment[] = Array.from({ length: 1000 }, (_, i) => ({ type: 'sequence', asns: [i === 0 ? 65002 : 1000 + i] }));
+const longPath: AsPathSegment[] = Array.from({ length: 1000 }, (_, i) => ({
+  type: 'sequence',
+  asns: [i === 0 ? 65002 : 1000 + i],
+}));
 const shortPath: AsPathSegment[] = [{ type: 'sequence', asns: [65002] }];
 
-const announce = (prefix: string, asPath: AsPathSegment[]): BgpMessage => ({ type: 2, withdrawn: [], nlri: [parsePrefix(prefix)], attributes: { origin: 0, asPath, nextHop: SOURCE } });
+const announce = (prefix: string, asPath: AsPathSegment[]): BgpMessage => ({
+  type: 2,
+  withdrawn: [],
+  nlri: [parsePrefix(prefix)],
+  attributes: { origin: 0, asPath, nextHop: SOURCE },
+});
 const updates = (peer: ScriptedPeer) => peer.received.filter((m): m is UpdateMessage => m.type === 2);
-const announced = (peer: ScriptedPeer, prefix: string) => updates(peer).filter((u) => u.nlri.some((p) => formatPrefix(p) === prefix));
-const withdrawn = (peer: ScriptedPeer, prefix: string) => updates(peer).filter((u) => u.withdrawn.some((p) => formatPrefix(p) === prefix));
+const announced = (peer: ScriptedPeer, prefix: string) =>
+  updates(peer).filter((u) => u.nlri.some((p) => formatPrefix(p) === prefix));
+const withdrawn = (peer: ScriptedPeer, prefix: string) =>
+  updates(peer).filter((u) => u.withdrawn.some((p) => formatPrefix(p) === prefix));
 
 let lab: LoopbackLab | undefined;
 afterEach(async () => {
@@ -41,7 +57,9 @@ describe('routes that cannot be encoded for a peer', () => {
     const two = await lab.establish(TWO_OCTET);
 
     source.sendMessage(announce(PREFIX, shortPath));
-    await waitFor(() => announced(four, PREFIX).length > 0 && announced(two, PREFIX).length > 0, { what: 'the short-path route at both peers' });
+    await waitFor(() => announced(four, PREFIX).length > 0 && announced(two, PREFIX).length > 0, {
+      what: 'the short-path route at both peers',
+    });
 
     const long = announce(PREFIX, longPath);
     expect(encodeMessage(long, DEFAULT_CODEC_CONTEXT)).toHaveLength(4042); // a legal UPDATE on the 2-octet session
@@ -54,7 +72,8 @@ describe('routes that cannot be encoded for a peer', () => {
     const summary = lab.speaker.summary().ipv4Unicast!.peers;
     expect(summary[FOUR_OCTET]).toMatchObject({ state: 'Established', unsendableRoutes: 1, pfxSnt: 0 });
     expect(summary[TWO_OCTET]).toMatchObject({ state: 'Established', unsendableRoutes: 0, pfxSnt: 1 });
-    for (const address of [SOURCE, FOUR_OCTET, TWO_OCTET]) expect(lab.peers.get(address)!.notification()).toBeUndefined();
+    for (const address of [SOURCE, FOUR_OCTET, TWO_OCTET])
+      expect(lab.peers.get(address)!.notification()).toBeUndefined();
 
     // Back to an encodable path: the 4-octet peer gets the route again and the count goes.
     source.sendMessage(announce(PREFIX, shortPath));
@@ -74,7 +93,12 @@ describe('exportUpdates with attributes too large for the session', () => {
       {
         withdrawn: [parsePrefix('192.0.2.0/24')],
         announce: [
-          { afi: 1, attributes: { origin: 0, asPath, communities }, nextHop: '10.0.0.100', nlri: [parsePrefix(PREFIX)] },
+          {
+            afi: 1,
+            attributes: { origin: 0, asPath, communities },
+            nextHop: '10.0.0.100',
+            nlri: [parsePrefix(PREFIX)],
+          },
           { afi: 1, attributes: { origin: 0, asPath }, nextHop: '10.0.0.100', nlri: [parsePrefix('203.0.113.0/24')] },
         ],
       },
@@ -89,7 +113,14 @@ describe('exportUpdates with attributes too large for the session', () => {
   });
 
   it('refuses an IPv6 next hop for IPv4 without RFC 8950 the same way', () => {
-    const { messages, unsendable } = exportUpdates({ withdrawn: [], announce: [{ afi: 1, attributes: { origin: 0, asPath }, nextHop: 'fc00::1', nlri: [parsePrefix(PREFIX)] }] }, () => true, ctx);
+    const { messages, unsendable } = exportUpdates(
+      {
+        withdrawn: [],
+        announce: [{ afi: 1, attributes: { origin: 0, asPath }, nextHop: 'fc00::1', nlri: [parsePrefix(PREFIX)] }],
+      },
+      () => true,
+      ctx,
+    );
     expect(unsendable[0]!.reason).toMatch(/extended next hop/);
     expect((decodeMessage(messages[0]!, ctx) as UpdateMessage).withdrawn.map(formatPrefix)).toEqual([PREFIX]);
   });

@@ -4,7 +4,11 @@ import { EventStream } from '../../src/speaker/event-stream.js';
 type Event = { kind: 'state' | 'path'; n: number } | { kind: 'dropped'; count: number };
 
 function stream(maxQueued: number) {
-  return new EventStream<Event>({ maxQueued, droppable: (e) => e.kind === 'path', droppedMarker: (count) => ({ kind: 'dropped', count }) });
+  return new EventStream<Event>({
+    maxQueued,
+    droppable: (e) => e.kind === 'path',
+    droppedMarker: (count) => ({ kind: 'dropped', count }),
+  });
 }
 
 async function take(iterator: AsyncIterator<Event>, count: number): Promise<Event[]> {
@@ -21,7 +25,10 @@ describe('speaker event stream', () => {
     s.publish({ kind: 'path', n: 1 });
     const b = s.subscribe();
     s.publish({ kind: 'state', n: 2 });
-    expect(await take(a, 2)).toEqual([{ kind: 'path', n: 1 }, { kind: 'state', n: 2 }]);
+    expect(await take(a, 2)).toEqual([
+      { kind: 'path', n: 1 },
+      { kind: 'state', n: 2 },
+    ]);
     expect(await take(b, 1)).toEqual([{ kind: 'state', n: 2 }]);
     s.end();
     expect((await a.next()).done).toBe(true);

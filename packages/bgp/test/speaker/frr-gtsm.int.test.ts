@@ -32,7 +32,10 @@ describe('GTSM against FRR 8.4', () => {
 
   it('without GTSM, FRR’s kernel drops our segments and FRR never gets the session up', async () => {
     const before = await minTtlDrops(upstream);
-    await waitFor(async () => (await minTtlDrops(upstream)) > before + 2, { what: 'segments with TTL 64 dropped by FRR (IP_MINTTL 255)', timeoutMs: 60_000 });
+    await waitFor(async () => (await minTtlDrops(upstream)) > before + 2, {
+      what: 'segments with TTL 64 dropped by FRR (IP_MINTTL 255)',
+      timeoutMs: 60_000,
+    });
     // Only one direction is cut (FRR's TTL-255 segments reach us), so Cairn may get as far as it can
     // on FRR's messages; FRR never receives our KEEPALIVE and never reaches Established.
     expect(await frrNeighborState(frr, CAIRN_V4)).not.toBe('Established');
@@ -40,9 +43,13 @@ describe('GTSM against FRR 8.4', () => {
 
   it('with ttlSecurityHops 1 (TTL 255 out, 255 required in) the session comes up', async () => {
     speaker.updatePeer({ ...cairnPeers()[0]!, families: ['ipv4'], ttlSecurityHops: 1 });
-    await waitFor(async () => speaker.peerState(UPSTREAM_V4) === 'Established' && (await frrNeighborState(frr, CAIRN_V4)) === 'Established', {
-      what: 'the GTSM session Established',
-      timeoutMs: 60_000,
-    });
+    await waitFor(
+      async () =>
+        speaker.peerState(UPSTREAM_V4) === 'Established' && (await frrNeighborState(frr, CAIRN_V4)) === 'Established',
+      {
+        what: 'the GTSM session Established',
+        timeoutMs: 60_000,
+      },
+    );
   });
 });

@@ -34,7 +34,12 @@ describe('TCP-MD5 and max-prefix against FRR 8.4', () => {
       upstream,
       upstreamConfig({
         extraNetworks: ['198.51.100.0/24'],
-        extra: [` neighbor ${CAIRN_B} remote-as 65053`, ` neighbor ${CAIRN_B} password password3`, ` neighbor ${CAIRN_B} timers 3 9`, ` neighbor ${CAIRN_B} timers connect 1`],
+        extra: [
+          ` neighbor ${CAIRN_B} remote-as 65053`,
+          ` neighbor ${CAIRN_B} password password3`,
+          ` neighbor ${CAIRN_B} timers 3 9`,
+          ` neighbor ${CAIRN_B} timers connect 1`,
+        ],
       }),
     );
     wrong = cairnSpeaker(net.vr);
@@ -42,7 +47,10 @@ describe('TCP-MD5 and max-prefix against FRR 8.4', () => {
     missing = cairnSpeaker(vr2);
     const { password: _none, ...noPassword } = cairnPeers()[0]!;
     missing.addPeer({ ...noPassword, address: UPSTREAM_B, families: ['ipv4'], maxPrefixes: 1 });
-    for (const [speaker, sink] of [[wrong, wrongEvents], [missing, missingEvents]] as const) {
+    for (const [speaker, sink] of [
+      [wrong, wrongEvents],
+      [missing, missingEvents],
+    ] as const) {
       void (async () => {
         for await (const event of speaker.events()) sink.push(event);
       })();
@@ -61,8 +69,12 @@ describe('TCP-MD5 and max-prefix against FRR 8.4', () => {
     const failures = await counter(upstream, 'TcpExtTCPMD5Failure');
     const notFound = await counter(upstream, 'TcpExtTCPMD5NotFound');
     // Several rounds of connection attempts from both sides (Cairn retries every 1-4 s, FRR every 1 s).
-    await waitFor(async () => (await counter(upstream, 'TcpExtTCPMD5Failure')) >= failures + 3, { what: 'SYNs with a wrong digest dropped' });
-    await waitFor(async () => (await counter(upstream, 'TcpExtTCPMD5NotFound')) >= notFound + 3, { what: 'SYNs without a digest dropped' });
+    await waitFor(async () => (await counter(upstream, 'TcpExtTCPMD5Failure')) >= failures + 3, {
+      what: 'SYNs with a wrong digest dropped',
+    });
+    await waitFor(async () => (await counter(upstream, 'TcpExtTCPMD5NotFound')) >= notFound + 3, {
+      what: 'SYNs without a digest dropped',
+    });
     // Abandoned attempts are closed: not one SYN_SENT socket per retry piling up.
     const synSent = (await vr.exec('ss', ['-Htn', 'state', 'syn-sent'])).stdout.split('\n').filter(Boolean);
     expect(synSent.length).toBeLessThanOrEqual(1);
@@ -76,10 +88,14 @@ describe('TCP-MD5 and max-prefix against FRR 8.4', () => {
 
   it('fixing the password at run time establishes that session only', async () => {
     wrong.updatePeer({ ...cairnPeers()[0]! });
-    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V4)) === 'Established' && wrong.peerState(UPSTREAM_V4) === 'Established', {
-      what: 'the session with the corrected password',
-      timeoutMs: 60_000,
-    });
+    await waitFor(
+      async () =>
+        (await frrNeighborState(frr, CAIRN_V4)) === 'Established' && wrong.peerState(UPSTREAM_V4) === 'Established',
+      {
+        what: 'the session with the corrected password',
+        timeoutMs: 60_000,
+      },
+    );
     expect(await frrNeighborState(frr, CAIRN_B)).not.toBe('Established');
   });
 
@@ -87,11 +103,18 @@ describe('TCP-MD5 and max-prefix against FRR 8.4', () => {
     // The missing password is added; FRR then sends 0.0.0.0/0 and 198.51.100.0/24: one too many.
     missing.updatePeer({ ...cairnPeers()[0]!, address: UPSTREAM_B, families: ['ipv4'], maxPrefixes: 1 });
     await waitFor(
-      () => missingEvents.some((e) => e.type === 'peer-state' && e.from === 'Established' && e.reason?.startsWith('maximum prefixes 1 exceeded')),
+      () =>
+        missingEvents.some(
+          (e) =>
+            e.type === 'peer-state' && e.from === 'Established' && e.reason?.startsWith('maximum prefixes 1 exceeded'),
+        ),
       { what: 'Cairn to close the session over max-prefix', timeoutMs: 60_000 },
     );
     await waitFor(
-      async () => JSON.stringify(await frr.json(`show bgp neighbors ${CAIRN_B} json`)).includes('Maximum Number of Prefixes Reached'),
+      async () =>
+        JSON.stringify(await frr.json(`show bgp neighbors ${CAIRN_B} json`)).includes(
+          'Maximum Number of Prefixes Reached',
+        ),
       { what: 'FRR to report the Cease/1 NOTIFICATION it received' },
     );
     // The routes of the closed session are gone; the other speaker's session is untouched.

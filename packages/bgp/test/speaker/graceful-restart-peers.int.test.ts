@@ -70,8 +70,21 @@ describe('graceful restart helper with BIRD 2 and GoBGP 3 restarting (F=0)', () 
     writeFileSync(join(dir, 'bird.conf'), birdConfig);
     writeFileSync(join(dir, 'gobgpd.toml'), gobgpConfig);
     const logger = pino({ level: process.env.CAIRN_TEST_LOG ?? 'silent' });
-    speaker = new BgpSpeaker({ localAs: 65053, routerId: '10.0.0.100', logger, transport: new LinuxTransport({ netns: cairnNs.name, listenAddresses: ['0.0.0.0'], logger }) });
-    const common = { importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL, families: ['ipv4' as const], holdTime: 9, connectRetryTime: 1, idleHoldTime: 1, maxIdleHoldTime: 2 };
+    speaker = new BgpSpeaker({
+      localAs: 65053,
+      routerId: '10.0.0.100',
+      logger,
+      transport: new LinuxTransport({ netns: cairnNs.name, listenAddresses: ['0.0.0.0'], logger }),
+    });
+    const common = {
+      importPolicy: ACCEPT_ALL,
+      exportPolicy: ACCEPT_ALL,
+      families: ['ipv4' as const],
+      holdTime: 9,
+      connectRetryTime: 1,
+      idleHoldTime: 1,
+      maxIdleHoldTime: 2,
+    };
     speaker.addPeer({ address: BIRD, remoteAs: 65001, localAddress: CAIRN_TO_BIRD, ...common });
     speaker.addPeer({ address: GOBGP, remoteAs: 65002, localAddress: CAIRN_TO_GOBGP, ...common });
     await speaker.start();
@@ -82,19 +95,34 @@ describe('graceful restart helper with BIRD 2 and GoBGP 3 restarting (F=0)', () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const routesFrom = (peer: string) => speaker.routes().filter((r) => r.from === peer).map((r) => r.prefix).sort();
+  const routesFrom = (peer: string) =>
+    speaker
+      .routes()
+      .filter((r) => r.from === peer)
+      .map((r) => r.prefix)
+      .sort();
 
   /**
    * Kill -9 (no NOTIFICATION): the routes stay, all stale, for several hold times; then restart.
    * (`start` wraps the process: a LabProcess is a promise of its exit, so it cannot be awaited on.)
    */
-  async function survivesRestart(peer: string, prefixes: string[], start: () => Promise<{ process: LabProcess }>): Promise<void> {
+  async function survivesRestart(
+    peer: string,
+    prefixes: string[],
+    start: () => Promise<{ process: LabProcess }>,
+  ): Promise<void> {
     const { process } = await start();
-    await waitFor(() => speaker.peerState(peer) === 'Established' && routesFrom(peer).length === prefixes.length, { what: `routes from ${peer}`, timeoutMs: 60_000 });
+    await waitFor(() => speaker.peerState(peer) === 'Established' && routesFrom(peer).length === prefixes.length, {
+      what: `routes from ${peer}`,
+      timeoutMs: 60_000,
+    });
     expect(speaker.rib.staleCount(peer)).toBe(0);
     process.kill('SIGKILL');
     await process;
-    await waitFor(() => speaker.peerState(peer) !== 'Established', { what: `Cairn to see ${peer} gone`, timeoutMs: 30_000 });
+    await waitFor(() => speaker.peerState(peer) !== 'Established', {
+      what: `Cairn to see ${peer} gone`,
+      timeoutMs: 30_000,
+    });
     expect(routesFrom(peer)).toEqual(prefixes);
     expect(speaker.rib.staleCount(peer)).toBe(prefixes.length);
     // Longer than the hold time (9 s) and several connect retries: still there, still stale.
@@ -104,20 +132,35 @@ describe('graceful restart helper with BIRD 2 and GoBGP 3 restarting (F=0)', () 
 
     await start();
     await waitFor(() => speaker.peerState(peer) === 'Established', { what: `${peer} back`, timeoutMs: 60_000 });
-    await waitFor(() => speaker.rib.staleCount(peer) === 0 && routesFrom(peer).length === prefixes.length, { what: `routes from ${peer} refreshed`, timeoutMs: 30_000 });
+    await waitFor(() => speaker.rib.staleCount(peer) === 0 && routesFrom(peer).length === prefixes.length, {
+      what: `routes from ${peer} refreshed`,
+      timeoutMs: 30_000,
+    });
     expect(routesFrom(peer)).toEqual(prefixes);
   }
 
   it('BIRD 2: routes kept stale while it is down, refreshed when it is back', { timeout: 180_000 }, async () => {
     const socket = join(dir, 'bird.ctl');
-    const start = async () => ({ process: birdNs.spawn('bird', ['-f', '-c', join(dir, 'bird.conf'), '-s', socket, '-P', join(dir, 'bird.pid')]) });
+    const start = async () => ({
+      process: birdNs.spawn('bird', ['-f', '-c', join(dir, 'bird.conf'), '-s', socket, '-P', join(dir, 'bird.pid')]),
+    });
     await survivesRestart(BIRD, ['198.51.100.0/24', '203.0.113.0/25'], start);
   });
 
   it('GoBGP 3: routes kept stale while it is down, refreshed when it is back', { timeout: 180_000 }, async () => {
     const start = async () => {
-      const process = gobgpNs.spawn('gobgpd', ['-f', join(dir, 'gobgpd.toml'), '-t', 'toml', '--api-hosts', '127.0.0.1:50051', '-l', 'warn']);
-      const gobgp = (...args: string[]) => gobgpNs.exec('gobgp', ['-u', '127.0.0.1', '-p', '50051', ...args], { allowFailure: true });
+      const process = gobgpNs.spawn('gobgpd', [
+        '-f',
+        join(dir, 'gobgpd.toml'),
+        '-t',
+        'toml',
+        '--api-hosts',
+        '127.0.0.1:50051',
+        '-l',
+        'warn',
+      ]);
+      const gobgp = (...args: string[]) =>
+        gobgpNs.exec('gobgp', ['-u', '127.0.0.1', '-p', '50051', ...args], { allowFailure: true });
       await waitFor(async () => (await gobgp('neighbor')).exitCode === 0, { what: 'gobgpd to answer its API' });
       await gobgp('global', 'rib', 'add', '192.0.2.0/24', 'origin', 'igp', '-a', 'ipv4');
       return { process };

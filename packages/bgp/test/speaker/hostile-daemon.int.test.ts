@@ -41,17 +41,30 @@ describe('cairn-bgp against a hostile peer, next to FRR 8.4', () => {
   let daemon: LabProcess;
   let output = '';
   let exited = false;
-  const figures = { updatesSent: 0, mutants: 0, fatal: 0, drawnNotSent: 0, connections: 0, notifications: 0, randomStreams: 0 };
+  const figures = {
+    updatesSent: 0,
+    mutants: 0,
+    fatal: 0,
+    drawnNotSent: 0,
+    connections: 0,
+    notifications: 0,
+    randomStreams: 0,
+  };
 
   const cli = async (...args: string[]) => {
-    const result = await execa(process.execPath, ['--import', 'tsx', CLI, ...args, '--socket', controlSocket], { reject: false });
-    if (result.exitCode !== 0) throw new Error(`cairn-bgp ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
+    const result = await execa(process.execPath, ['--import', 'tsx', CLI, ...args, '--socket', controlSocket], {
+      reject: false,
+    });
+    if (result.exitCode !== 0)
+      throw new Error(`cairn-bgp ${args.join(' ')} exited ${result.exitCode}: ${result.stderr}`);
     return result.stdout;
   };
   const summary = async () => JSON.parse(await cli('show', 'summary', '--json')) as Summary;
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${daemon.pid}/status`, 'utf8'))![1]) * 1024;
   const frrCounters = async () => {
-    const json = await frr.json<Record<string, { connectionsEstablished: number; connectionsDropped: number }>>(`show bgp neighbors ${CAIRN_V4} json`);
+    const json = await frr.json<Record<string, { connectionsEstablished: number; connectionsDropped: number }>>(
+      `show bgp neighbors ${CAIRN_V4} json`,
+    );
     return { established: json[CAIRN_V4]!.connectionsEstablished, dropped: json[CAIRN_V4]!.connectionsDropped };
   };
 
@@ -71,7 +84,14 @@ describe('cairn-bgp against a hostile peer, next to FRR 8.4', () => {
       const socket = await rawSocket().catch(() => undefined);
       if (socket) {
         const peer = new ScriptedPeer(socket, ctx);
-        peer.sendMessage({ type: 1, version: 4, asn: 65066, holdTime: 90, routerId: HOSTILE, capabilities: [{ code: 1, afi: 1, safi: 1 }, ...(twoOctet ? [] : [{ code: 65 as const, asn: 65066 }])] });
+        peer.sendMessage({
+          type: 1,
+          version: 4,
+          asn: 65066,
+          holdTime: 90,
+          routerId: HOSTILE,
+          capabilities: [{ code: 1, afi: 1, safi: 1 }, ...(twoOctet ? [] : [{ code: 65 as const, asn: 65066 }])],
+        });
         if ((await within(3000, () => peer.has(4) || peer.closed)) && !peer.closed) {
           peer.sendMessage({ type: 4 });
           figures.connections++;
@@ -105,7 +125,10 @@ describe('cairn-bgp against a hostile peer, next to FRR 8.4', () => {
     daemon.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     daemon.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void daemon.finally(() => (exited = true));
-    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V4)) === 'Established', { what: 'the FRR session with cairn-bgp', timeoutMs: 60_000 });
+    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V4)) === 'Established', {
+      what: 'the FRR session with cairn-bgp',
+      timeoutMs: 60_000,
+    });
   });
   afterAll(async () => {
     daemon?.kill('SIGTERM');
@@ -115,129 +138,191 @@ describe('cairn-bgp against a hostile peer, next to FRR 8.4', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('withholds routes that cannot be re-exported to FRR and drops a junk Tunnel Encapsulation attribute', { timeout: 120_000 }, async () => {
-    const before = await frrCounters();
-    // (a) 1,000 one-AS segments: 4,042 bytes on a 2-octet session, over 6,000 as 4-octet ASNs towards FRR.
-    const two = await session(true);
-    const longPath: AsPathSegment[] = Array.from({ length: 1000 }, (_, i) => ({ type: 'sequence', asns: [i === 0 ? 65066 : 1000 + i] }));
-    const long = encodeMessage({ type: 2, withdrawn: [], nlri: [parsePrefix('198.18.100.0/24')], attributes: { origin: 0, asPath: longPath, nextHop: HOSTILE } }, DEFAULT_CODEC_CONTEXT);
-    expect(long).toHaveLength(4042);
-    two.send(long);
-    figures.updatesSent++;
-    await waitFor(async () => ((await summary()).ipv4Unicast?.peers[UPSTREAM_V4]?.unsendableRoutes ?? 0) >= 1, { what: 'the route counted unsendable towards FRR' });
-    expect(await frrPaths(frr, 'ipv4', '198.18.100.0/24')).toEqual([]);
-    two.socket.destroy();
+  it(
+    'withholds routes that cannot be re-exported to FRR and drops a junk Tunnel Encapsulation attribute',
+    { timeout: 120_000 },
+    async () => {
+      const before = await frrCounters();
+      // (a) 1,000 one-AS segments: 4,042 bytes on a 2-octet session, over 6,000 as 4-octet ASNs towards FRR.
+      const two = await session(true);
+      const longPath: AsPathSegment[] = Array.from({ length: 1000 }, (_, i) => ({
+        type: 'sequence',
+        asns: [i === 0 ? 65066 : 1000 + i],
+      }));
+      const long = encodeMessage(
+        {
+          type: 2,
+          withdrawn: [],
+          nlri: [parsePrefix('198.18.100.0/24')],
+          attributes: { origin: 0, asPath: longPath, nextHop: HOSTILE },
+        },
+        DEFAULT_CODEC_CONTEXT,
+      );
+      expect(long).toHaveLength(4042);
+      two.send(long);
+      figures.updatesSent++;
+      await waitFor(async () => ((await summary()).ipv4Unicast?.peers[UPSTREAM_V4]?.unsendableRoutes ?? 0) >= 1, {
+        what: 'the route counted unsendable towards FRR',
+      });
+      expect(await frrPaths(frr, 'ipv4', '198.18.100.0/24')).toEqual([]);
+      two.socket.destroy();
 
-    // 1,011 communities in a 4,095-byte UPDATE on a 4-octet session: our AS prepended makes 4,099.
-    const four = await session();
-    const communities = Array.from({ length: 1011 }, (_, i) => 0xfd2a0000 + i);
-    const full = encodeMessage({ type: 2, withdrawn: [], nlri: [parsePrefix('198.18.101.0/24')], attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65066] }], nextHop: HOSTILE, communities } }, FOUR_OCTET_CTX);
-    expect(full).toHaveLength(4095);
-    four.send(full);
-    // (d) the junk Tunnel Encapsulation attribute (sent without Partial, as the original peer would).
-    const junk = encodeMessage({ type: 2, withdrawn: [], nlri: [parsePrefix('198.18.102.0/24')], attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65066] }], nextHop: HOSTILE, unknown: [{ flags: 0xc0, typeCode: 23, value: Uint8Array.from(Buffer.from('0000fdeb0a630202', 'hex')) }] } }, FOUR_OCTET_CTX);
-    junk[Buffer.from(junk).indexOf(Buffer.from('e01708', 'hex'))] = 0xc0;
-    four.send(junk);
-    four.send(encodeMessage({ type: 2, withdrawn: [], nlri: [parsePrefix('198.18.103.0/24')], attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65066] }], nextHop: HOSTILE } }, FOUR_OCTET_CTX));
-    figures.updatesSent += 3;
-    await waitFor(async () => (await frrPaths(frr, 'ipv4', '198.18.103.0/24')).length > 0, { what: 'FRR to learn the clean route sent last' });
-    expect(await frrPaths(frr, 'ipv4', '198.18.101.0/24')).toEqual([]);
-    expect(await frrPaths(frr, 'ipv4', '198.18.102.0/24')).toEqual([]);
-    expect(((await summary()).ipv4Unicast?.peers[UPSTREAM_V4]?.unsendableRoutes ?? 0)).toBeGreaterThanOrEqual(1);
-    expect(four.notification()).toBeUndefined();
-    four.socket.destroy();
-    expect(await frrCounters()).toEqual(before);
-    expect(exited).toBe(false);
-  });
+      // 1,011 communities in a 4,095-byte UPDATE on a 4-octet session: our AS prepended makes 4,099.
+      const four = await session();
+      const communities = Array.from({ length: 1011 }, (_, i) => 0xfd2a0000 + i);
+      const full = encodeMessage(
+        {
+          type: 2,
+          withdrawn: [],
+          nlri: [parsePrefix('198.18.101.0/24')],
+          attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65066] }], nextHop: HOSTILE, communities },
+        },
+        FOUR_OCTET_CTX,
+      );
+      expect(full).toHaveLength(4095);
+      four.send(full);
+      // (d) the junk Tunnel Encapsulation attribute (sent without Partial, as the original peer would).
+      const junk = encodeMessage(
+        {
+          type: 2,
+          withdrawn: [],
+          nlri: [parsePrefix('198.18.102.0/24')],
+          attributes: {
+            origin: 0,
+            asPath: [{ type: 'sequence', asns: [65066] }],
+            nextHop: HOSTILE,
+            unknown: [{ flags: 0xc0, typeCode: 23, value: Uint8Array.from(Buffer.from('0000fdeb0a630202', 'hex')) }],
+          },
+        },
+        FOUR_OCTET_CTX,
+      );
+      junk[Buffer.from(junk).indexOf(Buffer.from('e01708', 'hex'))] = 0xc0;
+      four.send(junk);
+      four.send(
+        encodeMessage(
+          {
+            type: 2,
+            withdrawn: [],
+            nlri: [parsePrefix('198.18.103.0/24')],
+            attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65066] }], nextHop: HOSTILE },
+          },
+          FOUR_OCTET_CTX,
+        ),
+      );
+      figures.updatesSent += 3;
+      await waitFor(async () => (await frrPaths(frr, 'ipv4', '198.18.103.0/24')).length > 0, {
+        what: 'FRR to learn the clean route sent last',
+      });
+      expect(await frrPaths(frr, 'ipv4', '198.18.101.0/24')).toEqual([]);
+      expect(await frrPaths(frr, 'ipv4', '198.18.102.0/24')).toEqual([]);
+      expect((await summary()).ipv4Unicast?.peers[UPSTREAM_V4]?.unsendableRoutes ?? 0).toBeGreaterThanOrEqual(1);
+      expect(four.notification()).toBeUndefined();
+      four.socket.destroy();
+      expect(await frrCounters()).toEqual(before);
+      expect(exited).toBe(false);
+    },
+  );
 
-  it(`survives ${MUTANTS} mutated UPDATEs and ${RANDOM_STREAMS} random byte streams`, { timeout: 240_000 }, async () => {
-    const random = prng(0xca1b);
-    const bases = baseUpdates(65066, HOSTILE, FOUR_OCTET_CTX);
-    const frrBefore = await frrCounters();
+  it(
+    `survives ${MUTANTS} mutated UPDATEs and ${RANDOM_STREAMS} random byte streams`,
+    { timeout: 240_000 },
+    async () => {
+      const random = prng(0xca1b);
+      const bases = baseUpdates(65066, HOSTILE, FOUR_OCTET_CTX);
+      const frrBefore = await frrCounters();
 
-    /**
-     * The next batch: up to BATCH mutants the codec handles without a session reset (RFC 7606
-     * treat-as-withdraw, attribute-discard, or plain valid), then one that resets the session, so
-     * that every mutant sent is read by the daemon. (Further session-reset mutants drawn meanwhile,
-     * about half of all, are counted but not sent: each would cost a reconnection.)
-     */
-    const nextBatch = (room: number): Uint8Array[] => {
-      const batch: Uint8Array[] = [];
-      let reset: Uint8Array | undefined;
-      while (batch.length < room - 1) {
-        const mutant = mutate(bases[Math.floor(random() * bases.length)]!, random);
-        let ends: boolean;
-        try {
-          // A flipped type byte can make a well-formed OPEN or NOTIFICATION: the session ends on those too.
-          ends = ![2, 4, 5].includes(decodeMessage(mutant, FOUR_OCTET_CTX).type);
-        } catch (error) {
-          if (!(error instanceof BgpDecodeError)) throw error;
-          ends = true;
+      /**
+       * The next batch: up to BATCH mutants the codec handles without a session reset (RFC 7606
+       * treat-as-withdraw, attribute-discard, or plain valid), then one that resets the session, so
+       * that every mutant sent is read by the daemon. (Further session-reset mutants drawn meanwhile,
+       * about half of all, are counted but not sent: each would cost a reconnection.)
+       */
+      const nextBatch = (room: number): Uint8Array[] => {
+        const batch: Uint8Array[] = [];
+        let reset: Uint8Array | undefined;
+        while (batch.length < room - 1) {
+          const mutant = mutate(bases[Math.floor(random() * bases.length)]!, random);
+          let ends: boolean;
+          try {
+            // A flipped type byte can make a well-formed OPEN or NOTIFICATION: the session ends on those too.
+            ends = ![2, 4, 5].includes(decodeMessage(mutant, FOUR_OCTET_CTX).type);
+          } catch (error) {
+            if (!(error instanceof BgpDecodeError)) throw error;
+            ends = true;
+          }
+          if (!ends) batch.push(mutant);
+          else if (reset) figures.drawnNotSent++;
+          else reset = mutant;
         }
-        if (!ends) batch.push(mutant);
-        else if (reset) figures.drawnNotSent++;
-        else reset = mutant;
-      }
-      if (reset) {
-        batch.push(reset);
-        figures.fatal++;
-      }
-      return batch;
-    };
-    /** Sends `count` mutants in batches, reconnecting after every NOTIFICATION (or close). */
-    const run = async (count: number) => {
-      let peer = await session();
-      for (let sent = 0; sent < count; ) {
-        if (peer.closed) {
-          if (peer.notification()) figures.notifications++;
-          peer = await session();
+        if (reset) {
+          batch.push(reset);
+          figures.fatal++;
         }
-        const batch = nextBatch(Math.min(BATCH, count - sent));
-        peer.send(Buffer.concat(batch));
-        sent += batch.length;
-        // A batch ends with its session-reset mutant: wait for the daemon to read it all and close.
-        await within(10_000, () => peer.closed);
-      }
-      peer.socket.destroy();
-    };
-
-    await run(2_000); // warm-up: the daemon's heap and JIT settle before RSS is taken
-    await sleep(2_000);
-    const rssBefore = rss();
-    await run(MUTANTS);
-    figures.mutants = MUTANTS + 2_000;
-
-    // (c) random byte streams, before the OPEN and inside an Established session.
-    for (let i = 0; i < RANDOM_STREAMS; i++) {
-      const bytes = Uint8Array.from({ length: 64 + Math.floor(random() * 2048) }, () => Math.floor(random() * 256));
-      if (i % 2 === 0) {
-        const socket = await rawSocket().catch(() => undefined);
-        socket?.on('error', () => undefined);
-        socket?.write(bytes);
-        await sleep(100);
-        socket?.destroy();
-      } else {
-        const peer = await session();
-        if (i % 4 === 1) bytes.fill(0xff, 0, 16); // a valid marker, so the header fields are read
-        peer.send(bytes);
-        await within(1000, () => peer.closed);
+        return batch;
+      };
+      /** Sends `count` mutants in batches, reconnecting after every NOTIFICATION (or close). */
+      const run = async (count: number) => {
+        let peer = await session();
+        for (let sent = 0; sent < count;) {
+          if (peer.closed) {
+            if (peer.notification()) figures.notifications++;
+            peer = await session();
+          }
+          const batch = nextBatch(Math.min(BATCH, count - sent));
+          peer.send(Buffer.concat(batch));
+          sent += batch.length;
+          // A batch ends with its session-reset mutant: wait for the daemon to read it all and close.
+          await within(10_000, () => peer.closed);
+        }
         peer.socket.destroy();
-      }
-      figures.randomStreams++;
-    }
-    await sleep(3_000);
-    const rssAfter = rss();
+      };
 
-    const hostile = (await summary()).ipv4Unicast!.peers[HOSTILE]!;
-    const frrAfter = await frrCounters();
-    const report = { ...figures, updatesSent: figures.updatesSent + figures.mutants, processedByCairn: hostile.msgRcvd, rssBefore, rssAfter, frrBefore, frrAfter };
-    console.log(`hostile-peer figures: ${JSON.stringify(report)}`);
-    expect(exited).toBe(false);
-    expect(output).not.toMatch(/Uncaught|TypeError|RangeError|ReferenceError|SyntaxError|\n\s+at .+:\d+:\d+/);
-    expect(frrAfter).toEqual(frrBefore);
-    expect(await frrNeighborState(frr, CAIRN_V4)).toBe('Established');
-    // Growth is what a leak would show; the heap shrinking after the warm-up is no fault.
-    expect(rssAfter).toBeLessThanOrEqual(rssBefore * 1.2);
-    expect(hostile.msgRcvd).toBeGreaterThan(MUTANTS);
-  });
+      await run(2_000); // warm-up: the daemon's heap and JIT settle before RSS is taken
+      await sleep(2_000);
+      const rssBefore = rss();
+      await run(MUTANTS);
+      figures.mutants = MUTANTS + 2_000;
+
+      // (c) random byte streams, before the OPEN and inside an Established session.
+      for (let i = 0; i < RANDOM_STREAMS; i++) {
+        const bytes = Uint8Array.from({ length: 64 + Math.floor(random() * 2048) }, () => Math.floor(random() * 256));
+        if (i % 2 === 0) {
+          const socket = await rawSocket().catch(() => undefined);
+          socket?.on('error', () => undefined);
+          socket?.write(bytes);
+          await sleep(100);
+          socket?.destroy();
+        } else {
+          const peer = await session();
+          if (i % 4 === 1) bytes.fill(0xff, 0, 16); // a valid marker, so the header fields are read
+          peer.send(bytes);
+          await within(1000, () => peer.closed);
+          peer.socket.destroy();
+        }
+        figures.randomStreams++;
+      }
+      await sleep(3_000);
+      const rssAfter = rss();
+
+      const hostile = (await summary()).ipv4Unicast!.peers[HOSTILE]!;
+      const frrAfter = await frrCounters();
+      const report = {
+        ...figures,
+        updatesSent: figures.updatesSent + figures.mutants,
+        processedByCairn: hostile.msgRcvd,
+        rssBefore,
+        rssAfter,
+        frrBefore,
+        frrAfter,
+      };
+      console.log(`hostile-peer figures: ${JSON.stringify(report)}`);
+      expect(exited).toBe(false);
+      expect(output).not.toMatch(/Uncaught|TypeError|RangeError|ReferenceError|SyntaxError|\n\s+at .+:\d+:\d+/);
+      expect(frrAfter).toEqual(frrBefore);
+      expect(await frrNeighborState(frr, CAIRN_V4)).toBe('Established');
+      // Growth is what a leak would show; the heap shrinking after the warm-up is no fault.
+      expect(rssAfter).toBeLessThanOrEqual(rssBefore * 1.2);
+      expect(hostile.msgRcvd).toBeGreaterThan(MUTANTS);
+    },
+  );
 });

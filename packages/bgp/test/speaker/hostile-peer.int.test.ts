@@ -23,7 +23,15 @@ async function connectFrom(ns: Namespace): Promise<ScriptedPeer> {
 }
 
 function update(prefix: string, origin = 0): Uint8Array {
-  return encodeMessage({ type: 2, withdrawn: [], nlri: [parsePrefix(prefix)], attributes: { origin: origin as 0, asPath: [{ type: 'sequence', asns: [65066] }], nextHop: HOSTILE } }, CTX);
+  return encodeMessage(
+    {
+      type: 2,
+      withdrawn: [],
+      nlri: [parsePrefix(prefix)],
+      attributes: { origin: origin as 0, asPath: [{ type: 'sequence', asns: [65066] }], nextHop: HOSTILE },
+    },
+    CTX,
+  );
 }
 
 // A hostile peer sends malformed UPDATEs: RFC 7606 treat-as-withdraw where the RFC allows it, the
@@ -42,12 +50,23 @@ describe('hostile peer with malformed UPDATEs, next to an FRR session', () => {
     frr = await startUpstream(net.upstream);
     speaker = cairnSpeaker(net.vr);
     speaker.addPeer({ ...cairnPeers()[0]!, families: ['ipv4'] });
-    speaker.addPeer({ address: HOSTILE, remoteAs: 65066, passive: true, families: ['ipv4'], importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL, idleHoldTime: 1 });
+    speaker.addPeer({
+      address: HOSTILE,
+      remoteAs: 65066,
+      passive: true,
+      families: ['ipv4'],
+      importPolicy: ACCEPT_ALL,
+      exportPolicy: ACCEPT_ALL,
+      idleHoldTime: 1,
+    });
     void (async () => {
       for await (const event of speaker.events()) events.push(event);
     })();
     await speaker.start();
-    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V4)) === 'Established', { what: 'the FRR session', timeoutMs: 60_000 });
+    await waitFor(async () => (await frrNeighborState(frr, CAIRN_V4)) === 'Established', {
+      what: 'the FRR session',
+      timeoutMs: 60_000,
+    });
   });
   afterAll(async () => {
     await speaker?.stop();
@@ -56,11 +75,28 @@ describe('hostile peer with malformed UPDATEs, next to an FRR session', () => {
   });
 
   const frrSessionUntouched = () =>
-    expect(events.filter((e) => e.type === 'peer-state' && e.peer === UPSTREAM_V4 && e.from === 'Established')).toEqual([]);
+    expect(events.filter((e) => e.type === 'peer-state' && e.peer === UPSTREAM_V4 && e.from === 'Established')).toEqual(
+      [],
+    );
 
   it('treats an UPDATE with an invalid ORIGIN as a withdrawal and keeps the session (RFC 7606 §7.1)', async () => {
     const peer = await connectFrom(hostileNs);
-    peer.send(encodeMessage({ type: 1, version: 4, asn: 65066, holdTime: 90, routerId: HOSTILE, capabilities: [{ code: 1, afi: 1, safi: 1 }, { code: 65, asn: 65066 }] }, DEFAULT_CODEC_CONTEXT));
+    peer.send(
+      encodeMessage(
+        {
+          type: 1,
+          version: 4,
+          asn: 65066,
+          holdTime: 90,
+          routerId: HOSTILE,
+          capabilities: [
+            { code: 1, afi: 1, safi: 1 },
+            { code: 65, asn: 65066 },
+          ],
+        },
+        DEFAULT_CODEC_CONTEXT,
+      ),
+    );
     await waitFor(() => peer.received.some((m) => m.type === 1), { what: "Cairn's OPEN" });
     peer.send(encodeMessage({ type: 4 }, CTX));
     await waitFor(() => speaker.peerState(HOSTILE) === 'Established', { what: 'the hostile session Established' });
@@ -74,7 +110,9 @@ describe('hostile peer with malformed UPDATEs, next to an FRR session', () => {
     badOrigin[26] = 7;
     expect((decodeMessage(badOrigin, CTX) as { treatAsWithdraw?: unknown }).treatAsWithdraw).toBeDefined(); // the codec's verdict
     peer.send(badOrigin);
-    await waitFor(() => speaker.routes('198.18.0.0/24').length === 0, { what: 'the route withdrawn by the malformed UPDATE' });
+    await waitFor(() => speaker.routes('198.18.0.0/24').length === 0, {
+      what: 'the route withdrawn by the malformed UPDATE',
+    });
     // The session is still up: a following valid UPDATE is learned, and no NOTIFICATION came.
     peer.send(update('198.18.1.0/24'));
     await waitFor(() => speaker.routes('198.18.1.0/24').length > 0, { what: 'a later valid route' });
@@ -106,9 +144,15 @@ describe('hostile peer with malformed UPDATEs, next to an FRR session', () => {
   });
 
   it('answers a broken message header with NOTIFICATION Message Header Error / Connection Not Synchronized', async () => {
-    await waitFor(() => speaker.peerState(HOSTILE) === 'Active', { what: 'the hostile peer listened for again', timeoutMs: 30_000 });
+    await waitFor(() => speaker.peerState(HOSTILE) === 'Active', {
+      what: 'the hostile peer listened for again',
+      timeoutMs: 30_000,
+    });
     const peer = await connectFrom(hostileNs);
-    const open = encodeMessage({ type: 1, version: 4, asn: 65066, holdTime: 90, routerId: HOSTILE, capabilities: [{ code: 65, asn: 65066 }] }, DEFAULT_CODEC_CONTEXT);
+    const open = encodeMessage(
+      { type: 1, version: 4, asn: 65066, holdTime: 90, routerId: HOSTILE, capabilities: [{ code: 65, asn: 65066 }] },
+      DEFAULT_CODEC_CONTEXT,
+    );
     open[3] = 0; // the marker must be all ones (RFC 4271 §6.1)
     peer.send(open);
     await waitFor(() => peer.received.find((m) => m.type === 3), { what: 'a NOTIFICATION' });
@@ -116,9 +160,14 @@ describe('hostile peer with malformed UPDATEs, next to an FRR session', () => {
     frrSessionUntouched();
   });
   it('passes on no malformed Tunnel Encapsulation attribute: FRR keeps its session (RFC 9012 §13 treat-as-withdraw)', async () => {
-    await waitFor(() => speaker.peerState(HOSTILE) === 'Active', { what: 'the hostile peer listened for again', timeoutMs: 30_000 });
+    await waitFor(() => speaker.peerState(HOSTILE) === 'Active', {
+      what: 'the hostile peer listened for again',
+      timeoutMs: 30_000,
+    });
     const frrCounters = async () => {
-      const json = await frr.json<Record<string, { connectionsEstablished: number; connectionsDropped: number }>>(`show bgp neighbors ${CAIRN_V4} json`);
+      const json = await frr.json<Record<string, { connectionsEstablished: number; connectionsDropped: number }>>(
+        `show bgp neighbors ${CAIRN_V4} json`,
+      );
       return { established: json[CAIRN_V4]!.connectionsEstablished, dropped: json[CAIRN_V4]!.connectionsDropped };
     };
     const before = await frrCounters();
@@ -129,13 +178,20 @@ describe('hostile peer with malformed UPDATEs, next to an FRR session', () => {
     await waitFor(() => speaker.peerState(HOSTILE) === 'Established', { what: 'the hostile session Established' });
 
     peer.send(update('198.18.5.0/24'));
-    await waitFor(async () => (await frrPaths(frr, 'ipv4', '198.18.5.0/24')).length > 0, { what: 'FRR to learn the clean route' });
+    await waitFor(async () => (await frrPaths(frr, 'ipv4', '198.18.5.0/24')).length > 0, {
+      what: 'FRR to learn the clean route',
+    });
     const junk = encodeMessage(
       {
         type: 2,
         withdrawn: [],
         nlri: [parsePrefix('198.18.5.0/24')],
-        attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65066] }], nextHop: HOSTILE, unknown: [{ flags: 0xc0, typeCode: 23, value: Uint8Array.from(Buffer.from('0000fdeb0a630202', 'hex')) }] },
+        attributes: {
+          origin: 0,
+          asPath: [{ type: 'sequence', asns: [65066] }],
+          nextHop: HOSTILE,
+          unknown: [{ flags: 0xc0, typeCode: 23, value: Uint8Array.from(Buffer.from('0000fdeb0a630202', 'hex')) }],
+        },
       },
       CTX,
     );
@@ -147,10 +203,16 @@ describe('hostile peer with malformed UPDATEs, next to an FRR session', () => {
     // The route is withdrawn at Cairn, so at FRR; FRR's session with Cairn never moved. (Debian's FRR
     // 8.4.4 carries the CVE-2023-38802 fix and would now withdraw it itself rather than reset: what
     // proves Cairn's part is that Cairn no longer holds, so never passes on, the attribute.)
-    await waitFor(() => speaker.routes('198.18.5.0/24').length === 0, { what: 'Cairn to treat the UPDATE as withdraw' });
-    await waitFor(async () => (await frrPaths(frr, 'ipv4', '198.18.5.0/24')).length === 0, { what: 'FRR to drop the route' });
+    await waitFor(() => speaker.routes('198.18.5.0/24').length === 0, {
+      what: 'Cairn to treat the UPDATE as withdraw',
+    });
+    await waitFor(async () => (await frrPaths(frr, 'ipv4', '198.18.5.0/24')).length === 0, {
+      what: 'FRR to drop the route',
+    });
     peer.send(update('198.18.6.0/24'));
-    await waitFor(async () => (await frrPaths(frr, 'ipv4', '198.18.6.0/24')).length > 0, { what: 'FRR to learn a later route' });
+    await waitFor(async () => (await frrPaths(frr, 'ipv4', '198.18.6.0/24')).length > 0, {
+      what: 'FRR to learn a later route',
+    });
     expect(await frrCounters()).toEqual(before);
     expect(await frrNeighborState(frr, CAIRN_V4)).toBe('Established');
     expect(speaker.peerState(HOSTILE)).toBe('Established');

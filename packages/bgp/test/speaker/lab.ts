@@ -19,12 +19,17 @@ export interface ReferenceLab {
 export async function referenceLab(lab: Lab): Promise<ReferenceLab> {
   const upstream = await lab.namespace('upstream');
   const vr = await lab.namespace('vr');
-  await lab.link(upstream, 'eth0', vr, 'eth0', { a: [`${UPSTREAM_V4}/24`, `${UPSTREAM_V6}/64`], b: [`${CAIRN_V4}/24`, `${CAIRN_V6}/64`] });
+  await lab.link(upstream, 'eth0', vr, 'eth0', {
+    a: [`${UPSTREAM_V4}/24`, `${UPSTREAM_V6}/64`],
+    b: [`${CAIRN_V4}/24`, `${CAIRN_V6}/64`],
+  });
   return { upstream, vr };
 }
 
 /** FRR's side of the reference: both sessions, MD5, fast timers, MRAI 0, a default route per family. */
-export function upstreamConfig(options: { extra?: string[]; password?: string; gracefulRestart?: boolean; extraNetworks?: string[] } = {}): string {
+export function upstreamConfig(
+  options: { extra?: string[]; password?: string; gracefulRestart?: boolean; extraNetworks?: string[] } = {},
+): string {
   const password = options.password ?? 'password3';
   const neighbor = (address: string) => [
     ` neighbor ${address} remote-as 65053`,
@@ -38,7 +43,14 @@ export function upstreamConfig(options: { extra?: string[]; password?: string; g
     ' bgp router-id 10.200.0.1',
     ' no bgp ebgp-requires-policy',
     ' no bgp network import-check',
-    ...(options.gracefulRestart ? [' bgp graceful-restart', ' bgp graceful-restart preserve-fw-state', ' bgp graceful-restart restart-time 60', ' bgp graceful-restart select-defer-time 1'] : []),
+    ...(options.gracefulRestart
+      ? [
+          ' bgp graceful-restart',
+          ' bgp graceful-restart preserve-fw-state',
+          ' bgp graceful-restart restart-time 60',
+          ' bgp graceful-restart select-defer-time 1',
+        ]
+      : []),
     ...neighbor(CAIRN_V4),
     ...neighbor(CAIRN_V6),
     ...(options.extra ?? []),

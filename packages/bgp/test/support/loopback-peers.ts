@@ -33,8 +33,16 @@ export interface LoopbackLab {
   stop(): Promise<void>;
 }
 
-export async function loopbackLab(peers: LoopbackPeer[], options: Partial<BgpSpeakerOptions> = {}): Promise<LoopbackLab> {
-  const speaker = new BgpSpeaker({ localAs: 65053, routerId: '10.0.0.100', transport: new TcpTransport({ listenAddresses: [] }), ...options });
+export async function loopbackLab(
+  peers: LoopbackPeer[],
+  options: Partial<BgpSpeakerOptions> = {},
+): Promise<LoopbackLab> {
+  const speaker = new BgpSpeaker({
+    localAs: 65053,
+    routerId: '10.0.0.100',
+    transport: new TcpTransport({ listenAddresses: [] }),
+    ...options,
+  });
   const servers: Server[] = [];
   const waiting = new Map<string, ((socket: Socket) => void)[]>();
   const pending = new Map<string, Socket[]>();
@@ -50,13 +58,24 @@ export async function loopbackLab(peers: LoopbackPeer[], options: Partial<BgpSpe
     });
     await new Promise<void>((resolve) => server.listen(port, peer.address, resolve));
     servers.push(server);
-    const config: PeerConfig = { address: peer.address, port, localAddress: SPEAKER_ADDRESS, remoteAs: peer.remoteAs, importPolicy: ACCEPT_ALL, exportPolicy: ACCEPT_ALL, idleHoldTime: 1, ...peer.config };
+    const config: PeerConfig = {
+      address: peer.address,
+      port,
+      localAddress: SPEAKER_ADDRESS,
+      remoteAs: peer.remoteAs,
+      importPolicy: ACCEPT_ALL,
+      exportPolicy: ACCEPT_ALL,
+      idleHoldTime: 1,
+      ...peer.config,
+    };
     configs.set(peer.address, config);
     speaker.addPeer(config);
   }
   const nextConnection = async (address: string): Promise<ScriptedPeer> => {
     const queued = pending.get(address)?.shift();
-    const socket = queued ?? (await new Promise<Socket>((resolve) => waiting.set(address, [...(waiting.get(address) ?? []), resolve])));
+    const socket =
+      queued ??
+      (await new Promise<Socket>((resolve) => waiting.set(address, [...(waiting.get(address) ?? []), resolve])));
     const peer = new ScriptedPeer(socket, spec.get(address)!.twoOctet ? DEFAULT_CODEC_CONTEXT : FOUR_OCTET_CTX);
     scripted.set(address, peer);
     return peer;
@@ -72,8 +91,18 @@ export async function loopbackLab(peers: LoopbackPeer[], options: Partial<BgpSpe
       const peer = scripted.get(address)!;
       const { remoteAs, twoOctet } = spec.get(address)!;
       await waitFor(() => peer.has(1), { what: `the speaker's OPEN to ${address}` });
-      const caps: Capability[] = capabilities ?? [{ code: 1, afi: 1, safi: 1 }, ...(twoOctet ? [] : [{ code: 65 as const, asn: remoteAs }])];
-      peer.sendMessage({ type: 1, version: 4, asn: twoOctet || remoteAs <= 0xffff ? remoteAs : 23456, holdTime: 90, routerId: address.replace(/^127\./, '10.'), capabilities: caps });
+      const caps: Capability[] = capabilities ?? [
+        { code: 1, afi: 1, safi: 1 },
+        ...(twoOctet ? [] : [{ code: 65 as const, asn: remoteAs }]),
+      ];
+      peer.sendMessage({
+        type: 1,
+        version: 4,
+        asn: twoOctet || remoteAs <= 0xffff ? remoteAs : 23456,
+        holdTime: 90,
+        routerId: address.replace(/^127\./, '10.'),
+        capabilities: caps,
+      });
       await waitFor(() => peer.has(4), { what: `KEEPALIVE from the speaker to ${address}` });
       peer.sendMessage({ type: 4 });
       await waitFor(() => speaker.peerState(address) === 'Established', { what: `${address} Established` });

@@ -32,7 +32,17 @@ export class ScriptedPeer {
 
   /** An OPEN with 4-octet AS and IPv4 unicast. */
   sendOpen(asn: number, routerId: string, holdTime = 90): void {
-    this.sendMessage({ type: 1, version: 4, asn, holdTime, routerId, capabilities: [{ code: 1, afi: 1, safi: 1 }, { code: 65, asn }] });
+    this.sendMessage({
+      type: 1,
+      version: 4,
+      asn,
+      holdTime,
+      routerId,
+      capabilities: [
+        { code: 1, afi: 1, safi: 1 },
+        { code: 65, asn },
+      ],
+    });
   }
 
   has(type: BgpMessage['type']): boolean {

@@ -13,11 +13,44 @@ export function baseUpdates(asn: number, nextHop: string, ctx: CodecContext): Ui
   const path = [{ type: 'sequence' as const, asns: [asn, 65100] }];
   const attrs: PathAttributes[] = [
     { origin: 0, asPath: path, nextHop },
-    { origin: 1, asPath: path, nextHop, med: 10, communities: [0xfde80001, 0xfde80002], largeCommunities: [{ globalAdmin: asn, local1: 1, local2: 2 }] },
-    { origin: 2, asPath: path, nextHop, extendedCommunities: [Uint8Array.from([0, 2, 0xfd, 0xe9, 0, 0, 0, 42])], atomicAggregate: true, aggregator: { asn, address: nextHop } },
+    {
+      origin: 1,
+      asPath: path,
+      nextHop,
+      med: 10,
+      communities: [0xfde80001, 0xfde80002],
+      largeCommunities: [{ globalAdmin: asn, local1: 1, local2: 2 }],
+    },
+    {
+      origin: 2,
+      asPath: path,
+      nextHop,
+      extendedCommunities: [Uint8Array.from([0, 2, 0xfd, 0xe9, 0, 0, 0, 42])],
+      atomicAggregate: true,
+      aggregator: { asn, address: nextHop },
+    },
   ];
-  const out = attrs.map((attributes, i) => encodeMessage({ type: 2, withdrawn: [], nlri: [parsePrefix(`198.19.${i}.0/24`), parsePrefix(`198.19.${i + 10}.0/25`)], attributes }, ctx));
-  const v6: BgpMessage = { type: 2, withdrawn: [], nlri: [], attributes: { origin: 0, asPath: path, mpReach: { afi: 2, safi: 1, nextHop: 'fc00::66', nlri: [parsePrefix('2001:db8:66::/48')] } } };
+  const out = attrs.map((attributes, i) =>
+    encodeMessage(
+      {
+        type: 2,
+        withdrawn: [],
+        nlri: [parsePrefix(`198.19.${i}.0/24`), parsePrefix(`198.19.${i + 10}.0/25`)],
+        attributes,
+      },
+      ctx,
+    ),
+  );
+  const v6: BgpMessage = {
+    type: 2,
+    withdrawn: [],
+    nlri: [],
+    attributes: {
+      origin: 0,
+      asPath: path,
+      mpReach: { afi: 2, safi: 1, nextHop: 'fc00::66', nlri: [parsePrefix('2001:db8:66::/48')] },
+    },
+  };
   out.push(encodeMessage(v6, ctx));
   out.push(encodeMessage({ type: 2, withdrawn: [parsePrefix('198.19.0.0/24')], nlri: [], attributes: {} }, ctx));
   return out;
@@ -39,7 +72,7 @@ function attributeOffsets(m: Uint8Array): number[] {
   while (o + 3 <= end) {
     out.push(o);
     const extended = (m[o]! & 0x10) !== 0;
-    o += (extended ? 4 + ((m[o + 2]! << 8) | m[o + 3]!) : 3 + m[o + 2]!);
+    o += extended ? 4 + ((m[o + 2]! << 8) | m[o + 3]!) : 3 + m[o + 2]!;
   }
   return out;
 }

@@ -1,7 +1,12 @@
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab, type Namespace, waitFor } from '@cairn/harness';
-import { LinuxTransport, TcpTransport, TransportUnsupportedError, normalizeAddress } from '../../src/transport/index.js';
+import {
+  LinuxTransport,
+  TcpTransport,
+  TransportUnsupportedError,
+  normalizeAddress,
+} from '../../src/transport/index.js';
 
 // The Linux transport against the real kernel: TCP-MD5 (RFC 2385) keys on listening and active
 // sockets, GTSM (RFC 5082) through IP_MINTTL/IPV6_MINHOPCOUNT, refusal of unknown sources, sockets
@@ -48,10 +53,19 @@ describe('LinuxTransport against the Linux kernel', () => {
     client = await lab.namespace('client');
     const router = await lab.namespace('router');
     far = await lab.namespace('far');
-    await lab.link(server, 'eth0', client, 'eth0', { a: ['10.9.0.1/24', 'fc00:9::1/64'], b: ['10.9.0.2/24', 'fc00:9::2/64'] });
+    await lab.link(server, 'eth0', client, 'eth0', {
+      a: ['10.9.0.1/24', 'fc00:9::1/64'],
+      b: ['10.9.0.2/24', 'fc00:9::2/64'],
+    });
     // far is two hops away: far — router — server
-    await lab.link(server, 'eth1', router, 'eth0', { a: ['10.9.1.1/24', 'fc00:9:1::1/64'], b: ['10.9.1.254/24', 'fc00:9:1::fe/64'] });
-    await lab.link(router, 'eth1', far, 'eth0', { a: ['10.9.2.254/24', 'fc00:9:2::fe/64'], b: ['10.9.2.3/24', 'fc00:9:2::3/64'] });
+    await lab.link(server, 'eth1', router, 'eth0', {
+      a: ['10.9.1.1/24', 'fc00:9:1::1/64'],
+      b: ['10.9.1.254/24', 'fc00:9:1::fe/64'],
+    });
+    await lab.link(router, 'eth1', far, 'eth0', {
+      a: ['10.9.2.254/24', 'fc00:9:2::fe/64'],
+      b: ['10.9.2.3/24', 'fc00:9:2::3/64'],
+    });
     await server.sh('ip route add 10.9.2.0/24 via 10.9.1.254 && ip -6 route add fc00:9:2::/64 via fc00:9:1::fe');
     await far.sh('ip route add default via 10.9.2.254 && ip -6 route add default via fc00:9:2::fe');
   });
@@ -99,14 +113,18 @@ describe('LinuxTransport against the Linux kernel', () => {
     wrong.setPeer({ address: '10.9.0.1', password: 'not-the-password' });
     const attempt = wrong.connect('10.9.0.1');
     attempt.catch(() => undefined);
-    await waitFor(async () => (await counter(server, 'TcpExtTCPMD5Failure')) > failuresBefore, { what: 'the kernel to drop a SYN with a wrong MD5 digest' });
+    await waitFor(async () => (await counter(server, 'TcpExtTCPMD5Failure')) > failuresBefore, {
+      what: 'the kernel to drop a SYN with a wrong MD5 digest',
+    });
 
     const notFoundBefore = await counter(server, 'TcpExtTCPMD5NotFound');
     const missing = transport(client);
     missing.setPeer({ address: '10.9.0.1' });
     const attempt2 = missing.connect('10.9.0.1');
     attempt2.catch(() => undefined);
-    await waitFor(async () => (await counter(server, 'TcpExtTCPMD5NotFound')) > notFoundBefore, { what: 'the kernel to drop a SYN without MD5' });
+    await waitFor(async () => (await counter(server, 'TcpExtTCPMD5NotFound')) > notFoundBefore, {
+      what: 'the kernel to drop a SYN without MD5',
+    });
     expect(accepted).toEqual([]);
     await listening.close();
   });
@@ -155,7 +173,9 @@ describe('LinuxTransport against the Linux kernel', () => {
     const socket = await farSide.connect('10.9.1.1');
     socket.on('error', () => undefined);
     socket.write('hello');
-    await waitFor(async () => (await counter(server, 'TcpExtTCPMinTTLDrop')) > before, { what: 'the kernel to drop TTL-254 segments (IP_MINTTL 255)' });
+    await waitFor(async () => (await counter(server, 'TcpExtTCPMinTTLDrop')) > before, {
+      what: 'the kernel to drop TTL-254 segments (IP_MINTTL 255)',
+    });
     socket.destroy();
     await strict.close();
 
@@ -181,7 +201,9 @@ describe('LinuxTransport against the Linux kernel', () => {
     const socket = await farSide.connect('fc00:9:1::1');
     socket.on('error', () => undefined);
     socket.write('hello');
-    await waitFor(async () => (await counter(server, 'TcpExtTCPMinTTLDrop')) > before, { what: 'the kernel to drop hop-limit-254 segments' });
+    await waitFor(async () => (await counter(server, 'TcpExtTCPMinTTLDrop')) > before, {
+      what: 'the kernel to drop hop-limit-254 segments',
+    });
     socket.destroy();
     await strict.close();
 

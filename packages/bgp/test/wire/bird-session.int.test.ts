@@ -57,11 +57,15 @@ describe('BIRD 2.0 → Cairn codec', () => {
   it('decodes everything BIRD sends, with ADD-PATH as negotiated', async () => {
     const birdNs = await lab.namespace('bird');
     const peerNs = await lab.namespace('peer');
-    await lab.link(birdNs, 'eth0', peerNs, 'eth0', { a: ['10.0.0.1/24', 'fc00::1/64'], b: ['10.0.0.2/24', 'fc00::2/64'] });
+    await lab.link(birdNs, 'eth0', peerNs, 'eth0', {
+      a: ['10.0.0.1/24', 'fc00::1/64'],
+      b: ['10.0.0.2/24', 'fc00::2/64'],
+    });
     writeFileSync(join(dir, 'bird.conf'), birdConfig);
     const socket = join(dir, 'bird.ctl');
     void birdNs.spawn('bird', ['-f', '-c', join(dir, 'bird.conf'), '-s', socket, '-P', join(dir, 'bird.pid')]);
-    const birdc = async (command: string) => (await birdNs.exec('birdc', ['-s', socket, command], { allowFailure: true })).stdout;
+    const birdc = async (command: string) =>
+      (await birdNs.exec('birdc', ['-s', socket, command], { allowFailure: true })).stdout;
     await waitFor(async () => (await birdc('show protocols cairn')).includes('cairn'), { what: 'BIRD to start' });
 
     const open: OpenMessage = {
@@ -81,13 +85,17 @@ describe('BIRD 2.0 → Cairn codec', () => {
     const messages: BgpMessage[] = [];
     const peer = await rawPeer(peerNs, '10.0.0.2', '10.0.0.1', open, (m) => messages.push(m));
     const updates = () => messages.filter((m): m is UpdateMessage => m.type === 2);
-    await waitFor(() => updates().filter((u) => isEndOfRib(u)).length >= 2, { what: 'End-of-RIB from BIRD for IPv4 and IPv6' });
+    await waitFor(() => updates().filter((u) => isEndOfRib(u)).length >= 2, {
+      what: 'End-of-RIB from BIRD for IPv4 and IPv6',
+    });
 
     const birdOpen = peer.remoteOpen;
     expect(birdOpen).toMatchObject({ asn: 65001, routerId: '10.0.0.1' });
     const codes = birdOpen.capabilities.map((c) => c.code);
     for (const code of [1, 2, 65, 69]) expect(codes, `capability ${code} in BIRD's OPEN`).toContain(code);
-    expect(birdOpen.capabilities.find((c) => c.code === 69)).toMatchObject({ families: expect.arrayContaining([{ afi: 1, safi: 1, direction: 'send' }]) });
+    expect(birdOpen.capabilities.find((c) => c.code === 69)).toMatchObject({
+      families: expect.arrayContaining([{ afi: 1, safi: 1, direction: 'send' }]),
+    });
 
     const v4 = updates().flatMap((u) => u.nlri.map((p) => ({ p, a: u.attributes })));
     expect(v4.map(({ p }) => formatPrefix(p)).sort()).toEqual(['198.51.100.0/24', '203.0.113.0/25']);

@@ -1,11 +1,20 @@
 // The UPDATE builder (packing under the negotiated maximum size) and End-of-RIB (RFC 4724 §2).
 import { describe, expect, it } from 'vitest';
-import { BgpEncodeError, buildUpdates, decodeMessage, endOfRib, formatPrefix, isEndOfRib, makePrefix } from '../../src/wire/index.js';
+import {
+  BgpEncodeError,
+  buildUpdates,
+  decodeMessage,
+  endOfRib,
+  formatPrefix,
+  isEndOfRib,
+  makePrefix,
+} from '../../src/wire/index.js';
 import type { CodecContext, PathAttributes, Prefix, UpdateMessage } from '../../src/wire/index.js';
 import { CTX4, context, toHex } from './helpers.js';
 
 const v4 = (i: number): Prefix => makePrefix(Uint8Array.of(10 + (i >> 16), (i >> 8) & 0xff, i & 0xff, 0), 24);
-const v6 = (i: number): Prefix => makePrefix(Uint8Array.of(0x20, 0x01, 0x0d, 0xb8, i >> 8, i & 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 48);
+const v6 = (i: number): Prefix =>
+  makePrefix(Uint8Array.of(0x20, 0x01, 0x0d, 0xb8, i >> 8, i & 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 48);
 const attributes: PathAttributes = {
   origin: 0,
   asPath: [{ type: 'sequence', asns: [65001, 65002] }],
@@ -56,7 +65,10 @@ describe('buildUpdates', () => {
   });
 
   it('batches withdrawals: IPv4 in the body, IPv6 in MP_UNREACH_NLRI', () => {
-    const withdrawn = [...Array.from({ length: 2000 }, (_, i) => v4(i)), ...Array.from({ length: 1000 }, (_, i) => v6(i))];
+    const withdrawn = [
+      ...Array.from({ length: 2000 }, (_, i) => v4(i)),
+      ...Array.from({ length: 1000 }, (_, i) => v6(i)),
+    ];
     const messages = buildUpdates({ withdrawn }, CTX4);
     const decoded = decodeAll(messages, CTX4);
     expect(decoded.flatMap((u) => u.withdrawn)).toHaveLength(2000);
@@ -67,7 +79,10 @@ describe('buildUpdates', () => {
 
   it('writes ADD-PATH identifiers when negotiated', () => {
     const ctx = context({ fourOctetAs: true, addPath: new Set(['1/1']) });
-    const nlri = [{ ...v4(1), pathId: 1 }, { ...v4(1), pathId: 2 }];
+    const nlri = [
+      { ...v4(1), pathId: 1 },
+      { ...v4(1), pathId: 2 },
+    ];
     expect(decodeAll(buildUpdates({ nlri, attributes }, ctx), ctx)[0]!.nlri).toEqual(nlri);
   });
 
@@ -76,12 +91,19 @@ describe('buildUpdates', () => {
     expect(() => buildUpdates({ nlri: [v4(1)], attributes: attrs }, CTX4)).toThrow(BgpEncodeError);
     const ctx = context({ fourOctetAs: true, extendedNextHop: new Set(['1/1']) });
     const [u] = decodeAll(buildUpdates({ nlri: [v4(1)], attributes: attrs }, ctx), ctx);
-    expect(u!.attributes.mpReach).toMatchObject({ afi: 1, safi: 1, nextHop: '2001:db8::1', linkLocalNextHop: 'fe80::1' });
+    expect(u!.attributes.mpReach).toMatchObject({
+      afi: 1,
+      safi: 1,
+      nextHop: '2001:db8::1',
+      linkLocalNextHop: 'fe80::1',
+    });
     expect(u!.attributes.mpReach!.nlri.map(formatPrefix)).toEqual(['10.0.1.0/24']);
   });
 
   it('refuses an ORIGIN outside 0..2', () => {
-    expect(() => buildUpdates({ nlri: [v4(1)], attributes: { ...attributes, origin: 3 as 0 } }, CTX4)).toThrow(BgpEncodeError);
+    expect(() => buildUpdates({ nlri: [v4(1)], attributes: { ...attributes, origin: 3 as 0 } }, CTX4)).toThrow(
+      BgpEncodeError,
+    );
   });
 
   it('refuses attributes that leave no room for a prefix', () => {
@@ -93,9 +115,17 @@ describe('buildUpdates', () => {
 describe('End-of-RIB (RFC 4724 §2)', () => {
   it('IPv4 unicast is the empty UPDATE; other families an empty MP_UNREACH_NLRI', () => {
     expect(toHex(endOfRib({ afi: 1, safi: 1 }, CTX4))).toBe('ff'.repeat(16) + '0017' + '02' + '0000' + '0000');
-    expect(toHex(endOfRib({ afi: 2, safi: 1 }, CTX4))).toBe('ff'.repeat(16) + '001e' + '02' + '0000' + '0007' + '900f0003000201');
-    expect(isEndOfRib(decodeMessage(endOfRib({ afi: 2, safi: 1 }, CTX4), CTX4) as UpdateMessage)).toEqual({ afi: 2, safi: 1 });
-    expect(isEndOfRib(decodeMessage(endOfRib({ afi: 1, safi: 1 }, CTX4), CTX4) as UpdateMessage)).toEqual({ afi: 1, safi: 1 });
+    expect(toHex(endOfRib({ afi: 2, safi: 1 }, CTX4))).toBe(
+      'ff'.repeat(16) + '001e' + '02' + '0000' + '0007' + '900f0003000201',
+    );
+    expect(isEndOfRib(decodeMessage(endOfRib({ afi: 2, safi: 1 }, CTX4), CTX4) as UpdateMessage)).toEqual({
+      afi: 2,
+      safi: 1,
+    });
+    expect(isEndOfRib(decodeMessage(endOfRib({ afi: 1, safi: 1 }, CTX4), CTX4) as UpdateMessage)).toEqual({
+      afi: 1,
+      safi: 1,
+    });
   });
 
   it('is not any UPDATE with content', () => {

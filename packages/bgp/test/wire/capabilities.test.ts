@@ -7,7 +7,11 @@ import { fromHex, toHex } from './helpers.js';
 const golden: [string, string, Capability][] = [
   ['multiprotocol IPv6 unicast (RFC 4760 §8)', '01 04 0002 00 01', { code: 1, afi: 2, safi: 1 }],
   ['route refresh (RFC 2918 §2)', '02 00', { code: 2 }],
-  ['extended next hop IPv4 over IPv6 (RFC 8950 §3)', '05 06 0001 0001 0002', { code: 5, entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }] }],
+  [
+    'extended next hop IPv4 over IPv6 (RFC 8950 §3)',
+    '05 06 0001 0001 0002',
+    { code: 5, entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }] },
+  ],
   ['extended message (RFC 8654 §3)', '06 00', { code: 6 }],
   ['BGP role customer (RFC 9234 §4.1)', '09 01 03', { code: 9, role: 3 }],
   [
@@ -28,12 +32,30 @@ const golden: [string, string, Capability][] = [
   [
     'ADD-PATH IPv4 both, IPv6 receive (RFC 7911 §4)',
     '45 08 0001 01 03 0002 01 01',
-    { code: 69, families: [{ afi: 1, safi: 1, direction: 'both' }, { afi: 2, safi: 1, direction: 'receive' }] },
+    {
+      code: 69,
+      families: [
+        { afi: 1, safi: 1, direction: 'both' },
+        { afi: 2, safi: 1, direction: 'receive' },
+      ],
+    },
   ],
   ['enhanced route refresh (RFC 7313 §3.1)', '46 00', { code: 70 }],
-  ['long-lived GR IPv4 F 3600 s (RFC 9494 §3)', '47 07 0001 01 80 000e10', { code: 71, families: [{ afi: 1, safi: 1, forwardingPreserved: true, staleTime: 3600 }] }],
-  ['FQDN frr-a, empty domain (draft-walton-bgp-hostname)', '49 07 05 6672722d61 00', { code: 73, hostname: 'frr-a', domain: '' }],
-  ['software version (draft-abraitis-bgp-version-capability)', '4b 0e 0d 4652526f7574696e672f392e31', { code: 75, version: 'FRRouting/9.1' }],
+  [
+    'long-lived GR IPv4 F 3600 s (RFC 9494 §3)',
+    '47 07 0001 01 80 000e10',
+    { code: 71, families: [{ afi: 1, safi: 1, forwardingPreserved: true, staleTime: 3600 }] },
+  ],
+  [
+    'FQDN frr-a, empty domain (draft-walton-bgp-hostname)',
+    '49 07 05 6672722d61 00',
+    { code: 73, hostname: 'frr-a', domain: '' },
+  ],
+  [
+    'software version (draft-abraitis-bgp-version-capability)',
+    '4b 0e 0d 4652526f7574696e672f392e31',
+    { code: 75, version: 'FRRouting/9.1' },
+  ],
   ['unknown code 128 kept raw (RFC 5492 §3)', '80 00', { code: 128, raw: new Uint8Array(0) }],
   ['unknown code 200 with a value kept raw', 'c8 02 abcd', { code: 200, raw: fromHex('abcd') }],
 ];
@@ -54,20 +76,44 @@ describe('capabilities', () => {
   });
 
   it('negotiates 4-octet AS, ADD-PATH per direction, Extended Message and extended next hop', () => {
-    const open = (capabilities: Capability[]): OpenMessage => ({ type: 1, version: 4, asn: 65001, holdTime: 90, routerId: '10.0.0.1', capabilities });
+    const open = (capabilities: Capability[]): OpenMessage => ({
+      type: 1,
+      version: 4,
+      asn: 65001,
+      holdTime: 90,
+      routerId: '10.0.0.1',
+      capabilities,
+    });
     const a = open([
       { code: 65, asn: 65001 },
       { code: 6 },
-      { code: 69, families: [{ afi: 1, safi: 1, direction: 'both' }, { afi: 2, safi: 1, direction: 'send' }] },
+      {
+        code: 69,
+        families: [
+          { afi: 1, safi: 1, direction: 'both' },
+          { afi: 2, safi: 1, direction: 'send' },
+        ],
+      },
       { code: 5, entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }] },
     ]);
     const b = open([
       { code: 65, asn: 65002 },
-      { code: 69, families: [{ afi: 1, safi: 1, direction: 'receive' }, { afi: 2, safi: 1, direction: 'receive' }] },
+      {
+        code: 69,
+        families: [
+          { afi: 1, safi: 1, direction: 'receive' },
+          { afi: 2, safi: 1, direction: 'receive' },
+        ],
+      },
       { code: 5, entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }] },
     ]);
     const aToB = negotiatedContext(a, b);
-    expect(aToB).toEqual({ fourOctetAs: true, addPath: new Set(['1/1', '2/1']), extendedMessage: false, extendedNextHop: new Set(['1/1']) });
+    expect(aToB).toEqual({
+      fourOctetAs: true,
+      addPath: new Set(['1/1', '2/1']),
+      extendedMessage: false,
+      extendedNextHop: new Set(['1/1']),
+    });
     expect(negotiatedContext(b, a).addPath).toEqual(new Set()); // b never sends
   });
 });

@@ -16,7 +16,13 @@ function withAttribute(flags: number, typeCode: number, value: string, c = ctx):
       type: 2,
       withdrawn: [],
       nlri: [parsePrefix('198.51.100.0/24')],
-      attributes: { origin: 0, asPath: [{ type: 'sequence', asns: [65066] }], nextHop: '10.0.0.1', communities: [0xfde80001], unknown: [{ flags, typeCode, value: hex(value) }] },
+      attributes: {
+        origin: 0,
+        asPath: [{ type: 'sequence', asns: [65066] }],
+        nextHop: '10.0.0.1',
+        communities: [0xfde80001],
+        unknown: [{ flags, typeCode, value: hex(value) }],
+      },
     },
     c,
   );
@@ -28,7 +34,9 @@ const passedOn = (u: UpdateMessage, type: number) => u.attributes.unknown?.some(
 describe('attributes Cairn knows of but does not implement', () => {
   it('type 23 with the junk value FRR resets on (c0 17 08 0000fdeb0a630202): treat-as-withdraw (RFC 9012 §13)', () => {
     const u = withAttribute(0xc0, 23, '0000fdeb0a630202');
-    expect(u.treatAsWithdraw?.reason).toMatch(/TUNNEL_ENCAPSULATION \(23\) malformed: tunnel TLV 0 length 65003 overruns/);
+    expect(u.treatAsWithdraw?.reason).toMatch(
+      /TUNNEL_ENCAPSULATION \(23\) malformed: tunnel TLV 0 length 65003 overruns/,
+    );
     expect(u.nlri).toEqual([]);
     expect(u.withdrawn).toEqual([parsePrefix('198.51.100.0/24')]);
   });
@@ -58,7 +66,9 @@ describe('attributes Cairn knows of but does not implement', () => {
 
   it('type 22 PMSI tunnel shorter than 5 octets: treat-as-withdraw', () => {
     expect(withAttribute(0xc0, 22, '00 01 000000').treatAsWithdraw).toBeUndefined();
-    expect(withAttribute(0xc0, 22, '00 01 0000').treatAsWithdraw?.reason).toMatch(/PMSI_TUNNEL \(22\) malformed: length 4/);
+    expect(withAttribute(0xc0, 22, '00 01 0000').treatAsWithdraw?.reason).toMatch(
+      /PMSI_TUNNEL \(22\) malformed: length 4/,
+    );
   });
 
   it('type 128 ATTR_SET: origin AS and whole inner attributes, else treat-as-withdraw (RFC 6368 §5)', () => {
@@ -70,23 +80,37 @@ describe('attributes Cairn knows of but does not implement', () => {
 
 describe('pathAttributes: configured discard and treat-as-withdraw', () => {
   it('discards a configured type (even one Cairn implements) and withdraws on another', () => {
-    const configured: CodecContext = { ...ctx, attributeActions: attributeActions({ discard: [8, 23] }, { treatAsWithdraw: [99] }) };
+    const configured: CodecContext = {
+      ...ctx,
+      attributeActions: attributeActions({ discard: [8, 23] }, { treatAsWithdraw: [99] }),
+    };
     const discarded = withAttribute(0xc0, 23, '000f0004 01020000', configured);
     expect(discarded.attributes.communities).toBeUndefined();
     expect(passedOn(discarded, 23)).toBe(false);
     expect(discarded.nlri).toHaveLength(1);
-    expect(withAttribute(0xc0, 99, '00', configured).treatAsWithdraw?.reason).toMatch(/attribute 99 treated as withdraw by configuration/);
+    expect(withAttribute(0xc0, 99, '00', configured).treatAsWithdraw?.reason).toMatch(
+      /attribute 99 treated as withdraw by configuration/,
+    );
   });
 
   it('a peer list replaces the speaker list of its kind; a type in both kinds is treat-as-withdraw', () => {
-    expect([...attributeActions({ discard: [40] }, { discard: [23], treatAsWithdraw: [22] })!]).toEqual([[40, 'attribute-discard'], [22, 'treat-as-withdraw']]);
+    expect([...attributeActions({ discard: [40] }, { discard: [23], treatAsWithdraw: [22] })!]).toEqual([
+      [40, 'attribute-discard'],
+      [22, 'treat-as-withdraw'],
+    ]);
     expect(attributeActions({ discard: [23], treatAsWithdraw: [23] }, undefined)!.get(23)).toBe('treat-as-withdraw');
     expect(attributeActions(undefined, undefined)).toBeUndefined();
   });
 
   it('refuses types that carry the route and values that are not type codes, naming the field', () => {
-    expect(() => validatePathAttributes({ discard: [2] }, 'pathAttributes')).toThrow(new PathAttributesConfigError('pathAttributes.discard[0]: AS_PATH (2) carries the route itself and cannot be configured'));
-    expect(() => validatePathAttributes({ treatAsWithdraw: [23, 256] }, 'peer 10.0.0.1 pathAttributes')).toThrow(/peer 10\.0\.0\.1 pathAttributes\.treatAsWithdraw\[1\] must be an attribute type code 1-255, got 256/);
+    expect(() => validatePathAttributes({ discard: [2] }, 'pathAttributes')).toThrow(
+      new PathAttributesConfigError(
+        'pathAttributes.discard[0]: AS_PATH (2) carries the route itself and cannot be configured',
+      ),
+    );
+    expect(() => validatePathAttributes({ treatAsWithdraw: [23, 256] }, 'peer 10.0.0.1 pathAttributes')).toThrow(
+      /peer 10\.0\.0\.1 pathAttributes\.treatAsWithdraw\[1\] must be an attribute type code 1-255, got 256/,
+    );
     expect(() => validatePathAttributes({ discard: [22, 23, 29, 40, 128] }, 'pathAttributes')).not.toThrow();
   });
 });

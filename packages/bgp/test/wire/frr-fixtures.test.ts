@@ -15,10 +15,17 @@ interface Captured {
   hex: string;
 }
 
-const captured = JSON.parse(readFileSync(new URL('../fixtures/frr-8.4-session.json', import.meta.url), 'utf8')) as Captured[];
-const ctxOf = (c: Captured): CodecContext => ({ ...c.context, addPath: new Set(c.context.addPath), extendedNextHop: new Set(c.context.extendedNextHop) });
+const captured = JSON.parse(
+  readFileSync(new URL('../fixtures/frr-8.4-session.json', import.meta.url), 'utf8'),
+) as Captured[];
+const ctxOf = (c: Captured): CodecContext => ({
+  ...c.context,
+  addPath: new Set(c.context.addPath),
+  extendedNextHop: new Set(c.context.extendedNextHop),
+});
 const decoded = captured.map((c) => ({ ...c, message: decodeMessage(fromHex(c.hex), ctxOf(c)) }));
-const ofType = <T extends BgpMessage['type']>(type: T) => decoded.filter((d) => d.message.type === type) as (Captured & { message: Extract<BgpMessage, { type: T }> })[];
+const ofType = <T extends BgpMessage['type']>(type: T) =>
+  decoded.filter((d) => d.message.type === type) as (Captured & { message: Extract<BgpMessage, { type: T }> })[];
 
 describe('FRR 8.4.4 capture', () => {
   it('holds every message type', () => {
@@ -41,7 +48,9 @@ describe('FRR 8.4.4 capture', () => {
   });
 
   it('decodes IPv4 UPDATEs with ADD-PATH, MED, communities, extended and large communities', () => {
-    const update = ofType(2).find((d) => d.from.startsWith('10.0.0.1') && d.message.nlri.some((p) => formatPrefix(p) === '198.51.100.0/24'))!.message;
+    const update = ofType(2).find(
+      (d) => d.from.startsWith('10.0.0.1') && d.message.nlri.some((p) => formatPrefix(p) === '198.51.100.0/24'),
+    )!.message;
     expect(update.nlri[0]!.pathId).toBeGreaterThan(0);
     expect(update.attributes).toMatchObject({
       origin: 0,
@@ -55,14 +64,23 @@ describe('FRR 8.4.4 capture', () => {
   });
 
   it('decodes the IPv6 MP_REACH_NLRI with global and link-local next hops', () => {
-    const update = ofType(2).find((d) => d.message.attributes.mpReach?.afi === 2 && d.message.attributes.mpReach.nlri.length > 0)!.message;
-    expect(update.attributes.mpReach).toMatchObject({ nextHop: 'fc00::1', linkLocalNextHop: expect.stringMatching(/^fe80::/) });
+    const update = ofType(2).find(
+      (d) => d.message.attributes.mpReach?.afi === 2 && d.message.attributes.mpReach.nlri.length > 0,
+    )!.message;
+    expect(update.attributes.mpReach).toMatchObject({
+      nextHop: 'fc00::1',
+      linkLocalNextHop: expect.stringMatching(/^fe80::/),
+    });
     expect(update.attributes.mpReach!.nlri.map(formatPrefix)).toEqual(['2001:db8:100::/48']);
   });
 
   it('decodes ROUTE-REFRESH with the RFC 7313 BoRR subtype and the Hard Reset NOTIFICATION with its RFC 9003 text', () => {
     expect(ofType(5).map((d) => d.message.subtype)).toEqual(expect.arrayContaining([0, 1]));
-    expect(ofType(3).find((d) => d.from.startsWith('10.0.0.1'))!.message).toMatchObject({ code: 6, subcode: 9, message: 'cairn capture: maintenance' });
+    expect(ofType(3).find((d) => d.from.startsWith('10.0.0.1'))!.message).toMatchObject({
+      code: 6,
+      subcode: 9,
+      message: 'cairn capture: maintenance',
+    });
   });
 
   it('every captured message survives decode → encode → decode', () => {
@@ -74,7 +92,14 @@ describe('FRR 8.4.4 capture', () => {
 
   it('End-of-RIB markers from FRR are recognized', async () => {
     const { isEndOfRib } = await import('../../src/wire/index.js');
-    const families = ofType(2).map((d) => isEndOfRib(d.message as UpdateMessage)).filter(Boolean);
-    expect(families).toEqual(expect.arrayContaining([{ afi: 1, safi: 1 }, { afi: 2, safi: 1 }]));
+    const families = ofType(2)
+      .map((d) => isEndOfRib(d.message as UpdateMessage))
+      .filter(Boolean);
+    expect(families).toEqual(
+      expect.arrayContaining([
+        { afi: 1, safi: 1 },
+        { afi: 2, safi: 1 },
+      ]),
+    );
   });
 });

@@ -9,9 +9,14 @@ import type { BgpMessage, CodecContext } from '../../src/wire/index.js';
 import { context as contextArbitrary, message as messageArbitrary } from './arbitraries.js';
 import { context, fromHex } from './helpers.js';
 
-const frr = (JSON.parse(readFileSync(new URL('../fixtures/frr-8.4-session.json', import.meta.url), 'utf8')) as { hex: string }[]).map((c) => fromHex(c.hex));
+const frr = (
+  JSON.parse(readFileSync(new URL('../fixtures/frr-8.4-session.json', import.meta.url), 'utf8')) as { hex: string }[]
+).map((c) => fromHex(c.hex));
 const generated = fc
-  .sample(contextArbitrary.chain((ctx) => messageArbitrary(ctx).map((m) => [ctx, m] as const)), { numRuns: 300, seed: 7 })
+  .sample(
+    contextArbitrary.chain((ctx) => messageArbitrary(ctx).map((m) => [ctx, m] as const)),
+    { numRuns: 300, seed: 7 },
+  )
   .map(([ctx, m]) => encodeMessage(m, ctx));
 const corpus = [...frr, ...generated];
 
@@ -24,7 +29,12 @@ const contexts: CodecContext[] = [
 
 function prefixCount(m: BgpMessage): number {
   if (m.type !== 2) return 0;
-  return m.withdrawn.length + m.nlri.length + (m.attributes.mpReach?.nlri.length ?? 0) + (m.attributes.mpUnreach?.withdrawn.length ?? 0);
+  return (
+    m.withdrawn.length +
+    m.nlri.length +
+    (m.attributes.mpReach?.nlri.length ?? 0) +
+    (m.attributes.mpUnreach?.withdrawn.length ?? 0)
+  );
 }
 
 /** The fuzz oracle; returns what happened for the statistics. */
@@ -56,7 +66,11 @@ function check(bytes: Uint8Array, ctx: CodecContext): 'decoded' | 'refused' {
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
 );
@@ -103,35 +117,45 @@ describe('fuzz', () => {
 
   it('10,000 random bodies behind a valid header, for every message type', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.uint8Array({ maxLength: 600 }), fc.integer({ min: 0, max: contexts.length - 1 }), (type, body, c) => {
-        const bytes = new Uint8Array(19 + body.length);
-        bytes.fill(0xff, 0, 16);
-        bytes[16] = bytes.length >> 8;
-        bytes[17] = bytes.length & 0xff;
-        bytes[18] = type;
-        bytes.set(body, 19);
-        check(bytes, contexts[c]!);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.uint8Array({ maxLength: 600 }),
+        fc.integer({ min: 0, max: contexts.length - 1 }),
+        (type, body, c) => {
+          const bytes = new Uint8Array(19 + body.length);
+          bytes.fill(0xff, 0, 16);
+          bytes[16] = bytes.length >> 8;
+          bytes[17] = bytes.length & 0xff;
+          bytes[18] = type;
+          bytes.set(body, 19);
+          check(bytes, contexts[c]!);
+        },
+      ),
       { numRuns: 10_000, seed: 4271 },
     );
   }, 120_000);
 
   it('the framer only ever throws BgpDecodeError on random streams and chunkings', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: corpus.length - 1 }), { maxLength: 6 }), fc.uint8Array({ maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 10 }), (picks, noise, cuts) => {
-        const stream = Uint8Array.from([...picks.flatMap((i) => [...corpus[i]!]), ...noise]);
-        const framer = new MessageFramer(() => contexts[2]!);
-        let offset = 0;
-        try {
-          for (let i = 0; offset < stream.length; i++) {
-            const size = cuts[i % cuts.length]!;
-            for (const m of framer.push(stream.subarray(offset, offset + size))) check(m, contexts[2]!);
-            offset += size;
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: corpus.length - 1 }), { maxLength: 6 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 10 }),
+        (picks, noise, cuts) => {
+          const stream = Uint8Array.from([...picks.flatMap((i) => [...corpus[i]!]), ...noise]);
+          const framer = new MessageFramer(() => contexts[2]!);
+          let offset = 0;
+          try {
+            for (let i = 0; offset < stream.length; i++) {
+              const size = cuts[i % cuts.length]!;
+              for (const m of framer.push(stream.subarray(offset, offset + size))) check(m, contexts[2]!);
+              offset += size;
+            }
+          } catch (error) {
+            expect(error).toBeInstanceOf(BgpDecodeError);
           }
-        } catch (error) {
-          expect(error).toBeInstanceOf(BgpDecodeError);
-        }
-      }),
+        },
+      ),
       { numRuns: 2000, seed: 179 },
     );
   }, 120_000);

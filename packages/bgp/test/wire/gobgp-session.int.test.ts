@@ -41,12 +41,44 @@ describe('GoBGP 3 → Cairn codec', () => {
   it('decodes everything GoBGP sends', async () => {
     const gobgpNs = await lab.namespace('gobgp');
     const peerNs = await lab.namespace('peer');
-    await lab.link(gobgpNs, 'eth0', peerNs, 'eth0', { a: ['10.0.0.1/24', 'fc00::1/64'], b: ['10.0.0.2/24', 'fc00::2/64'] });
+    await lab.link(gobgpNs, 'eth0', peerNs, 'eth0', {
+      a: ['10.0.0.1/24', 'fc00::1/64'],
+      b: ['10.0.0.2/24', 'fc00::2/64'],
+    });
     writeFileSync(join(dir, 'gobgpd.toml'), gobgpConfig);
-    void gobgpNs.spawn('gobgpd', ['-f', join(dir, 'gobgpd.toml'), '-t', 'toml', '--api-hosts', '127.0.0.1:50051', '-l', 'warn']);
+    void gobgpNs.spawn('gobgpd', [
+      '-f',
+      join(dir, 'gobgpd.toml'),
+      '-t',
+      'toml',
+      '--api-hosts',
+      '127.0.0.1:50051',
+      '-l',
+      'warn',
+    ]);
     const gobgp = (...args: string[]) => gobgpNs.exec('gobgp', ['-u', '127.0.0.1', '-p', '50051', ...args]);
-    await waitFor(async () => (await gobgpNs.exec('gobgp', ['-u', '127.0.0.1', '-p', '50051', 'neighbor'], { allowFailure: true })).exitCode === 0, { what: 'gobgpd to answer its API' });
-    await gobgp('global', 'rib', 'add', '198.51.100.0/24', 'origin', 'igp', 'med', '50', 'community', '65001:100', 'large-community', '65001:1:2', '-a', 'ipv4');
+    await waitFor(
+      async () =>
+        (await gobgpNs.exec('gobgp', ['-u', '127.0.0.1', '-p', '50051', 'neighbor'], { allowFailure: true }))
+          .exitCode === 0,
+      { what: 'gobgpd to answer its API' },
+    );
+    await gobgp(
+      'global',
+      'rib',
+      'add',
+      '198.51.100.0/24',
+      'origin',
+      'igp',
+      'med',
+      '50',
+      'community',
+      '65001:100',
+      'large-community',
+      '65001:1:2',
+      '-a',
+      'ipv4',
+    );
     await gobgp('global', 'rib', 'add', '2001:db8:100::/48', 'nexthop', 'fc00::1', '-a', 'ipv6');
 
     const open: OpenMessage = {
@@ -65,8 +97,11 @@ describe('GoBGP 3 → Cairn codec', () => {
     const messages: BgpMessage[] = [];
     const peer = await rawPeer(peerNs, '10.0.0.2', '10.0.0.1', open, (m) => messages.push(m));
     const updates = () => messages.filter((m): m is UpdateMessage => m.type === 2);
-    const announced = () => updates().flatMap((u) => [...u.nlri, ...(u.attributes.mpReach?.nlri ?? [])].map(formatPrefix));
-    await waitFor(() => announced().includes('198.51.100.0/24') && announced().includes('2001:db8:100::/48'), { what: 'both routes from GoBGP' });
+    const announced = () =>
+      updates().flatMap((u) => [...u.nlri, ...(u.attributes.mpReach?.nlri ?? [])].map(formatPrefix));
+    await waitFor(() => announced().includes('198.51.100.0/24') && announced().includes('2001:db8:100::/48'), {
+      what: 'both routes from GoBGP',
+    });
 
     expect(peer.remoteOpen).toMatchObject({ asn: 65001, routerId: '10.0.0.1' });
     const codes = peer.remoteOpen.capabilities.map((c) => c.code);
@@ -86,7 +121,9 @@ describe('GoBGP 3 → Cairn codec', () => {
 
     // Withdrawals decode too.
     await gobgp('global', 'rib', 'del', '198.51.100.0/24', '-a', 'ipv4');
-    await waitFor(() => updates().some((u) => u.withdrawn.some((p) => formatPrefix(p) === '198.51.100.0/24')), { what: 'the withdrawal from GoBGP' });
+    await waitFor(() => updates().some((u) => u.withdrawn.some((p) => formatPrefix(p) === '198.51.100.0/24')), {
+      what: 'the withdrawal from GoBGP',
+    });
     peer.close();
   });
 });

@@ -50,7 +50,13 @@ describe('header (RFC 4271 §4.1, §6.1)', () => {
 
   it('RFC 8654: Extended Message lifts UPDATE to 65535 but never OPEN or KEEPALIVE', () => {
     const ext = context({ extendedMessage: true });
-    const big = message(2, '0000' + (5000).toString(16).padStart(4, '0') + ('c0' + '63' + 'ff' + '00'.repeat(255)).repeat(5000 / 258) + '00'.repeat(5000 % 258));
+    const big = message(
+      2,
+      '0000' +
+        (5000).toString(16).padStart(4, '0') +
+        ('c0' + '63' + 'ff' + '00'.repeat(255)).repeat(5000 / 258) +
+        '00'.repeat(5000 % 258),
+    );
     expect(() => decodeMessage(big, CTX)).toThrow(BgpDecodeError);
     expect(() => new MessageFramer(() => ext).push(big)).not.toThrow();
     const bigOpen = message(1, '04fde900b40a000001' + 'ff' + 'ff' + '1200' + '00'.repeat(0x1200));
@@ -113,7 +119,13 @@ describe('OPEN (RFC 4271 §4.2, RFC 5492, RFC 6793, RFC 9072)', () => {
   it('reads RFC 9072 extended optional parameters and writes them when capabilities exceed 255 bytes', () => {
     const extended = '04 fde9 00b4 0a000001 ff ff 0011 02 000e 010400010001 0200 41040000fde9';
     expect(decodeMessage(message(1, extended), CTX)).toEqual(open);
-    const many: OpenMessage = { ...open, capabilities: [{ code: 73, hostname: 'h'.repeat(200), domain: 'd'.repeat(50) }, { code: 75, version: 'v'.repeat(100) }] };
+    const many: OpenMessage = {
+      ...open,
+      capabilities: [
+        { code: 73, hostname: 'h'.repeat(200), domain: 'd'.repeat(50) },
+        { code: 75, version: 'v'.repeat(100) },
+      ],
+    };
     const bytes = encodeMessage(many, CTX);
     expect(toHex(bytes.subarray(28, 30))).toBe('ffff');
     expect(decodeMessage(bytes, CTX)).toEqual(many);
@@ -145,7 +157,10 @@ describe('NOTIFICATION (RFC 4271 §4.5, RFC 9003)', () => {
   });
 
   it('encodes and decodes an RFC 9003 shutdown communication (UTF-8, length-prefixed)', () => {
-    const bytes = encodeMessage({ type: 3, code: 6, subcode: 2, data: new Uint8Array(0), message: 'maintenance ✓' }, CTX);
+    const bytes = encodeMessage(
+      { type: 3, code: 6, subcode: 2, data: new Uint8Array(0), message: 'maintenance ✓' },
+      CTX,
+    );
     expect(toHex(bytes.subarray(19))).toBe('0602' + '0f' + toHex(Buffer.from('maintenance ✓')));
     expect(decodeMessage(bytes, CTX)).toMatchObject({ code: 6, subcode: 2, message: 'maintenance ✓' });
     // A length that overruns the data yields no message (RFC 9003 §3), not an error.

@@ -19,7 +19,13 @@ export interface RawPeer {
 }
 
 /** Connects from `local` (inside `ns`) to `remote`:179, exchanges OPENs and waits for the first KEEPALIVE. */
-export async function rawPeer(ns: Namespace, local: string, remote: string, open: OpenMessage, onMessage?: (m: BgpMessage) => void): Promise<RawPeer> {
+export async function rawPeer(
+  ns: Namespace,
+  local: string,
+  remote: string,
+  open: OpenMessage,
+  onMessage?: (m: BgpMessage) => void,
+): Promise<RawPeer> {
   const socket = await ns.enter(
     () =>
       new Promise<Socket>((resolve, reject) => {

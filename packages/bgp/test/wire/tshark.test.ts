@@ -27,7 +27,13 @@ const open: BgpMessage = {
     { code: 5, entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }] },
     { code: 6 },
     { code: 9, role: 3 },
-    { code: 64, restarting: false, notification: true, restartTime: 120, families: [{ afi: 1, safi: 1, forwardingPreserved: true }] },
+    {
+      code: 64,
+      restarting: false,
+      notification: true,
+      restartTime: 120,
+      families: [{ afi: 1, safi: 1, forwardingPreserved: true }],
+    },
     { code: 65, asn: 4200000001 },
     { code: 69, families: [{ afi: 1, safi: 1, direction: 'both' }] },
     { code: 70 },
@@ -39,7 +45,10 @@ const open: BgpMessage = {
 
 const fullAttributes = {
   origin: 0 as const,
-  asPath: [{ type: 'sequence' as const, asns: [65053, 64999, 4200000001] }, { type: 'set' as const, asns: [64512, 64513] }],
+  asPath: [
+    { type: 'sequence' as const, asns: [65053, 64999, 4200000001] },
+    { type: 'set' as const, asns: [64512, 64513] },
+  ],
   nextHop: '10.200.0.101',
   med: 10,
   localPref: 200,
@@ -95,15 +104,30 @@ describe('tshark -V dissects the encoder output cleanly', () => {
   it('UPDATEs: every attribute, IPv6 MP_REACH with link-local, withdrawals, End-of-RIB', async () => {
     const ctx = CTX4;
     const payloads = [
-      ...buildUpdates({ nlri: [parsePrefix('202.38.80.16/28'), parsePrefix('202.38.80.32/28')], attributes: fullAttributes }, ctx),
-      ...buildUpdates({ nlri: [parsePrefix('2a02:1810:248b:3b0a::/64'), parsePrefix('2a02:1810:248b::/48')], attributes: mpAttributes }, ctx),
+      ...buildUpdates(
+        { nlri: [parsePrefix('202.38.80.16/28'), parsePrefix('202.38.80.32/28')], attributes: fullAttributes },
+        ctx,
+      ),
+      ...buildUpdates(
+        {
+          nlri: [parsePrefix('2a02:1810:248b:3b0a::/64'), parsePrefix('2a02:1810:248b::/48')],
+          attributes: mpAttributes,
+        },
+        ctx,
+      ),
       ...buildUpdates({ withdrawn: [parsePrefix('202.38.80.16/28'), parsePrefix('2a02:1810:248b::/48')] }, ctx),
       endOfRib({ afi: 1, safi: 1 }, ctx),
       endOfRib({ afi: 2, safi: 1 }, ctx),
     ];
     const out = await dissect('updates', payloads);
     expectClean(out, payloads.length);
-    for (const text of ['202.38.80.16/28', '2a02:1810:248b:3b0a::/64', 'fe80::1', 'LARGE_COMMUNITY', 'MP_UNREACH_NLRI']) {
+    for (const text of [
+      '202.38.80.16/28',
+      '2a02:1810:248b:3b0a::/64',
+      'fe80::1',
+      'LARGE_COMMUNITY',
+      'MP_UNREACH_NLRI',
+    ]) {
       expect(out, text).toContain(text);
     }
     // Wireshark 4.0 (Debian 12) predates RFC 9234 and shows ONLY_TO_CUSTOMER as an unknown optional transitive attribute.
@@ -113,7 +137,10 @@ describe('tshark -V dissects the encoder output cleanly', () => {
   it('a 2-octet AS session: AS_TRANS with AS4_PATH and AS4_AGGREGATOR', async () => {
     const ctx = context();
     const payloads = buildUpdates(
-      { nlri: [parsePrefix('202.38.80.16/28')], attributes: { ...fullAttributes, aggregator: { asn: 4200000001, address: '10.200.0.101' } } },
+      {
+        nlri: [parsePrefix('202.38.80.16/28')],
+        attributes: { ...fullAttributes, aggregator: { asn: 4200000001, address: '10.200.0.101' } },
+      },
       ctx,
     );
     const out = await dissect('as4', payloads);

@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 
 export async function requireTshark(): Promise<void> {
   const result = await execa('tshark', ['--version'], { reject: false });
-  if (result.exitCode !== 0) throw new Error('tshark is required for this test: apt-get install tshark (see scripts/install-system-deps.sh)');
+  if (result.exitCode !== 0)
+    throw new Error('tshark is required for this test: apt-get install tshark (see scripts/install-system-deps.sh)');
 }
 
 /** One direction of one TCP connection, reassembled by tshark. */

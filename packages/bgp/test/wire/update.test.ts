@@ -39,7 +39,13 @@ describe('path attributes (RFC 4271 §5 and friends)', () => {
     const bytes = update({ attributes, nlri: NLRI });
     const m = decodeUpdate(bytes);
     expect(m.attributes).toEqual({
-      mpReach: { afi: 2, safi: 1, nextHop: 'fc00::1', linkLocalNextHop: 'fe80::1', nlri: [parsePrefix('2001:db8:100::/48')] },
+      mpReach: {
+        afi: 2,
+        safi: 1,
+        nextHop: 'fc00::1',
+        linkLocalNextHop: 'fe80::1',
+        nlri: [parsePrefix('2001:db8:100::/48')],
+      },
       mpUnreach: { afi: 2, safi: 1, withdrawn: [parsePrefix('2001:db8:200::/48')] },
       origin: 0,
       asPath: [{ type: 'sequence', asns: [65001, 65002, 4200000000] }],
@@ -69,7 +75,10 @@ describe('path attributes (RFC 4271 §5 and friends)', () => {
   });
 
   it('reads 2-octet AS_PATH with AS_SET and confederation segments', () => {
-    const m = decodeUpdate(update({ attributes: ORIGIN + '40 02 0e 03 01 fde8 02 01 fde9 01 02 fdea fdeb' + NEXT_HOP, nlri: NLRI }), CTX2);
+    const m = decodeUpdate(
+      update({ attributes: ORIGIN + '40 02 0e 03 01 fde8 02 01 fde9 01 02 fdea fdeb' + NEXT_HOP, nlri: NLRI }),
+      CTX2,
+    );
     expect(m.attributes.asPath).toEqual([
       { type: 'confed-sequence', asns: [65000] },
       { type: 'sequence', asns: [65001] },
@@ -91,12 +100,20 @@ describe('path attributes (RFC 4271 §5 and friends)', () => {
   });
 
   it('RFC 6793 §4.2.3: ignores AS4 attributes when AGGREGATOR is not AS_TRANS or AS4_PATH is longer', () => {
-    const notTrans = ORIGIN + '40 02 04 02 01 fde9' + NEXT_HOP + 'c0 07 06 fde9 c0000201' + 'c0 11 06 02 01 fa56ea00' + 'c0 12 08 fa56ea00 c0000201';
+    const notTrans =
+      ORIGIN +
+      '40 02 04 02 01 fde9' +
+      NEXT_HOP +
+      'c0 07 06 fde9 c0000201' +
+      'c0 11 06 02 01 fa56ea00' +
+      'c0 12 08 fa56ea00 c0000201';
     const m = decodeUpdate(update({ attributes: notTrans, nlri: NLRI }), CTX2);
     expect(m.attributes.asPath).toEqual([{ type: 'sequence', asns: [65001] }]);
     expect(m.attributes.aggregator?.asn).toBe(65001);
     const longer = ORIGIN + '40 02 04 02 01 5ba0' + NEXT_HOP + 'c0 11 0a 02 02 0000fde9 fa56ea00';
-    expect(decodeUpdate(update({ attributes: longer, nlri: NLRI }), CTX2).attributes.asPath).toEqual([{ type: 'sequence', asns: [23456] }]);
+    expect(decodeUpdate(update({ attributes: longer, nlri: NLRI }), CTX2).attributes.asPath).toEqual([
+      { type: 'sequence', asns: [23456] },
+    ]);
   });
 
   it('RFC 6793 §4.2.2: encodes AS_TRANS plus AS4_PATH/AS4_AGGREGATOR towards a 2-octet speaker', () => {
@@ -105,7 +122,10 @@ describe('path attributes (RFC 4271 §5 and friends)', () => {
       withdrawn: [],
       attributes: {
         origin: 0,
-        asPath: [{ type: 'confed-sequence', asns: [65000] }, { type: 'sequence', asns: [65001, 4200000000] }],
+        asPath: [
+          { type: 'confed-sequence', asns: [65000] },
+          { type: 'sequence', asns: [65001, 4200000000] },
+        ],
         nextHop: '192.0.2.1',
         aggregator: { asn: 4200000000, address: '192.0.2.1' },
       },
@@ -144,40 +164,96 @@ describe('NLRI (RFC 4271 §4.3, RFC 4760 §5, RFC 7911 §3)', () => {
   });
 });
 
-type Case = [name: string, attributes: string, expected: { action: 'session-reset' | 'treat-as-withdraw' | 'attribute-discard'; subcode?: number; typeCode?: number }];
+type Case = [
+  name: string,
+  attributes: string,
+  expected: {
+    action: 'session-reset' | 'treat-as-withdraw' | 'attribute-discard';
+    subcode?: number;
+    typeCode?: number;
+  },
+];
 
 // RFC 7606 §7 (per attribute), §3 (flags, duplicates, missing attributes), §4 (lengths), §5.3 (NLRI).
 const cases: Case[] = [
   ['ORIGIN length 2 (§7.1)', '40 01 02 0000' + AS_PATH + NEXT_HOP, { action: 'treat-as-withdraw', subcode: 5 }],
   ['ORIGIN undefined value (§7.1)', '40 01 01 03' + AS_PATH + NEXT_HOP, { action: 'treat-as-withdraw', subcode: 6 }],
   ['ORIGIN flagged optional (§3 c)', '80 01 01 00' + AS_PATH + NEXT_HOP, { action: 'treat-as-withdraw', subcode: 4 }],
-  ['AS_PATH unknown segment type (§7.2)', ORIGIN + '40 02 06 05 01 0000fde9' + NEXT_HOP, { action: 'treat-as-withdraw', subcode: 11 }],
-  ['AS_PATH zero-length segment (§7.2)', ORIGIN + '40 02 02 02 00' + NEXT_HOP, { action: 'treat-as-withdraw', subcode: 11 }],
-  ['AS_PATH segment overrun (§7.2)', ORIGIN + '40 02 06 02 02 0000fde9' + NEXT_HOP, { action: 'treat-as-withdraw', subcode: 11 }],
+  [
+    'AS_PATH unknown segment type (§7.2)',
+    ORIGIN + '40 02 06 05 01 0000fde9' + NEXT_HOP,
+    { action: 'treat-as-withdraw', subcode: 11 },
+  ],
+  [
+    'AS_PATH zero-length segment (§7.2)',
+    ORIGIN + '40 02 02 02 00' + NEXT_HOP,
+    { action: 'treat-as-withdraw', subcode: 11 },
+  ],
+  [
+    'AS_PATH segment overrun (§7.2)',
+    ORIGIN + '40 02 06 02 02 0000fde9' + NEXT_HOP,
+    { action: 'treat-as-withdraw', subcode: 11 },
+  ],
   ['NEXT_HOP length 3 (§7.3)', ORIGIN + AS_PATH + '40 03 03 c00002', { action: 'treat-as-withdraw', subcode: 5 }],
   ['MED length 3 (§7.4)', BASE + '80 04 03 000000', { action: 'treat-as-withdraw', subcode: 5 }],
   ['LOCAL_PREF length 5 (§7.5)', BASE + '40 05 05 0000000064', { action: 'treat-as-withdraw', subcode: 5 }],
   ['ATOMIC_AGGREGATE length 1 (§7.6)', BASE + '40 06 01 00', { action: 'attribute-discard', typeCode: 6 }],
   ['AGGREGATOR length 7 (§7.7)', BASE + 'c0 07 07 0000fde9c00002', { action: 'attribute-discard', typeCode: 7 }],
-  ['AGGREGATOR flagged well-known (§3 c)', BASE + '40 07 08 0000fde9c0000201', { action: 'attribute-discard', typeCode: 7 }],
+  [
+    'AGGREGATOR flagged well-known (§3 c)',
+    BASE + '40 07 08 0000fde9c0000201',
+    { action: 'attribute-discard', typeCode: 7 },
+  ],
   ['COMMUNITIES length 3 (§7.8)', BASE + 'c0 08 03 fde900', { action: 'treat-as-withdraw', subcode: 5 }],
   ['COMMUNITIES length 0 (§7.8)', BASE + 'c0 08 00', { action: 'treat-as-withdraw', subcode: 5 }],
   ['ORIGINATOR_ID length 5 (§7.9)', BASE + '80 09 05 0a00000100', { action: 'treat-as-withdraw', subcode: 5 }],
   ['CLUSTER_LIST length 0 (§7.10)', BASE + '80 0a 00', { action: 'treat-as-withdraw', subcode: 5 }],
-  ['EXTENDED COMMUNITIES length 7 (§7.14)', BASE + 'c0 10 07 0002fde9000000', { action: 'treat-as-withdraw', subcode: 5 }],
-  ['LARGE_COMMUNITY length 8 (RFC 8092 §6)', BASE + 'c0 20 08 0000fde900000001', { action: 'treat-as-withdraw', subcode: 5 }],
+  [
+    'EXTENDED COMMUNITIES length 7 (§7.14)',
+    BASE + 'c0 10 07 0002fde9000000',
+    { action: 'treat-as-withdraw', subcode: 5 },
+  ],
+  [
+    'LARGE_COMMUNITY length 8 (RFC 8092 §6)',
+    BASE + 'c0 20 08 0000fde900000001',
+    { action: 'treat-as-withdraw', subcode: 5 },
+  ],
   ['ONLY_TO_CUSTOMER length 2 (RFC 9234 §5)', BASE + 'c0 23 02 fde9', { action: 'treat-as-withdraw', subcode: 5 }],
   ['missing ORIGIN (§3 d)', AS_PATH + NEXT_HOP, { action: 'treat-as-withdraw', subcode: 3 }],
   ['missing NEXT_HOP with body NLRI (§3 d)', ORIGIN + AS_PATH, { action: 'treat-as-withdraw', subcode: 3 }],
-  ['repeated MED keeps the first (§3 g)', BASE + '80 04 04 00000001' + '80 04 04 00000002', { action: 'attribute-discard', typeCode: 4 }],
-  ['repeated MP_REACH_NLRI (§3 g)', BASE + '90 0e 0009 0001 01 04 c0000201 00' + '90 0e 0009 0001 01 04 c0000201 00', { action: 'session-reset', subcode: 1 }],
+  [
+    'repeated MED keeps the first (§3 g)',
+    BASE + '80 04 04 00000001' + '80 04 04 00000002',
+    { action: 'attribute-discard', typeCode: 4 },
+  ],
+  [
+    'repeated MP_REACH_NLRI (§3 g)',
+    BASE + '90 0e 0009 0001 01 04 c0000201 00' + '90 0e 0009 0001 01 04 c0000201 00',
+    { action: 'session-reset', subcode: 1 },
+  ],
   ['unrecognized well-known attribute (RFC 4271 §6.3)', BASE + '40 63 00', { action: 'session-reset', subcode: 2 }],
   ['attribute overruns the attribute list (§4)', BASE + 'c0 08 10 fde90064', { action: 'treat-as-withdraw' }],
   ['truncated attribute header (§4)', BASE + 'c0 08', { action: 'treat-as-withdraw' }],
-  ['MP_REACH next hop length 5 (§7.11)', BASE + '90 0e 000a 0002 01 05 0000000000 00', { action: 'session-reset', subcode: 9 }],
-  ['MP_REACH NLRI /129 (§5.3)', BASE + '90 0e 0016 0002 01 10 fc000000000000000000000000000001 00 81', { action: 'session-reset', subcode: 9 }],
-  ['MP_REACH flagged transitive (§3 c, §7.11)', BASE + 'd0 0e 0009 0001 01 04 c0000201 00', { action: 'session-reset', subcode: 4 }],
-  ['AS4_PATH malformed on a 2-octet session (RFC 6793 §6)', ORIGIN + '40 02 04 02 01 fde9' + NEXT_HOP + 'c0 11 03 02 01 00', { action: 'attribute-discard', typeCode: 17 }],
+  [
+    'MP_REACH next hop length 5 (§7.11)',
+    BASE + '90 0e 000a 0002 01 05 0000000000 00',
+    { action: 'session-reset', subcode: 9 },
+  ],
+  [
+    'MP_REACH NLRI /129 (§5.3)',
+    BASE + '90 0e 0016 0002 01 10 fc000000000000000000000000000001 00 81',
+    { action: 'session-reset', subcode: 9 },
+  ],
+  [
+    'MP_REACH flagged transitive (§3 c, §7.11)',
+    BASE + 'd0 0e 0009 0001 01 04 c0000201 00',
+    { action: 'session-reset', subcode: 4 },
+  ],
+  [
+    'AS4_PATH malformed on a 2-octet session (RFC 6793 §6)',
+    ORIGIN + '40 02 04 02 01 fde9' + NEXT_HOP + 'c0 11 03 02 01 00',
+    { action: 'attribute-discard', typeCode: 17 },
+  ],
 ];
 
 describe('RFC 7606 error handling', () => {
@@ -192,12 +268,19 @@ describe('RFC 7606 error handling', () => {
         error = e;
       }
       expect(error).toBeInstanceOf(BgpDecodeError);
-      expect(error).toMatchObject({ code: 3, action: 'session-reset', ...(expected.subcode !== undefined ? { subcode: expected.subcode } : {}) });
+      expect(error).toMatchObject({
+        code: 3,
+        action: 'session-reset',
+        ...(expected.subcode !== undefined ? { subcode: expected.subcode } : {}),
+      });
       return;
     }
     const m = decodeUpdate(bytes, ctx);
     if (expected.action === 'treat-as-withdraw') {
-      expect(m.treatAsWithdraw).toMatchObject({ code: 3, ...(expected.subcode !== undefined ? { subcode: expected.subcode } : {}) });
+      expect(m.treatAsWithdraw).toMatchObject({
+        code: 3,
+        ...(expected.subcode !== undefined ? { subcode: expected.subcode } : {}),
+      });
       expect(m.nlri).toEqual([]);
       expect(m.withdrawn.map(formatPrefix)).toEqual(['198.51.100.0/24']);
       expect(m.attributes).toEqual({});
@@ -232,7 +315,9 @@ describe('RFC 7606 error handling', () => {
 
   it('NLRI that cannot be parsed resets the session (§5.3): body /33, overrun, withdrawn overrun, list overruns', () => {
     const reset = (bytes: Uint8Array, subcode: number) => {
-      expect(() => decodeMessage(bytes, CTX4)).toThrow(expect.objectContaining({ code: 3, subcode, action: 'session-reset' }));
+      expect(() => decodeMessage(bytes, CTX4)).toThrow(
+        expect.objectContaining({ code: 3, subcode, action: 'session-reset' }),
+      );
     };
     reset(update({ attributes: BASE, nlri: '21 c0000201 00' }), 10);
     reset(update({ attributes: BASE, nlri: '18 c633' }), 10);

@@ -77,7 +77,10 @@ function versionOf(address: string): IpVersion {
   return address.includes(':') ? 6 : 4;
 }
 
-function protocolMatches(version: IpVersion, rule: { protocol: CloudStackProtocol; startPort?: number; endPort?: number; icmpType?: number; icmpCode?: number }): Match[] {
+function protocolMatches(
+  version: IpVersion,
+  rule: { protocol: CloudStackProtocol; startPort?: number; endPort?: number; icmpType?: number; icmpCode?: number },
+): Match[] {
   if (rule.protocol === 'all') return [];
   if (rule.protocol === 'icmp') {
     const type = rule.icmpType ?? -1;
@@ -107,17 +110,49 @@ function established(id = 'established'): Rule {
 }
 
 /** Dispatch of forwarded traffic to per-network chains, by destination (ingress) and source (egress). */
-function dispatch(version: IpVersion, targets: readonly { cidr: string; ingress: string; egress: string; idPrefix?: string }[], style: 'jump-rules' | 'verdict-map'): Rule[] {
+function dispatch(
+  version: IpVersion,
+  targets: readonly { cidr: string; ingress: string; egress: string; idPrefix?: string }[],
+  style: 'jump-rules' | 'verdict-map',
+): Rule[] {
   if (targets.length === 0) return [];
   if (style === 'verdict-map') {
     return [
-      { id: 'to-guests', then: [{ kind: 'dispatch', direction: 'destination', version, entries: targets.map((t) => ({ prefix: t.cidr, verdict: { jump: t.ingress } })) }] },
-      { id: 'from-guests', then: [{ kind: 'dispatch', direction: 'source', version, entries: targets.map((t) => ({ prefix: t.cidr, verdict: { jump: t.egress } })) }] },
+      {
+        id: 'to-guests',
+        then: [
+          {
+            kind: 'dispatch',
+            direction: 'destination',
+            version,
+            entries: targets.map((t) => ({ prefix: t.cidr, verdict: { jump: t.ingress } })),
+          },
+        ],
+      },
+      {
+        id: 'from-guests',
+        then: [
+          {
+            kind: 'dispatch',
+            direction: 'source',
+            version,
+            entries: targets.map((t) => ({ prefix: t.cidr, verdict: { jump: t.egress } })),
+          },
+        ],
+      },
     ];
   }
   return targets.flatMap((t) => [
-    { id: `${t.idPrefix ?? ''}to-${t.cidr}`, match: [destination(version, { prefixes: [t.cidr] })], then: [{ kind: 'jump', chain: t.ingress } as Statement] },
-    { id: `${t.idPrefix ?? ''}from-${t.cidr}`, match: [source(version, { prefixes: [t.cidr] })], then: [{ kind: 'jump', chain: t.egress } as Statement] },
+    {
+      id: `${t.idPrefix ?? ''}to-${t.cidr}`,
+      match: [destination(version, { prefixes: [t.cidr] })],
+      then: [{ kind: 'jump', chain: t.ingress } as Statement],
+    },
+    {
+      id: `${t.idPrefix ?? ''}from-${t.cidr}`,
+      match: [source(version, { prefixes: [t.cidr] })],
+      then: [{ kind: 'jump', chain: t.egress } as Statement],
+    },
   ]);
 }
 
@@ -128,8 +163,16 @@ function routingProtocolRules(version: IpVersion, peers: readonly string[], bloc
   return [
     ...(mine.length > 0
       ? [
-          { id: 'bgp-from-peers', match: [source(version, { prefixes: mine }), ports('tcp', 'destination', [179])], then: [ACCEPT] },
-          { id: 'bfd-from-peers', match: [source(version, { prefixes: mine }), ports('udp', 'destination', [3784])], then: [ACCEPT] },
+          {
+            id: 'bgp-from-peers',
+            match: [source(version, { prefixes: mine }), ports('tcp', 'destination', [179])],
+            then: [ACCEPT],
+          },
+          {
+            id: 'bfd-from-peers',
+            match: [source(version, { prefixes: mine }), ports('udp', 'destination', [3784])],
+            then: [ACCEPT],
+          },
         ]
       : []),
     { id: 'bgp-others', match: [ports('tcp', 'destination', [179])], then: reset },
@@ -141,7 +184,13 @@ function routingProtocolRules(version: IpVersion, peers: readonly string[], bloc
 function icmpv6Errors(): Rule {
   return {
     id: 'icmpv6-errors',
-    match: [{ kind: 'icmp', version: 6, types: ['destination-unreachable', 'packet-too-big', 'time-exceeded', 'parameter-problem'] }],
+    match: [
+      {
+        kind: 'icmp',
+        version: 6,
+        types: ['destination-unreachable', 'packet-too-big', 'time-exceeded', 'parameter-problem'],
+      },
+    ],
     then: [ACCEPT],
   };
 }
@@ -153,8 +202,13 @@ function firewallChains(version: IpVersion, input: CloudStackRoutedInput, blocke
     {
       name: 'fw_chain_egress',
       rules: [
-        ...rules.filter((r) => r.trafficType === 'Egress').map((r, i) => firewallRule(version, r, i, egressAllows ? [ACCEPT] : blockStatements(version, blocked))),
-        { id: `egress-default-${input.defaultEgress}`, then: egressAllows ? blockStatements(version, blocked) : [ACCEPT] },
+        ...rules
+          .filter((r) => r.trafficType === 'Egress')
+          .map((r, i) => firewallRule(version, r, i, egressAllows ? [ACCEPT] : blockStatements(version, blocked))),
+        {
+          id: `egress-default-${input.defaultEgress}`,
+          then: egressAllows ? blockStatements(version, blocked) : [ACCEPT],
+        },
       ],
     },
     {
@@ -177,8 +231,16 @@ function ip4Firewall(input: CloudStackRoutedInput, blocked: Blocked): Table {
     family: 'ip',
     name: 'ip4_firewall',
     chains: [
-      { name: 'INPUT', base: { type: 'filter', hook: 'input', priority: 0, policy: 'accept' }, rules: [established(), ...routingProtocolRules(4, input.bgpPeers, blocked)] },
-      { name: 'FORWARD', base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' }, rules: [established(), ...dispatch(4, guestTargets(cidrs), input.dispatch ?? 'jump-rules')] },
+      {
+        name: 'INPUT',
+        base: { type: 'filter', hook: 'input', priority: 0, policy: 'accept' },
+        rules: [established(), ...routingProtocolRules(4, input.bgpPeers, blocked)],
+      },
+      {
+        name: 'FORWARD',
+        base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' },
+        rules: [established(), ...dispatch(4, guestTargets(cidrs), input.dispatch ?? 'jump-rules')],
+      },
       { name: 'OUTPUT', base: { type: 'filter', hook: 'output', priority: 0, policy: 'accept' }, rules: [] },
       ...firewallChains(4, input, blocked),
     ],
@@ -194,9 +256,17 @@ function ip6Firewall(input: CloudStackRoutedInput, blocked: Blocked): Table {
       {
         name: 'fw_input',
         base: { type: 'filter', hook: 'input', priority: 0, policy: 'accept' },
-        rules: [established(), { id: 'icmpv6', match: [icmpProtocol(6)], then: [ACCEPT] }, ...routingProtocolRules(6, input.bgpPeers, blocked)],
+        rules: [
+          established(),
+          { id: 'icmpv6', match: [icmpProtocol(6)], then: [ACCEPT] },
+          ...routingProtocolRules(6, input.bgpPeers, blocked),
+        ],
       },
-      { name: 'fw_forward', base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' }, rules: [established(), icmpv6Errors(), ...dispatch(6, guestTargets(cidrs), input.dispatch ?? 'jump-rules')] },
+      {
+        name: 'fw_forward',
+        base: { type: 'filter', hook: 'forward', priority: 0, policy: 'accept' },
+        rules: [established(), icmpv6Errors(), ...dispatch(6, guestTargets(cidrs), input.dispatch ?? 'jump-rules')],
+      },
       ...firewallChains(6, input, blocked),
     ],
   };
@@ -206,7 +276,10 @@ function aclRule(version: IpVersion, device: string, rule: CloudStackAclRule, bl
   const cidrs = { prefixes: rule.cidrs ?? [ANY[version]] };
   return {
     id: `${device}-acl-${rule.number}`,
-    match: [rule.trafficType === 'Ingress' ? source(version, cidrs) : destination(version, cidrs), ...protocolMatches(version, rule)],
+    match: [
+      rule.trafficType === 'Ingress' ? source(version, cidrs) : destination(version, cidrs),
+      ...protocolMatches(version, rule),
+    ],
     then: rule.action === 'Allow' ? [ACCEPT] : blockStatements(version, blocked),
   };
 }
@@ -216,25 +289,42 @@ function tierChains(version: IpVersion, tier: CloudStackVpcTier, blocked: Blocke
   return (['ingress', 'egress'] as const).map((direction) => ({
     name: `${tier.device}_${direction}_policy`,
     rules: [
-      ...acl.filter((r) => r.trafficType.toLowerCase() === direction).map((r) => aclRule(version, tier.device, r, blocked)),
+      ...acl
+        .filter((r) => r.trafficType.toLowerCase() === direction)
+        .map((r) => aclRule(version, tier.device, r, blocked)),
       // CloudStack's ACL ends in an implicit deny.
       { id: `${tier.device}-${direction}-default-deny`, then: blockStatements(version, blocked) },
     ],
   }));
 }
 
-function aclTable(version: IpVersion, tiers: readonly CloudStackVpcTier[], blocked: Blocked, style: 'jump-rules' | 'verdict-map'): Table {
+function aclTable(
+  version: IpVersion,
+  tiers: readonly CloudStackVpcTier[],
+  blocked: Blocked,
+  style: 'jump-rules' | 'verdict-map',
+): Table {
   const cidrOf = (t: CloudStackVpcTier) => (version === 4 ? t.cidr4 : t.cidr6);
   const mine = tiers.filter((t) => cidrOf(t) !== undefined);
   const forwardRules: Rule[] = [established(), ...(version === 6 ? [icmpv6Errors()] : [])];
   forwardRules.push(
     ...dispatch(
       version,
-      mine.map((tier) => ({ cidr: cidrOf(tier) as string, ingress: `${tier.device}_ingress_policy`, egress: `${tier.device}_egress_policy`, idPrefix: `${tier.device}-` })),
+      mine.map((tier) => ({
+        cidr: cidrOf(tier) as string,
+        ingress: `${tier.device}_ingress_policy`,
+        egress: `${tier.device}_egress_policy`,
+        idPrefix: `${tier.device}-`,
+      })),
       style,
     ),
   );
-  const base = (hook: 'input' | 'forward' | 'output') => ({ type: 'filter' as const, hook, priority: 0, policy: 'accept' as const });
+  const base = (hook: 'input' | 'forward' | 'output') => ({
+    type: 'filter' as const,
+    hook,
+    priority: 0,
+    policy: 'accept' as const,
+  });
   const names = version === 4 ? { input: 'INPUT', forward: 'FORWARD' } : { input: 'acl_input', forward: 'acl_forward' };
   return {
     family: version === 4 ? 'ip' : 'ip6',
@@ -252,7 +342,11 @@ function aclTable(version: IpVersion, tiers: readonly CloudStackVpcTier[], block
 export function cloudStackRoutedPolicy(input: CloudStackRoutedInput): FirewallPolicy {
   const blocked = input.blocked ?? 'drop';
   const tables = [ip4Firewall(input, blocked), ip6Firewall(input, blocked)];
-  if (input.vpcTiers && input.vpcTiers.length > 0) tables.push(aclTable(4, input.vpcTiers, blocked, input.dispatch ?? 'jump-rules'), aclTable(6, input.vpcTiers, blocked, input.dispatch ?? 'jump-rules'));
+  if (input.vpcTiers && input.vpcTiers.length > 0)
+    tables.push(
+      aclTable(4, input.vpcTiers, blocked, input.dispatch ?? 'jump-rules'),
+      aclTable(6, input.vpcTiers, blocked, input.dispatch ?? 'jump-rules'),
+    );
   return { tables };
 }
 
@@ -261,11 +355,32 @@ export const REFERENCE_CLOUDSTACK_INPUT: CloudStackRoutedInput = {
   guestNetworks: [{ cidr4: '202.38.80.16/28', cidr6: '2a02:1810:248b:3b0a::/64' }],
   firewallRules: [
     { trafficType: 'Ingress', ipVersion: 4, protocol: 'tcp', sourceCidrs: ['0.0.0.0/0'], startPort: 22, endPort: 22 },
-    { trafficType: 'Ingress', ipVersion: 4, protocol: 'icmp', sourceCidrs: ['10.200.0.0/24'], icmpType: -1, icmpCode: -1 },
-    { trafficType: 'Ingress', ipVersion: 4, protocol: 'tcp', sourceCidrs: ['0.0.0.0/0'], startPort: 8000, endPort: 8080 },
+    {
+      trafficType: 'Ingress',
+      ipVersion: 4,
+      protocol: 'icmp',
+      sourceCidrs: ['10.200.0.0/24'],
+      icmpType: -1,
+      icmpCode: -1,
+    },
+    {
+      trafficType: 'Ingress',
+      ipVersion: 4,
+      protocol: 'tcp',
+      sourceCidrs: ['0.0.0.0/0'],
+      startPort: 8000,
+      endPort: 8080,
+    },
     { trafficType: 'Ingress', ipVersion: 6, protocol: 'tcp', sourceCidrs: ['::/0'], startPort: 22, endPort: 22 },
     { trafficType: 'Ingress', ipVersion: 6, protocol: 'icmp', icmpType: 128, icmpCode: -1 },
-    { trafficType: 'Egress', ipVersion: 4, protocol: 'udp', destinationCidrs: ['0.0.0.0/0'], startPort: 53, endPort: 53 },
+    {
+      trafficType: 'Egress',
+      ipVersion: 4,
+      protocol: 'udp',
+      destinationCidrs: ['0.0.0.0/0'],
+      startPort: 53,
+      endPort: 53,
+    },
   ],
   defaultEgress: 'allow',
   bgpPeers: ['10.200.0.1', 'fc00:2024:9:7::1'],
@@ -275,10 +390,35 @@ export const REFERENCE_CLOUDSTACK_INPUT: CloudStackRoutedInput = {
       cidr4: '202.38.80.32/28',
       cidr6: '2a02:1810:248b:3b0b::/64',
       acl: [
-        { number: 1, trafficType: 'Ingress', action: 'Allow', ipVersion: 4, protocol: 'tcp', cidrs: ['0.0.0.0/0'], startPort: 22, endPort: 22 },
-        { number: 2, trafficType: 'Ingress', action: 'Allow', ipVersion: 4, protocol: 'icmp', cidrs: ['10.200.0.0/24'] },
+        {
+          number: 1,
+          trafficType: 'Ingress',
+          action: 'Allow',
+          ipVersion: 4,
+          protocol: 'tcp',
+          cidrs: ['0.0.0.0/0'],
+          startPort: 22,
+          endPort: 22,
+        },
+        {
+          number: 2,
+          trafficType: 'Ingress',
+          action: 'Allow',
+          ipVersion: 4,
+          protocol: 'icmp',
+          cidrs: ['10.200.0.0/24'],
+        },
         { number: 3, trafficType: 'Egress', action: 'Allow', ipVersion: 4, protocol: 'all' },
-        { number: 1, trafficType: 'Ingress', action: 'Allow', ipVersion: 6, protocol: 'tcp', cidrs: ['::/0'], startPort: 443, endPort: 443 },
+        {
+          number: 1,
+          trafficType: 'Ingress',
+          action: 'Allow',
+          ipVersion: 6,
+          protocol: 'tcp',
+          cidrs: ['::/0'],
+          startPort: 443,
+          endPort: 443,
+        },
         { number: 2, trafficType: 'Egress', action: 'Allow', ipVersion: 6, protocol: 'all' },
       ],
     },

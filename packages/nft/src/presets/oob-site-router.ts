@@ -43,7 +43,13 @@ interface Names {
 }
 
 function names(version: IpVersion): Names {
-  return { local: version === 6 ? 'local-ipv6' : 'local-ipv4', management: 'management', monitoring: 'monitoring', bgp: 'BGP', cloudstack: 'CloudStack' };
+  return {
+    local: version === 6 ? 'local-ipv6' : 'local-ipv4',
+    management: 'management',
+    monitoring: 'monitoring',
+    bgp: 'BGP',
+    cloudstack: 'CloudStack',
+  };
 }
 
 function lists(version: IpVersion, input: OobAddressLists): AddressList[] {
@@ -68,7 +74,10 @@ function eitherPort(id: string, protocol: 'tcp' | 'udp', port: number, rest: Rul
 /** `action=reject log=yes log-prefix=… reject-with=icmp-admin-prohibited`. */
 function logAndReject(id: string, version: IpVersion, prefix: string, input: OobSiteRouterInput): Rule[] {
   const log: Statement = { kind: 'log', prefix, ...(input.logGroup !== undefined ? { group: input.logGroup } : {}) };
-  const reject: Statement = { kind: 'reject', with: version === 6 ? { icmpv6: 'admin-prohibited' } : { icmp: 'admin-prohibited' } };
+  const reject: Statement = {
+    kind: 'reject',
+    with: version === 6 ? { icmpv6: 'admin-prohibited' } : { icmp: 'admin-prohibited' },
+  };
   if (!input.logRate) return [{ id, then: [{ kind: 'counter' }, log, reject] }];
   return [
     { id: `${id}-log`, then: [{ kind: 'limit', rate: input.logRate.rate, per: input.logRate.per }, log] },
@@ -84,15 +93,35 @@ function inputChain(version: IpVersion, input: OobSiteRouterInput): Chain {
     base: { type: 'filter', hook: 'input', priority: 0, policy: 'drop' },
     rules: [
       // comment="MikroTik own connections"
-      { id: 'in-own-connections', match: [{ kind: 'ct-state', states: ['established', 'related', 'untracked'] }], then: [ACCEPT] },
+      {
+        id: 'in-own-connections',
+        match: [{ kind: 'ct-state', states: ['established', 'related', 'untracked'] }],
+        then: [ACCEPT],
+      },
       // "ICMP is essential for IPv6 and allowed" (RFC 4890 §4.4: ND, RA, PMTUD to the router itself).
       { id: `in-icmp`, match: [icmpProtocol(version)], then: [ACCEPT] },
       ...eitherPort('in-bgp', 'tcp', 179, [source(version, { list: n.bgp })], [ACCEPT]), // BGP, RFC 4271 §8
       ...eitherPort('in-bfd', 'udp', 3784, [source(version, { list: n.bgp })], [ACCEPT]), // BFD single hop, RFC 5881 §4
-      { id: 'in-management', match: [source(version, { list: n.management }), ports('tcp', 'destination', [22, 443, 1194])], then: [ACCEPT] },
-      { id: 'in-monitoring-ssh', match: [source(version, { list: n.monitoring }), ports('tcp', 'destination', [22])], then: [ACCEPT] },
-      { id: 'in-monitoring-snmp', match: [source(version, { list: n.monitoring }), ports('udp', 'destination', [161])], then: [ACCEPT] },
-      { id: 'in-local-established', match: [{ kind: 'ct-state', states: ['established', 'related'] }, source(version, { list: n.local })], then: [ACCEPT] },
+      {
+        id: 'in-management',
+        match: [source(version, { list: n.management }), ports('tcp', 'destination', [22, 443, 1194])],
+        then: [ACCEPT],
+      },
+      {
+        id: 'in-monitoring-ssh',
+        match: [source(version, { list: n.monitoring }), ports('tcp', 'destination', [22])],
+        then: [ACCEPT],
+      },
+      {
+        id: 'in-monitoring-snmp',
+        match: [source(version, { list: n.monitoring }), ports('udp', 'destination', [161])],
+        then: [ACCEPT],
+      },
+      {
+        id: 'in-local-established',
+        match: [{ kind: 'ct-state', states: ['established', 'related'] }, source(version, { list: n.local })],
+        then: [ACCEPT],
+      },
       ...logAndReject('in-reject', version, `${v} input drop: `, input),
     ],
   };
@@ -115,14 +144,39 @@ function forwardChain(version: IpVersion, input: OobSiteRouterInput): Chain {
       // Zabbix agent replies (src-port=10051).
       { id: 'fwd-monitoring-zabbix', match: [monitoring, local, ports('tcp', 'source', [10051])], then: [ACCEPT] },
       { id: 'fwd-from-local', match: [fromLocal], then: [ACCEPT] },
-      { id: 'fwd-local-established', match: [{ kind: 'ct-state', states: ['established', 'related'] }, local], then: [ACCEPT] },
-      { id: 'fwd-dns-udp-out', match: [fromLocal, destination(version, { list: n.local }, true), ports('udp', 'destination', [53])], then: [ACCEPT] },
-      { id: 'fwd-dns-tcp-out', match: [fromLocal, destination(version, { list: n.local }, true), ports('tcp', 'destination', [53])], then: [ACCEPT] },
+      {
+        id: 'fwd-local-established',
+        match: [{ kind: 'ct-state', states: ['established', 'related'] }, local],
+        then: [ACCEPT],
+      },
+      {
+        id: 'fwd-dns-udp-out',
+        match: [fromLocal, destination(version, { list: n.local }, true), ports('udp', 'destination', [53])],
+        then: [ACCEPT],
+      },
+      {
+        id: 'fwd-dns-tcp-out',
+        match: [fromLocal, destination(version, { list: n.local }, true), ports('tcp', 'destination', [53])],
+        then: [ACCEPT],
+      },
       { id: 'fwd-dns-udp-back', match: [local, ports('udp', 'source', [53])], then: [ACCEPT] },
       { id: 'fwd-dns-tcp-back', match: [local, ports('tcp', 'source', [53])], then: [ACCEPT] },
       // NTP replies to local devices, at most 512 bytes (packet-size=0-512: guards against NTP amplification).
-      { id: 'fwd-ntp', match: [local, ports('udp', 'source', [123]), ports('udp', 'destination', [123]), { kind: 'length', min: 0, max: 512 }], then: [ACCEPT] },
-      { id: 'fwd-cloudstack-http', match: [source(version, { list: n.cloudstack }), local, ports('tcp', 'destination', [80, 443])], then: [ACCEPT] },
+      {
+        id: 'fwd-ntp',
+        match: [
+          local,
+          ports('udp', 'source', [123]),
+          ports('udp', 'destination', [123]),
+          { kind: 'length', min: 0, max: 512 },
+        ],
+        then: [ACCEPT],
+      },
+      {
+        id: 'fwd-cloudstack-http',
+        match: [source(version, { list: n.cloudstack }), local, ports('tcp', 'destination', [80, 443])],
+        then: [ACCEPT],
+      },
       ...logAndReject('fwd-reject', version, `${v} forward drop: `, input),
     ],
   };
@@ -152,7 +206,15 @@ export const REFERENCE_OOB_INPUT: OobSiteRouterInput = {
     cloudstack: ['2001:db8:200::/64'],
   },
   ipv4: {
-    local: ['172.17.128.0/24', '172.17.129.0/24', '172.17.130.0/24', '172.17.131.0/24', '172.17.132.0/24', '172.17.133.0/24', '172.17.134.0/24'],
+    local: [
+      '172.17.128.0/24',
+      '172.17.129.0/24',
+      '172.17.130.0/24',
+      '172.17.131.0/24',
+      '172.17.132.0/24',
+      '172.17.133.0/24',
+      '172.17.134.0/24',
+    ],
     management: ['192.0.2.0/24'],
     monitoring: ['198.51.100.10'],
     bgp: ['203.0.113.1'],

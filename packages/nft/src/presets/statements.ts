@@ -12,15 +12,27 @@ export function blockStatements(version: IpVersion, blocked: Blocked): Statement
   return [{ kind: 'reject', with: version === 4 ? { icmp: blocked.reject } : { icmpv6: blocked.reject } }];
 }
 
-export function source(version: IpVersion, spec: { list: string } | { prefixes: readonly string[] }, negate = false): Match {
+export function source(
+  version: IpVersion,
+  spec: { list: string } | { prefixes: readonly string[] },
+  negate = false,
+): Match {
   return { kind: 'address', direction: 'source', version, ...spec, ...(negate ? { negate } : {}) };
 }
 
-export function destination(version: IpVersion, spec: { list: string } | { prefixes: readonly string[] }, negate = false): Match {
+export function destination(
+  version: IpVersion,
+  spec: { list: string } | { prefixes: readonly string[] },
+  negate = false,
+): Match {
   return { kind: 'address', direction: 'destination', version, ...spec, ...(negate ? { negate } : {}) };
 }
 
-export function ports(protocol: 'tcp' | 'udp', direction: 'source' | 'destination', list: readonly (number | readonly [number, number])[]): Match {
+export function ports(
+  protocol: 'tcp' | 'udp',
+  direction: 'source' | 'destination',
+  list: readonly (number | readonly [number, number])[],
+): Match {
   return { kind: 'port', protocol, direction, ports: list };
 }
 

@@ -84,12 +84,18 @@ export interface AdvertisementInput {
 }
 
 /** Builds the RA an interface sends. */
-export function buildAdvertisement({ config, linkLayerAddress, withdrawals, final = false }: AdvertisementInput): RouterAdvertisement {
+export function buildAdvertisement({
+  config,
+  linkLayerAddress,
+  withdrawals,
+  final = false,
+}: AdvertisementInput): RouterAdvertisement {
   let options = configuredOptions(config);
   const announced = new Set(options.map(optionKey));
   options.push(...withdrawals.filter((o) => !announced.has(optionKey(o))));
   if (final) options = options.map((o) => (o.kind === 'prefix-information' ? o : withZeroLifetimes(o)));
-  if (config.sourceLinkLayerAddress && linkLayerAddress !== undefined) options.push({ kind: 'source-link-layer-address', address: linkLayerAddress });
+  if (config.sourceLinkLayerAddress && linkLayerAddress !== undefined)
+    options.push({ kind: 'source-link-layer-address', address: linkLayerAddress });
   return {
     type: 'router-advertisement',
     code: 0,

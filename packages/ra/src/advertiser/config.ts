@@ -135,11 +135,9 @@ const interfaceFields = z.strictObject({
     .default(false)
     .meta({ description: 'answer solicitations by unicast (RFC 4861 §6.2.6 allows it; multicast under load)' }),
   sourceLinkLayerAddress: flag().default(true).meta({ description: 'include the Source Link-Layer Address option' }),
-  maxReplyDelay: integer(0, 500, ' ms')
-    .default(500)
-    .meta({
-      description: 'milliseconds: the random delay before answering (RFC 4861 §10 MAX_RA_DELAY_TIME); 0 for tests',
-    }),
+  maxReplyDelay: integer(0, 500, ' ms').default(500).meta({
+    description: 'milliseconds: the random delay before answering (RFC 4861 §10 MAX_RA_DELAY_TIME); 0 for tests',
+  }),
   prefixes: z.array(prefixConfigSchema).default([]).meta({ description: 'Prefix Information options' }),
   routes: z.array(routeConfigSchema).default([]).meta({ description: 'Route Information options (RFC 4191)' }),
   rdnss: z.array(rdnssConfigSchema).default([]).meta({ description: 'RDNSS options (RFC 8106 §5.1)' }),

@@ -60,7 +60,13 @@ export type InterfaceAction =
   | { type: 'send'; destination: string; message: RouterAdvertisement; reason: SendReason }
   | { type: 'discard'; what: 'solicitation' | 'advertisement'; source: string; reason: string }
   /** RFC 4861 §6.2.7: another router on the link advertises something different. */
-  | { type: 'inconsistent'; source: string; field: string; ours: string | number | boolean; theirs: string | number | boolean };
+  | {
+      type: 'inconsistent';
+      source: string;
+      field: string;
+      ours: string | number | boolean;
+      theirs: string | number | boolean;
+    };
 
 export interface StepResult {
   state: InterfaceState;
@@ -88,18 +94,34 @@ export function initialState(config: ResolvedInterfaceConfig): InterfaceState {
 /** When the machine next needs a `timer` event, or undefined when it is idle. */
 export function nextWakeAt(state: InterfaceState): number | undefined {
   if (!state.advertising) return undefined;
-  const times = [state.nextUnsolicitedAt, state.solicitedMulticastAt, ...state.unicastReplies.map((r) => r.at)].filter((t): t is number => t !== undefined);
+  const times = [state.nextUnsolicitedAt, state.solicitedMulticastAt, ...state.unicastReplies.map((r) => r.at)].filter(
+    (t): t is number => t !== undefined,
+  );
   return times.length === 0 ? undefined : Math.min(...times);
 }
 
 // Memo of the last RA built per configuration object: an interface sends the same RA for hours, and
 // equal inputs always give an equal message (callers must not mutate it), so reuse keeps sends cheap.
-const built = new WeakMap<ResolvedInterfaceConfig, { withdrawals: readonly Withdrawal[]; linkLayerAddress: string | undefined; final: boolean; message: RouterAdvertisement }>();
+const built = new WeakMap<
+  ResolvedInterfaceConfig,
+  {
+    withdrawals: readonly Withdrawal[];
+    linkLayerAddress: string | undefined;
+    final: boolean;
+    message: RouterAdvertisement;
+  }
+>();
 
 /** The RA this interface currently advertises (what `rdisc6` would see). The result is shared: do not mutate it. */
 export function currentAdvertisement(state: InterfaceState, final = false): RouterAdvertisement {
   const memo = built.get(state.config);
-  if (memo && memo.withdrawals === state.withdrawals && memo.linkLayerAddress === state.linkLayerAddress && memo.final === final) return memo.message;
+  if (
+    memo &&
+    memo.withdrawals === state.withdrawals &&
+    memo.linkLayerAddress === state.linkLayerAddress &&
+    memo.final === final
+  )
+    return memo.message;
   const message = buildAdvertisement({
     config: state.config,
     linkLayerAddress: state.linkLayerAddress,
@@ -143,7 +165,16 @@ export function step(state: InterfaceState, event: InterfaceEvent, now: number, 
         actions: [],
       };
     case 'link-down':
-      return { state: { ...state, advertising: false, nextUnsolicitedAt: undefined, solicitedMulticastAt: undefined, unicastReplies: [] }, actions: [] };
+      return {
+        state: {
+          ...state,
+          advertising: false,
+          nextUnsolicitedAt: undefined,
+          solicitedMulticastAt: undefined,
+          unicastReplies: [],
+        },
+        actions: [],
+      };
     case 'timer':
       return onTimer(state, now, random);
     case 'solicitation':
@@ -166,7 +197,10 @@ export function step(state: InterfaceState, event: InterfaceEvent, now: number, 
       const actions: InterfaceAction[] = state.advertising
         ? [{ type: 'send', destination: ALL_NODES, message: currentAdvertisement(state, true), reason: 'final' }]
         : [];
-      return { state: { ...initialState(state.config), lastMulticastAt: state.advertising ? now : state.lastMulticastAt }, actions };
+      return {
+        state: { ...initialState(state.config), lastMulticastAt: state.advertising ? now : state.lastMulticastAt },
+        actions,
+      };
     }
   }
 }
@@ -176,16 +210,25 @@ function onTimer(state: InterfaceState, now: number, random: Random): StepResult
   const actions: InterfaceAction[] = [];
   const message = currentAdvertisement(state);
   const dueUnicast = state.unicastReplies.filter((r) => r.at <= now);
-  for (const reply of dueUnicast) actions.push({ type: 'send', destination: reply.destination, message, reason: 'solicited' });
+  for (const reply of dueUnicast)
+    actions.push({ type: 'send', destination: reply.destination, message, reason: 'solicited' });
   let next: InterfaceState = { ...state, unicastReplies: state.unicastReplies.filter((r) => r.at > now) };
 
   const unsolicitedDue = state.nextUnsolicitedAt !== undefined && state.nextUnsolicitedAt <= now;
   const solicitedDue = state.solicitedMulticastAt !== undefined && state.solicitedMulticastAt <= now;
   if (unsolicitedDue || solicitedDue) {
-    actions.push({ type: 'send', destination: ALL_NODES, message, reason: unsolicitedDue ? 'unsolicited' : 'solicited' });
+    actions.push({
+      type: 'send',
+      destination: ALL_NODES,
+      message,
+      reason: unsolicitedDue ? 'unsolicited' : 'solicited',
+    });
     const initialRemaining = Math.max(0, state.initialRemaining - 1);
     // Any multicast RA restarts the unsolicited interval (RFC 4861 §6.2.6 last paragraph).
-    const nextUnsolicitedAt = Math.max(now + unsolicitedInterval(state.config, initialRemaining, random), now + MIN_DELAY_BETWEEN_RAS);
+    const nextUnsolicitedAt = Math.max(
+      now + unsolicitedInterval(state.config, initialRemaining, random),
+      now + MIN_DELAY_BETWEEN_RAS,
+    );
     next = {
       ...next,
       initialRemaining,
@@ -193,7 +236,10 @@ function onTimer(state: InterfaceState, now: number, random: Random): StepResult
       nextUnsolicitedAt,
       solicitedMulticastAt: undefined,
       // Keep the same (empty) array when nothing is withdrawn, so the memoised RA stays valid.
-      withdrawals: state.withdrawals.length === 0 ? state.withdrawals : state.withdrawals.map((w) => ({ ...w, remaining: w.remaining - 1 })).filter((w) => w.remaining > 0),
+      withdrawals:
+        state.withdrawals.length === 0
+          ? state.withdrawals
+          : state.withdrawals.map((w) => ({ ...w, remaining: w.remaining - 1 })).filter((w) => w.remaining > 0),
     };
   }
   return { state: next, actions };
@@ -207,7 +253,10 @@ function onSolicitation(
   now: number,
   random: Random,
 ): StepResult {
-  const discard = (reason: string): StepResult => ({ state, actions: [{ type: 'discard', what: 'solicitation', source: event.source, reason }] });
+  const discard = (reason: string): StepResult => ({
+    state,
+    actions: [{ type: 'discard', what: 'solicitation', source: event.source, reason }],
+  });
   // RFC 4861 §6.1.1 validity checks (the checksum is checked by the kernel; lengths by the codec).
   if (event.hopLimit !== 255) return discard(`hop limit ${event.hopLimit}, not 255 (RFC 4861 §6.1.1)`);
   if (event.message.code !== 0) return discard(`ICMP code ${event.message.code}, not 0 (RFC 4861 §6.1.1)`);
@@ -251,8 +300,13 @@ function scheduleMulticastAnswer(state: InterfaceState, now: number, random: Ran
 }
 
 /** RFC 4861 §6.2.7: compares another router's RA with ours; differences are reported, never acted on. */
-function checkConsistency(state: InterfaceState, event: Extract<InterfaceEvent, { type: 'advertisement' }>): InterfaceAction[] {
-  const discard = (reason: string): InterfaceAction[] => [{ type: 'discard', what: 'advertisement', source: event.source, reason }];
+function checkConsistency(
+  state: InterfaceState,
+  event: Extract<InterfaceEvent, { type: 'advertisement' }>,
+): InterfaceAction[] {
+  const discard = (reason: string): InterfaceAction[] => [
+    { type: 'discard', what: 'advertisement', source: event.source, reason },
+  ];
   // RFC 4861 §6.1.2 validity checks.
   if (event.hopLimit !== 255) return discard(`hop limit ${event.hopLimit}, not 255 (RFC 4861 §6.1.2)`);
   if (event.message.code !== 0) return discard(`ICMP code ${event.message.code}, not 0 (RFC 4861 §6.1.2)`);
@@ -267,15 +321,19 @@ function checkConsistency(state: InterfaceState, event: Extract<InterfaceEvent, 
   if (ours.curHopLimit !== 0 && theirs.curHopLimit !== 0) report('curHopLimit', ours.curHopLimit, theirs.curHopLimit);
   report('managed', ours.managed, theirs.managed);
   report('otherConfig', ours.otherConfig, theirs.otherConfig);
-  if (ours.reachableTime !== 0 && theirs.reachableTime !== 0) report('reachableTime', ours.reachableTime, theirs.reachableTime);
-  if (ours.retransTimer !== 0 && theirs.retransTimer !== 0) report('retransTimer', ours.retransTimer, theirs.retransTimer);
+  if (ours.reachableTime !== 0 && theirs.reachableTime !== 0)
+    report('reachableTime', ours.reachableTime, theirs.reachableTime);
+  if (ours.retransTimer !== 0 && theirs.retransTimer !== 0)
+    report('retransTimer', ours.retransTimer, theirs.retransTimer);
   const mtu = (ra: RouterAdvertisement) => ra.options.find((o) => o.kind === 'mtu');
   const ourMtu = mtu(ours);
   const theirMtu = mtu(theirs);
   if (ourMtu && theirMtu) report('mtu', ourMtu.mtu, theirMtu.mtu);
   for (const option of theirs.options) {
     if (option.kind !== 'prefix-information') continue;
-    const mine = ours.options.find((o) => o.kind === 'prefix-information' && o.prefix === option.prefix && o.prefixLength === option.prefixLength);
+    const mine = ours.options.find(
+      (o) => o.kind === 'prefix-information' && o.prefix === option.prefix && o.prefixLength === option.prefixLength,
+    );
     if (mine?.kind !== 'prefix-information') continue;
     const name = `prefix ${option.prefix}/${option.prefixLength}`;
     report(`${name} validLifetime`, mine.validLifetime, option.validLifetime);
@@ -310,7 +368,10 @@ function removedItems(before: ResolvedInterfaceConfig, after: ResolvedInterfaceC
 function onReconfigure(state: InterfaceState, config: ResolvedInterfaceConfig, now: number): StepResult {
   const before = encodeMessage(currentAdvertisement(state));
   const removed = removedItems(state.config, config);
-  const withdrawals: Withdrawal[] = [...state.withdrawals, ...removed.map((option) => ({ option, remaining: WITHDRAWAL_ADVERTISEMENTS }))]
+  const withdrawals: Withdrawal[] = [
+    ...state.withdrawals,
+    ...removed.map((option) => ({ option, remaining: WITHDRAWAL_ADVERTISEMENTS })),
+  ]
     // An item configured again stops being withdrawn.
     .flatMap((w) => {
       const option = stillWithdrawn(w.option, config);
@@ -322,13 +383,18 @@ function onReconfigure(state: InterfaceState, config: ResolvedInterfaceConfig, n
     // Nothing a host would notice changed (RFC 4861 §6.2.4 only allows extra RAs when it does): keep
     // the schedule, only pull the next RA in if the new MaxRtrAdvInterval is shorter.
     const latest = now + config.maxInterval * 1000;
-    const nextUnsolicitedAt = state.nextUnsolicitedAt === undefined ? undefined : Math.min(state.nextUnsolicitedAt, latest);
+    const nextUnsolicitedAt =
+      state.nextUnsolicitedAt === undefined ? undefined : Math.min(state.nextUnsolicitedAt, latest);
     return { state: { ...next, nextUnsolicitedAt }, actions: [] };
   }
   if (!state.advertising) return { state: next, actions: [] };
   // RFC 4861 §6.2.4: changed information may be sent like at start-up, up to MAX_INITIAL_RTR_ADVERTISEMENTS.
   return {
-    state: { ...next, initialRemaining: MAX_INITIAL_RTR_ADVERTISEMENTS, nextUnsolicitedAt: earliestMulticast(state, now) },
+    state: {
+      ...next,
+      initialRemaining: MAX_INITIAL_RTR_ADVERTISEMENTS,
+      nextUnsolicitedAt: earliestMulticast(state, now),
+    },
     actions: [],
   };
 }

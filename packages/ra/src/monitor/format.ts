@@ -20,7 +20,9 @@ function describeOption(option: NdOption): string[] {
         `    valid ${lifetime(option.validLifetime)}  preferred ${lifetime(option.preferredLifetime)}`,
       ];
     case 'route-information':
-      return [`  route ${option.prefix}/${option.prefixLength}  preference ${option.preference}  lifetime ${lifetime(option.lifetime)}`];
+      return [
+        `  route ${option.prefix}/${option.prefixLength}  preference ${option.preference}  lifetime ${lifetime(option.lifetime)}`,
+      ];
     case 'rdnss':
       return [`  rdnss ${option.servers.join(' ')}  lifetime ${lifetime(option.lifetime)}`];
     case 'dnssl':
@@ -41,7 +43,10 @@ function describeOption(option: NdOption): string[] {
 /** A human-readable, radvdump-like description of an RA. */
 export function formatAdvertisement(seen: ObservedAdvertisement, at: Date = new Date()): string {
   const ra = seen.message;
-  const flags = [ra.managed && 'managed', ra.otherConfig && 'other-config', ra.homeAgent && 'home-agent', ra.proxy && 'proxy'].filter(Boolean).join(' ') || 'none';
+  const flags =
+    [ra.managed && 'managed', ra.otherConfig && 'other-config', ra.homeAgent && 'home-agent', ra.proxy && 'proxy']
+      .filter(Boolean)
+      .join(' ') || 'none';
   return [
     `${at.toISOString()} RA on ${seen.interface} from ${seen.source} to ${seen.destination} (hop limit ${seen.hopLimit}${seen.hopLimit === 255 ? '' : ', INVALID: not 255'})`,
     `  router lifetime ${ra.routerLifetime} s  preference ${ra.preference}  cur hop limit ${ra.curHopLimit}  flags ${flags}`,
@@ -52,5 +57,7 @@ export function formatAdvertisement(seen: ObservedAdvertisement, at: Date = new 
 
 /** One JSON line per RA (the `--json` output): unknown option bodies as hex. */
 export function advertisementJson(seen: ObservedAdvertisement, at: Date = new Date()): string {
-  return JSON.stringify({ time: at.toISOString(), ...seen }, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('hex') : value));
+  return JSON.stringify({ time: at.toISOString(), ...seen }, (_key, value: unknown) =>
+    value instanceof Uint8Array ? Buffer.from(value).toString('hex') : value,
+  );
 }

@@ -44,7 +44,13 @@ export class RaMonitor extends EventEmitter<MonitorEvents> {
     try {
       const message = decodeMessage(packet.bytes);
       if (message.type !== 'router-advertisement') return;
-      this.emit('advertisement', { interface: name, source: packet.source, destination: packet.destination, hopLimit: packet.hopLimit, message });
+      this.emit('advertisement', {
+        interface: name,
+        source: packet.source,
+        destination: packet.destination,
+        hopLimit: packet.hopLimit,
+        message,
+      });
     } catch (error) {
       if (!(error instanceof NdDecodeError)) throw error;
       this.emit('malformed', { interface: name, source: packet.source, error });

@@ -89,7 +89,11 @@ export class Icmpv6Socket {
 
   constructor(private readonly options: Icmpv6SocketOptions) {
     const libc = this.libc;
-    this.fd = check(libc.socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMPV6), 'socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6)', 'raw sockets need root or CAP_NET_RAW');
+    this.fd = check(
+      libc.socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMPV6),
+      'socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6)',
+      'raw sockets need root or CAP_NET_RAW',
+    );
     try {
       // RFC 4861 §6.1: ND messages travel with hop limit 255 so receivers can tell they stayed on-link.
       const hopLimit = options.hopLimit ?? 255;
@@ -101,7 +105,8 @@ export class Icmpv6Socket {
       if (options.receiveTypes.length > 0) this.setInt(SOL_SOCKET, SO_RCVBUF, 1 << 20, 'SO_RCVBUF');
       // The socket is non-blocking: a burst of RAs on a thousand interfaces behind queueing NICs must not
       // hit EAGAIN, so ask for 4 MiB of send buffer (SO_SNDBUFFORCE as root, else up to wmem_max).
-      if (libc.setsockopt(this.fd, SOL_SOCKET, SO_SNDBUFFORCE, int(4 << 20), 4) < 0) libc.setsockopt(this.fd, SOL_SOCKET, SO_SNDBUF, int(4 << 20), 4);
+      if (libc.setsockopt(this.fd, SOL_SOCKET, SO_SNDBUFFORCE, int(4 << 20), 4) < 0)
+        libc.setsockopt(this.fd, SOL_SOCKET, SO_SNDBUF, int(4 << 20), 4);
       // ICMP6_FILTER: a set bit blocks that type (RFC 3542 §3.2, ICMP6_FILTER_SETBLOCKALL/SETPASS).
       const filter = Buffer.alloc(32, 0xff);
       for (const type of options.receiveTypes) {
@@ -128,7 +133,9 @@ export class Icmpv6Socket {
     check(
       this.libc.setsockopt(this.fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, mreq, 20),
       `setsockopt(${name} ${group} on ifindex ${ifindex})`,
-      join ? 'ENOBUFS/ENOMEM means net.core.optmem_max is too small for this many groups per socket: lower groupsPerSocket' : '',
+      join
+        ? 'ENOBUFS/ENOMEM means net.core.optmem_max is too small for this many groups per socket: lower groupsPerSocket'
+        : '',
     );
   }
 
@@ -136,7 +143,12 @@ export class Icmpv6Socket {
   send(bytes: Uint8Array, destination: string, ifindex: number): void {
     const address = sockaddrIn6(destination, ifindex);
     const sent = this.libc.sendto(this.fd, bytes, bytes.length, 0, address, SOCKADDR_IN6);
-    if (sent < 0) throw new RaSocketError(`sendto(${destination}%${ifindex})`, errno(), 'is the interface up with a link-local address?');
+    if (sent < 0)
+      throw new RaSocketError(
+        `sendto(${destination}%${ifindex})`,
+        errno(),
+        'is the interface up with a link-local address?',
+      );
   }
 
   /**
@@ -210,7 +222,12 @@ class Receiver {
       this.header.view.setInt32(48, 0, true);
       const length = this.libc.recvmsg(this.fd, this.header.pointer, MSG_DONTWAIT);
       if (length < 0) return;
-      const packet = parse(this.data.bytes.slice(0, length), this.name.bytes, this.control.view, Number(this.header.view.getBigUint64(40, true)));
+      const packet = parse(
+        this.data.bytes.slice(0, length),
+        this.name.bytes,
+        this.control.view,
+        Number(this.header.view.getBigUint64(40, true)),
+      );
       if (packet) this.onPacket(packet);
     }
   }
@@ -233,13 +250,18 @@ function installSignal(): void {
   });
 }
 
-function parse(bytes: Uint8Array, name: Uint8Array, control: DataView, controlLength: number): ReceivedPacket | undefined {
+function parse(
+  bytes: Uint8Array,
+  name: Uint8Array,
+  control: DataView,
+  controlLength: number,
+): ReceivedPacket | undefined {
   const source = ipv6FromBytes(name, 8);
   let destination = '::';
   let ifindex = 0;
   let hopLimit = -1;
   // struct cmsghdr (LP64): len u64, level i32, type i32, data; each aligned to 8 (CMSG_NXTHDR).
-  for (let at = 0; at + 16 <= controlLength; ) {
+  for (let at = 0; at + 16 <= controlLength;) {
     const length = Number(control.getBigUint64(at, true));
     if (length < 16) break;
     const level = control.getInt32(at + 8, true);

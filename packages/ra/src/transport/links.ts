@@ -35,7 +35,10 @@ export class LinkWatcher {
   }
 
   /** Opens the watcher in the caller's namespace and returns it with the first snapshot. */
-  static async open(onChange: (links: Map<string, LinkState>) => void, settleMs = 50): Promise<{ watcher: LinkWatcher; links: Map<string, LinkState> }> {
+  static async open(
+    onChange: (links: Map<string, LinkState>) => void,
+    settleMs = 50,
+  ): Promise<{ watcher: LinkWatcher; links: Map<string, LinkState> }> {
     const watcher = new LinkWatcher(onChange, settleMs);
     watcher.socket.addMembership('LINK');
     watcher.socket.addMembership('IPV6_IFADDR');

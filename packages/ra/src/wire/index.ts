@@ -15,6 +15,13 @@ export {
   type CaptivePortalOption,
   type UnknownOption,
 } from './options.js';
-export { IcmpType, decodeMessage, encodeMessage, type RouterAdvertisement, type RouterSolicitation, type RouterDiscoveryMessage } from './messages.js';
+export {
+  IcmpType,
+  decodeMessage,
+  encodeMessage,
+  type RouterAdvertisement,
+  type RouterSolicitation,
+  type RouterDiscoveryMessage,
+} from './messages.js';
 export { icmpv6Checksum } from './checksum.js';
 export { ipv6FromBytes, ipv6ToBytes, canonicalIpv6, isIpv6, linkLayerFromBytes, linkLayerToBytes } from './address.js';

@@ -1,5 +1,12 @@
 import { NdDecodeError, NdEncodeError } from './errors.js';
-import { decodeOptions, decodePreference, encodeOption, encodePreference, type NdOption, type RoutePreference } from './options.js';
+import {
+  decodeOptions,
+  decodePreference,
+  encodeOption,
+  encodePreference,
+  type NdOption,
+  type RoutePreference,
+} from './options.js';
 
 /** ICMPv6 message types of router discovery (RFC 4861 §4.1, §4.2). */
 export const IcmpType = { RouterSolicitation: 133, RouterAdvertisement: 134 } as const;
@@ -44,18 +51,21 @@ const RA_HEADER = 16;
  * Throws only `NdDecodeError`.
  */
 export function decodeMessage(bytes: Uint8Array): RouterDiscoveryMessage {
-  if (bytes.length < 4) throw new NdDecodeError('truncated', `${bytes.length} octets is shorter than an ICMPv6 header`, 0);
+  if (bytes.length < 4)
+    throw new NdDecodeError('truncated', `${bytes.length} octets is shorter than an ICMPv6 header`, 0);
   const type = bytes[0]!;
   const code = bytes[1]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (type === IcmpType.RouterSolicitation) {
     // RFC 4861 §6.1.1: ICMP length (derived from the IP length) is 8 or more octets.
-    if (bytes.length < RS_HEADER) throw new NdDecodeError('truncated', `Router Solicitation of ${bytes.length} octets (< 8)`, 0);
+    if (bytes.length < RS_HEADER)
+      throw new NdDecodeError('truncated', `Router Solicitation of ${bytes.length} octets (< 8)`, 0);
     return { type: 'router-solicitation', code, options: decodeOptions(bytes, RS_HEADER) };
   }
   if (type === IcmpType.RouterAdvertisement) {
     // RFC 4861 §6.1.2: ICMP length is 16 or more octets.
-    if (bytes.length < RA_HEADER) throw new NdDecodeError('truncated', `Router Advertisement of ${bytes.length} octets (< 16)`, 0);
+    if (bytes.length < RA_HEADER)
+      throw new NdDecodeError('truncated', `Router Advertisement of ${bytes.length} octets (< 16)`, 0);
     const flags = bytes[5]!;
     return {
       type: 'router-advertisement',
@@ -72,11 +82,16 @@ export function decodeMessage(bytes: Uint8Array): RouterDiscoveryMessage {
       options: decodeOptions(bytes, RA_HEADER),
     };
   }
-  throw new NdDecodeError('unsupported-message', `ICMPv6 type ${type} is not a Router Solicitation (133) or Advertisement (134)`, 0);
+  throw new NdDecodeError(
+    'unsupported-message',
+    `ICMPv6 type ${type} is not a Router Solicitation (133) or Advertisement (134)`,
+    0,
+  );
 }
 
 function checkRange(field: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new NdEncodeError(field, `${value} is not an integer 0..${max}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new NdEncodeError(field, `${value} is not an integer 0..${max}`);
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -125,7 +125,11 @@ export function decodeOptions(message: Uint8Array, start: number): NdOption[] {
     if (units === 0) throw new NdDecodeError('zero-length-option', `option type ${type} has length 0`, at);
     const end = at + units * 8;
     if (end > message.length) {
-      throw new NdDecodeError('truncated', `option type ${type} announces ${units * 8} octets, ${message.length - at} left`, at);
+      throw new NdDecodeError(
+        'truncated',
+        `option type ${type} announces ${units * 8} octets, ${message.length - at} left`,
+        at,
+      );
     }
     options.push(decodeOption(message.subarray(at, end), type, at));
     at = end;
@@ -150,7 +154,8 @@ function decodeOption(bytes: Uint8Array, type: number, at: number): NdOption {
     case OptionType.PrefixInformation: {
       if (units !== 4) throw badLength(type, units, 'Prefix Information is always 4', at);
       const prefixLength = bytes[2]!;
-      if (prefixLength > 128) throw new NdDecodeError('bad-option-value', `prefix length ${prefixLength} > 128`, at + 2);
+      if (prefixLength > 128)
+        throw new NdDecodeError('bad-option-value', `prefix length ${prefixLength} > 128`, at + 2);
       const flags = bytes[3]!;
       return {
         kind: 'prefix-information',
@@ -167,7 +172,8 @@ function decodeOption(bytes: Uint8Array, type: number, at: number): NdOption {
       // RFC 4191 §2.3: length 1, 2 or 3; the prefix field holds only as many octets as the length allows.
       if (units > 3) throw badLength(type, units, 'Route Information is 1, 2 or 3', at);
       const prefixLength = bytes[2]!;
-      if (prefixLength > 128) throw new NdDecodeError('bad-option-value', `prefix length ${prefixLength} > 128`, at + 2);
+      if (prefixLength > 128)
+        throw new NdDecodeError('bad-option-value', `prefix length ${prefixLength} > 128`, at + 2);
       if ((prefixLength > 64 && units < 3) || (prefixLength > 0 && units < 2)) {
         throw badLength(type, units, `too short for prefix length ${prefixLength}`, at);
       }
@@ -191,7 +197,8 @@ function decodeOption(bytes: Uint8Array, type: number, at: number): NdOption {
     case OptionType.DnsSearchList: {
       if (units < 2) throw badLength(type, units, 'DNSSL is at least 2', at);
       const domains = decodeDomainNames(bytes.subarray(8), at + 8);
-      if (domains.length === 0) throw new NdDecodeError('bad-option-value', 'DNSSL carries no domain name (RFC 8106 §5.2)', at + 8);
+      if (domains.length === 0)
+        throw new NdDecodeError('bad-option-value', 'DNSSL carries no domain name (RFC 8106 §5.2)', at + 8);
       return { kind: 'dnssl', lifetime: u32(view, 4), domains };
     }
     case OptionType.Pref64: {
@@ -199,17 +206,24 @@ function decodeOption(bytes: Uint8Array, type: number, at: number): NdOption {
       const word = view.getUint16(2);
       const code = word & 0b111;
       const prefixLength = pref64Lengths[code];
-      if (prefixLength === undefined) throw new NdDecodeError('bad-option-value', `PREF64 prefix length code ${code} is undefined`, at + 3);
+      if (prefixLength === undefined)
+        throw new NdDecodeError('bad-option-value', `PREF64 prefix length code ${code} is undefined`, at + 3);
       const prefix = new Uint8Array(16);
       prefix.set(bytes.subarray(4, 16));
-      return { kind: 'pref64', prefix: ipv6FromBytes(maskPrefix(prefix, prefixLength)), prefixLength, lifetime: (word >> 3) * 8 };
+      return {
+        kind: 'pref64',
+        prefix: ipv6FromBytes(maskPrefix(prefix, prefixLength)),
+        prefixLength,
+        lifetime: (word >> 3) * 8,
+      };
     }
     case OptionType.CaptivePortal: {
       // RFC 8910 §2.3: the URI, padded with NUL octets to a multiple of 8.
       let end = bytes.length;
       while (end > 2 && bytes[end - 1] === 0) end--;
       const uriBytes = bytes.subarray(2, end);
-      if (uriBytes.includes(0)) throw new NdDecodeError('bad-option-value', 'captive-portal URI contains a NUL octet', at + 2);
+      if (uriBytes.includes(0))
+        throw new NdDecodeError('bad-option-value', 'captive-portal URI contains a NUL octet', at + 2);
       let uri: string;
       try {
         uri = new TextDecoder('utf-8', { fatal: true }).decode(uriBytes);
@@ -238,14 +252,21 @@ function decodeDomainNames(area: Uint8Array, base: number): string[] {
   while (at < area.length && area[at] !== 0) {
     const labels: string[] = [];
     for (;;) {
-      if (at >= area.length) throw new NdDecodeError('bad-option-value', 'DNSSL domain name runs past the option', base + at);
+      if (at >= area.length)
+        throw new NdDecodeError('bad-option-value', 'DNSSL domain name runs past the option', base + at);
       const length = area[at]!;
       if (length === 0) {
         at++;
         break;
       }
-      if (length > 63) throw new NdDecodeError('bad-option-value', `DNSSL label length ${length} (> 63, or a compression pointer)`, base + at);
-      if (at + 1 + length > area.length) throw new NdDecodeError('bad-option-value', 'DNSSL label runs past the option', base + at);
+      if (length > 63)
+        throw new NdDecodeError(
+          'bad-option-value',
+          `DNSSL label length ${length} (> 63, or a compression pointer)`,
+          base + at,
+        );
+      if (at + 1 + length > area.length)
+        throw new NdDecodeError('bad-option-value', 'DNSSL label runs past the option', base + at);
       const label = area.subarray(at + 1, at + 1 + length);
       if (label.includes(0x2e)) throw new NdDecodeError('bad-option-value', 'DNSSL label contains "."', base + at);
       labels.push(String.fromCharCode(...label));
@@ -263,11 +284,13 @@ function decodeDomainNames(area: Uint8Array, base: number): string[] {
 const MAX_U32 = 0xffffffff;
 
 function checkU32(field: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > MAX_U32) throw new NdEncodeError(field, `${value} is not a 32-bit unsigned integer`);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_U32)
+    throw new NdEncodeError(field, `${value} is not a 32-bit unsigned integer`);
 }
 
 function checkPrefixLength(field: string, value: number, max = 128): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new NdEncodeError(field, `${value} is not a prefix length 0..${max}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new NdEncodeError(field, `${value} is not a prefix length 0..${max}`);
 }
 
 function address(field: string, text: string): Uint8Array {
@@ -283,9 +306,14 @@ function encodeDomainName(field: string, domain: string): number[] {
   const name = domain.endsWith('.') ? domain.slice(0, -1) : domain;
   if (name.length === 0) throw new NdEncodeError(field, 'empty domain name');
   for (const label of name.split('.')) {
-    if (label.length === 0 || label.length > 63) throw new NdEncodeError(field, `label ${JSON.stringify(label)} of ${JSON.stringify(domain)} must be 1..63 octets`);
+    if (label.length === 0 || label.length > 63)
+      throw new NdEncodeError(
+        field,
+        `label ${JSON.stringify(label)} of ${JSON.stringify(domain)} must be 1..63 octets`,
+      );
     const codes = Array.from(label, (c) => c.charCodeAt(0));
-    if (codes.some((c) => c > 0xff)) throw new NdEncodeError(field, `label ${JSON.stringify(label)} is not ASCII (use the A-label form)`);
+    if (codes.some((c) => c > 0xff))
+      throw new NdEncodeError(field, `label ${JSON.stringify(label)} is not ASCII (use the A-label form)`);
     out.push(label.length, ...codes);
   }
   out.push(0);
@@ -350,7 +378,8 @@ export function encodeOption(option: NdOption): Uint8Array {
     }
     case 'rdnss': {
       checkU32('rdnss.lifetime', option.lifetime);
-      if (option.servers.length === 0) throw new NdEncodeError('rdnss.servers', 'at least one server is required (RFC 8106 §5.1)');
+      if (option.servers.length === 0)
+        throw new NdEncodeError('rdnss.servers', 'at least one server is required (RFC 8106 §5.1)');
       const out = frame(OptionType.RecursiveDnsServer, new Uint8Array(6 + 16 * option.servers.length));
       new DataView(out.buffer).setUint32(4, option.lifetime);
       option.servers.forEach((server, i) => out.set(address(`rdnss.servers[${i}]`, server), 8 + 16 * i));
@@ -358,7 +387,8 @@ export function encodeOption(option: NdOption): Uint8Array {
     }
     case 'dnssl': {
       checkU32('dnssl.lifetime', option.lifetime);
-      if (option.domains.length === 0) throw new NdEncodeError('dnssl.domains', 'at least one domain is required (RFC 8106 §5.2)');
+      if (option.domains.length === 0)
+        throw new NdEncodeError('dnssl.domains', 'at least one domain is required (RFC 8106 §5.2)');
       const names = option.domains.flatMap((domain, i) => encodeDomainName(`dnssl.domains[${i}]`, domain));
       const out = frame(OptionType.DnsSearchList, [0, 0, 0, 0, 0, 0, ...names]);
       new DataView(out.buffer).setUint32(4, option.lifetime);
@@ -366,7 +396,11 @@ export function encodeOption(option: NdOption): Uint8Array {
     }
     case 'pref64': {
       const code = pref64Lengths.indexOf(option.prefixLength);
-      if (code < 0) throw new NdEncodeError('pref64.prefixLength', `${option.prefixLength} is not one of 32, 40, 48, 56, 64, 96 (RFC 8781 §4)`);
+      if (code < 0)
+        throw new NdEncodeError(
+          'pref64.prefixLength',
+          `${option.prefixLength} is not one of 32, 40, 48, 56, 64, 96 (RFC 8781 §4)`,
+        );
       // RFC 8781 §4: lifetime in units of 8 seconds, 13 bits; round up so the prefix does not expire early.
       const scaled = Math.ceil(option.lifetime / 8);
       if (!Number.isInteger(option.lifetime) || option.lifetime < 0 || scaled > 0x1fff) {
@@ -384,8 +418,10 @@ export function encodeOption(option: NdOption): Uint8Array {
       return frame(OptionType.CaptivePortal, uri);
     }
     case 'unknown': {
-      if (!Number.isInteger(option.type) || option.type < 0 || option.type > 255) throw new NdEncodeError('unknown.type', `${option.type} is not an octet`);
-      if ((option.body.length + 2) % 8 !== 0) throw new NdEncodeError('unknown.body', `${option.body.length} + 2 octets is not a multiple of 8`);
+      if (!Number.isInteger(option.type) || option.type < 0 || option.type > 255)
+        throw new NdEncodeError('unknown.type', `${option.type} is not an octet`);
+      if ((option.body.length + 2) % 8 !== 0)
+        throw new NdEncodeError('unknown.body', `${option.body.length} + 2 octets is not a multiple of 8`);
       return frame(option.type, option.body);
     }
   }

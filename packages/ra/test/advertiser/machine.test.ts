@@ -39,7 +39,13 @@ class Driver {
     const { state, actions } = step(this.state, event, this.now, this.random);
     this.state = state;
     for (const action of actions) {
-      if (action.type === 'send') this.sent.push({ at: this.now, destination: action.destination, message: action.message, reason: action.reason });
+      if (action.type === 'send')
+        this.sent.push({
+          at: this.now,
+          destination: action.destination,
+          message: action.message,
+          reason: action.reason,
+        });
       else this.other.push(action);
     }
   }
@@ -54,7 +60,12 @@ class Driver {
     this.now = until;
   }
   rs(source = 'fe80::2'): void {
-    this.apply({ type: 'solicitation', source, hopLimit: 255, message: { type: 'router-solicitation', code: 0, options: [] } });
+    this.apply({
+      type: 'solicitation',
+      source,
+      hopLimit: 255,
+      message: { type: 'router-solicitation', code: 0, options: [] },
+    });
   }
 }
 
@@ -87,7 +98,14 @@ describe('RFC 4861 §6.2.4 unsolicited advertisements', () => {
     d.runUntil(0);
     const ra = d.sent[0]!.message;
     expect(ra).toMatchObject({ curHopLimit: 64, routerLifetime: 1800, managed: false, otherConfig: false });
-    expect(ra.options.map((o) => o.kind)).toEqual(['prefix-information', 'route-information', 'rdnss', 'dnssl', 'mtu', 'source-link-layer-address']);
+    expect(ra.options.map((o) => o.kind)).toEqual([
+      'prefix-information',
+      'route-information',
+      'rdnss',
+      'dnssl',
+      'mtu',
+      'source-link-layer-address',
+    ]);
   });
 
   it('sends nothing while the link is down and starts afresh when it comes back', () => {
@@ -184,7 +202,15 @@ describe('RFC 4861 §6.2.6 solicitations', () => {
   it.each([
     ['hop limit 254', () => ({ source: 'fe80::2', hopLimit: 254, code: 0, options: [] })],
     ['code 1', () => ({ source: 'fe80::2', hopLimit: 255, code: 1, options: [] })],
-    ['an SLLA from ::', () => ({ source: '::', hopLimit: 255, code: 0, options: [{ kind: 'source-link-layer-address' as const, address: MAC }] })],
+    [
+      'an SLLA from ::',
+      () => ({
+        source: '::',
+        hopLimit: 255,
+        code: 0,
+        options: [{ kind: 'source-link-layer-address' as const, address: MAC }],
+      }),
+    ],
   ])('discards an RS with %s (RFC 4861 §6.1.1)', (_what, make) => {
     const d = new Driver();
     d.apply({ type: 'link-up', linkLayerAddress: MAC });
@@ -206,9 +232,15 @@ describe('RFC 4861 §6.2.5 and reconfiguration', () => {
     const final = d.sent.at(-1)!;
     expect(final.reason).toBe('final');
     expect(final.message.routerLifetime).toBe(0);
-    expect(final.message.options).toContainEqual({ kind: 'rdnss', lifetime: 0, servers: ['2001:db8::53', '2001:db8::54'] });
+    expect(final.message.options).toContainEqual({
+      kind: 'rdnss',
+      lifetime: 0,
+      servers: ['2001:db8::53', '2001:db8::54'],
+    });
     expect(final.message.options).toContainEqual(expect.objectContaining({ kind: 'route-information', lifetime: 0 }));
-    expect(final.message.options).toContainEqual(expect.objectContaining({ kind: 'prefix-information', validLifetime: 2592000 }));
+    expect(final.message.options).toContainEqual(
+      expect.objectContaining({ kind: 'prefix-information', validLifetime: 2592000 }),
+    );
     expect(nextWakeAt(d.state)).toBeUndefined();
   });
 
@@ -217,7 +249,10 @@ describe('RFC 4861 §6.2.5 and reconfiguration', () => {
     d.apply({ type: 'link-up', linkLayerAddress: MAC });
     d.runUntil(100_000);
     const before = { wake: nextWakeAt(d.state), sent: d.sent.length };
-    d.apply({ type: 'reconfigure', config: resolveInterfaceConfig({ ...base, rdnss: [{ servers: ['2001:db8:0::53', '2001:db8::54'] }] }) });
+    d.apply({
+      type: 'reconfigure',
+      config: resolveInterfaceConfig({ ...base, rdnss: [{ servers: ['2001:db8:0::53', '2001:db8::54'] }] }),
+    });
     expect({ wake: nextWakeAt(d.state), sent: d.sent.length }).toEqual(before);
   });
 
@@ -226,11 +261,21 @@ describe('RFC 4861 §6.2.5 and reconfiguration', () => {
     d.apply({ type: 'link-up', linkLayerAddress: MAC });
     d.runUntil(100_000);
     const count = d.sent.length;
-    d.apply({ type: 'reconfigure', config: resolveInterfaceConfig({ ...base, prefixes: [{ prefix: '2001:db8:2::/64' }], rdnss: [{ servers: ['2001:db8::54'] }] }) });
+    d.apply({
+      type: 'reconfigure',
+      config: resolveInterfaceConfig({
+        ...base,
+        prefixes: [{ prefix: '2001:db8:2::/64' }],
+        rdnss: [{ servers: ['2001:db8::54'] }],
+      }),
+    });
     d.runUntil(2_000_000);
     const after = d.sent.slice(count);
     expect(after[0]!.at).toBe(100_000); // changed information goes out at once (RFC 4861 §6.2.4)
-    const pios = (ra: RouterAdvertisement) => ra.options.filter((o) => o.kind === 'prefix-information').map((o) => [o.prefix, o.validLifetime, o.preferredLifetime]);
+    const pios = (ra: RouterAdvertisement) =>
+      ra.options
+        .filter((o) => o.kind === 'prefix-information')
+        .map((o) => [o.prefix, o.validLifetime, o.preferredLifetime]);
     expect(pios(after[0]!.message)).toEqual([
       ['2001:db8:2::', 2592000, 604800],
       ['2001:db8:1::', 0, 0],
@@ -276,7 +321,16 @@ describe('RFC 4861 §6.2.7 consistency of other routers', () => {
       reachableTime: 30000,
       options: [
         { kind: 'mtu', mtu: 9000 },
-        { kind: 'prefix-information', prefix: '2001:db8:1::', prefixLength: 64, onLink: true, autonomous: true, routerAddress: false, validLifetime: 2592000, preferredLifetime: 1 },
+        {
+          kind: 'prefix-information',
+          prefix: '2001:db8:1::',
+          prefixLength: 64,
+          onLink: true,
+          autonomous: true,
+          routerAddress: false,
+          validLifetime: 2592000,
+          preferredLifetime: 1,
+        },
       ],
     });
     d.apply({ type: 'advertisement', source: 'fe80::99', hopLimit: 255, message });

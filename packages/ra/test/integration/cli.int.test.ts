@@ -11,7 +11,10 @@ interface SeenRa {
   interface: string;
   source: string;
   hopLimit: number;
-  message: { routerLifetime: number; options: { kind: string; prefix?: string; validLifetime?: number; uri?: string; lifetime?: number }[] };
+  message: {
+    routerLifetime: number;
+    options: { kind: string; prefix?: string; validLifetime?: number; uri?: string; lifetime?: number }[];
+  };
 }
 
 const config = (prefix: string) => `# cairn-ra run --config
@@ -51,11 +54,14 @@ describe('cairn-ra run (daemon) watched by cairn-ra monitor --json', () => {
       for (const line of lines) if (line.trim()) seen.push(JSON.parse(line) as SeenRa);
     });
     // The monitor is ready once it sees anything; give it a moment by polling for its socket.
-    await waitFor(async () => (await client.exec('ss', ['-a', '-w', '-n', '-p'], { allowFailure: true })).stdout.includes('node'), {
-      what: 'the monitor’s raw socket',
-      timeoutMs: 30_000,
-      intervalMs: 200,
-    });
+    await waitFor(
+      async () => (await client.exec('ss', ['-a', '-w', '-n', '-p'], { allowFailure: true })).stdout.includes('node'),
+      {
+        what: 'the monitor’s raw socket',
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      },
+    );
     writeFileSync(file, config('2001:5ad0:0:9::/64'));
     daemon = router.node(cli, ['run', '--config', file, '--log-level', 'warn', '--socket', socket]);
   });
@@ -65,23 +71,42 @@ describe('cairn-ra run (daemon) watched by cairn-ra monitor --json', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const prefixes = (ra: SeenRa) => ra.message.options.filter((o) => o.kind === 'prefix-information').map((o) => `${o.prefix} ${o.validLifetime}`);
+  const prefixes = (ra: SeenRa) =>
+    ra.message.options.filter((o) => o.kind === 'prefix-information').map((o) => `${o.prefix} ${o.validLifetime}`);
 
   it('the monitor decodes the daemon’s RA with PREF64 and captive portal', async () => {
-    const ra = await waitFor(() => seen.find((r) => prefixes(r).includes('2001:5ad0:0:9:: 2592000')), { what: 'the first RA in the monitor', timeoutMs: 30_000 });
+    const ra = await waitFor(() => seen.find((r) => prefixes(r).includes('2001:5ad0:0:9:: 2592000')), {
+      what: 'the first RA in the monitor',
+      timeoutMs: 30_000,
+    });
     expect(ra.hopLimit).toBe(255);
     expect(ra.source).toMatch(/^fe80:/);
-    expect(ra.message.options).toContainEqual({ kind: 'pref64', prefix: '64:ff9b::', prefixLength: 96, lifetime: 1800 });
+    expect(ra.message.options).toContainEqual({
+      kind: 'pref64',
+      prefix: '64:ff9b::',
+      prefixLength: 96,
+      lifetime: 1800,
+    });
     expect(ra.message.options).toContainEqual({ kind: 'captive-portal', uri: 'https://portal.example/api' });
   });
 
   it('`status` over the control socket shows the interfaces; a second instance refuses to start', async () => {
-    const status = await execa(process.execPath, ['--import', 'tsx', cli, 'status', '--json', '--socket', socket], { reject: false });
+    const status = await execa(process.execPath, ['--import', 'tsx', cli, 'status', '--json', '--socket', socket], {
+      reject: false,
+    });
     expect(status.exitCode).toBe(0);
-    expect(JSON.parse(status.stdout)).toEqual([expect.objectContaining({ name: 'eth0', advertising: true, prefixes: ['2001:5ad0:0:9::/64'] })]);
-    const second = await router.exec(process.execPath, ['--import', 'tsx', cli, 'run', '--config', file, '--socket', socket], { allowFailure: true });
+    expect(JSON.parse(status.stdout)).toEqual([
+      expect.objectContaining({ name: 'eth0', advertising: true, prefixes: ['2001:5ad0:0:9::/64'] }),
+    ]);
+    const second = await router.exec(
+      process.execPath,
+      ['--import', 'tsx', cli, 'run', '--config', file, '--socket', socket],
+      { allowFailure: true },
+    );
     expect(second.exitCode).toBe(1);
-    expect(second.stderr.trim()).toBe(`cairn-ra: cairn-ra is already running: its control socket ${socket} answers (stop it first, or use another socket)`);
+    expect(second.stderr.trim()).toBe(
+      `cairn-ra: cairn-ra is already running: its control socket ${socket} answers (stop it first, or use another socket)`,
+    );
   });
 
   it('--help and --version exit 0; unknown options exit 2 with the usage; config errors are one line', async () => {
@@ -105,7 +130,10 @@ describe('cairn-ra run (daemon) watched by cairn-ra monitor --json', () => {
   it('SIGHUP reloads: the new prefix is announced and the old one withdrawn with zero lifetimes', async () => {
     writeFileSync(file, config('2001:5ad0:0:a::/64'));
     daemon.kill('SIGHUP');
-    const ra = await waitFor(() => seen.find((r) => prefixes(r).includes('2001:5ad0:0:a:: 2592000')), { what: 'the reloaded RA', timeoutMs: 30_000 });
+    const ra = await waitFor(() => seen.find((r) => prefixes(r).includes('2001:5ad0:0:a:: 2592000')), {
+      what: 'the reloaded RA',
+      timeoutMs: 30_000,
+    });
     expect(prefixes(ra)).toEqual(['2001:5ad0:0:a:: 2592000', '2001:5ad0:0:9:: 0']);
   });
 
@@ -113,6 +141,9 @@ describe('cairn-ra run (daemon) watched by cairn-ra monitor --json', () => {
     daemon.kill('SIGTERM');
     const result = await daemon;
     expect(result.exitCode).toBe(0);
-    await waitFor(() => seen.some((r) => r.message.routerLifetime === 0), { what: 'the final RA in the monitor', timeoutMs: 10_000 });
+    await waitFor(() => seen.some((r) => r.message.routerLifetime === 0), {
+      what: 'the final RA in the monitor',
+      timeoutMs: 10_000,
+    });
   });
 });

@@ -41,7 +41,9 @@ describe('RFC 4861 §6.2.7 consistency checks against radvd on the same link', (
     radvd.stderr?.on('data', (chunk: Buffer) => (radvdLog += chunk.toString()));
     advertiser = new RaAdvertiser({
       logger,
-      interfaces: [{ name: 'eth0', maxInterval: 4, minInterval: 3, linkMtu: 1500, prefixes: [{ prefix: '2001:db8:1::/64' }] }],
+      interfaces: [
+        { name: 'eth0', maxInterval: 4, minInterval: 3, linkMtu: 1500, prefixes: [{ prefix: '2001:db8:1::/64' }] },
+      ],
     });
     advertiser.on('inconsistent', (report) => reports.push(report));
     await cairnNs.enter(() => advertiser.start());
@@ -69,7 +71,12 @@ describe('RFC 4861 §6.2.7 consistency checks against radvd on the same link', (
   });
 
   it('radvd, checking Cairn’s RAs, finds the same disagreements (radvd 2.19 does not compare the M flag)', async () => {
-    const expected = [/AdvCurHopLimit on eth0/, /AdvLinkMTU on eth0/, /AdvValidLifetime on eth0 for 2001:db8:1::/, /AdvPreferredLifetime on eth0 for 2001:db8:1::/];
+    const expected = [
+      /AdvCurHopLimit on eth0/,
+      /AdvLinkMTU on eth0/,
+      /AdvValidLifetime on eth0 for 2001:db8:1::/,
+      /AdvPreferredLifetime on eth0 for 2001:db8:1::/,
+    ];
     await waitFor(() => expected.every((pattern) => pattern.test(radvdLog)), {
       what: 'radvd to report Cairn’s differing fields',
       timeoutMs: 30_000,

@@ -17,7 +17,12 @@ export function recordingLogger(): { logger: pino.Logger; lines: LogLine[]; text
   return {
     logger,
     get lines() {
-      return raw.flatMap((chunk) => chunk.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine));
+      return raw.flatMap((chunk) =>
+        chunk
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as LogLine),
+      );
     },
     text: () => raw.join(''),
   };

@@ -8,7 +8,8 @@ import { logger, slaacAddress } from './helpers.js';
 // support, CONFIG_VLAN_8021Q is off, so the per-rack segments are VXLANs over one veth pair.)
 const SEGMENTS = 300;
 const rackPrefix = (vni: number) => `2001:5ad0:0:${vni.toString(16)}::/64`;
-const clientMac = (vni: number) => `52:54:00:aa:${(vni >> 8).toString(16).padStart(2, '0')}:${(vni & 0xff).toString(16).padStart(2, '0')}`;
+const clientMac = (vni: number) =>
+  `52:54:00:aa:${(vni >> 8).toString(16).padStart(2, '0')}:${(vni & 0xff).toString(16).padStart(2, '0')}`;
 
 describe(`${SEGMENTS} VXLAN segments on one veth pair`, () => {
   const lab = Lab.create('ra-vxlans');
@@ -36,7 +37,11 @@ describe(`${SEGMENTS} VXLAN segments on one veth pair`, () => {
     await batch(client, '10.0.0.2', '10.0.0.1', clientMac);
     const interfaces: InterfaceConfig[] = [];
     for (let vni = 1; vni <= SEGMENTS; vni++) {
-      interfaces.push({ name: `vxlan${vni}`, prefixes: [{ prefix: rackPrefix(vni) }], rdnss: [{ servers: ['2001:5ad0::53'] }] });
+      interfaces.push({
+        name: `vxlan${vni}`,
+        prefixes: [{ prefix: rackPrefix(vni) }],
+        rdnss: [{ servers: ['2001:5ad0::53'] }],
+      });
     }
     advertiser = new RaAdvertiser({ logger, interfaces });
     await router.enter(() => advertiser.start());
@@ -49,13 +54,20 @@ describe(`${SEGMENTS} VXLAN segments on one veth pair`, () => {
 
   it('every client segment gets the SLAAC address of its rack /64', async () => {
     const expected = new Map<string, string>();
-    for (let vni = 1; vni <= SEGMENTS; vni++) expected.set(`vxlan${vni}`, slaacAddress(rackPrefix(vni), clientMac(vni)));
+    for (let vni = 1; vni <= SEGMENTS; vni++)
+      expected.set(`vxlan${vni}`, slaacAddress(rackPrefix(vni), clientMac(vni)));
     let missing: string[] = [];
     await waitFor(
       async () => {
         const { stdout } = await client.exec('ip', ['-j', '-6', 'addr', 'show', 'scope', 'global']);
-        const got = new Set((JSON.parse(stdout) as { ifname: string; addr_info: { local: string }[] }[]).flatMap((l) => l.addr_info.map((a) => `${l.ifname} ${a.local}`)));
-        missing = [...expected].filter(([ifname, address]) => !got.has(`${ifname} ${address}`)).map(([ifname]) => ifname);
+        const got = new Set(
+          (JSON.parse(stdout) as { ifname: string; addr_info: { local: string }[] }[]).flatMap((l) =>
+            l.addr_info.map((a) => `${l.ifname} ${a.local}`),
+          ),
+        );
+        missing = [...expected]
+          .filter(([ifname, address]) => !got.has(`${ifname} ${address}`))
+          .map(([ifname]) => ifname);
         return missing.length === 0;
       },
       { what: `SLAAC addresses on all ${SEGMENTS} client segments`, timeoutMs: 60_000, intervalMs: 500 },
@@ -87,7 +99,12 @@ describe(`${SEGMENTS} VXLAN segments on one veth pair`, () => {
     const finals: string[] = [];
     advertiser.on('sent', (event) => event.reason === 'final' && finals.push(event.interface));
     const kept: InterfaceConfig[] = [];
-    for (let vni = 1; vni <= SEGMENTS - 100; vni++) kept.push({ name: `vxlan${vni}`, prefixes: [{ prefix: rackPrefix(vni) }], rdnss: [{ servers: ['2001:5ad0::53'] }] });
+    for (let vni = 1; vni <= SEGMENTS - 100; vni++)
+      kept.push({
+        name: `vxlan${vni}`,
+        prefixes: [{ prefix: rackPrefix(vni) }],
+        rdnss: [{ servers: ['2001:5ad0::53'] }],
+      });
     await router.enter(() => advertiser.reconfigure(kept));
     expect(finals.sort()).toEqual(Array.from({ length: 100 }, (_, i) => `vxlan${SEGMENTS - 99 + i}`).sort());
     const users = await allRoutersUsers();

@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { NdDecodeError, NdEncodeError, decodeMessage, encodeMessage, encodeOption, icmpv6Checksum, type RouterAdvertisement } from '@cairn/ra';
-import { captivePortalHex, fromHex, pref64WellKnownHex, radvdFinalRa, radvdSolicitedRa, rdisc6Rs, toHex } from './vectors.js';
+import {
+  NdDecodeError,
+  NdEncodeError,
+  decodeMessage,
+  encodeMessage,
+  encodeOption,
+  icmpv6Checksum,
+  type RouterAdvertisement,
+} from '@cairn/ra';
+import {
+  captivePortalHex,
+  fromHex,
+  pref64WellKnownHex,
+  radvdFinalRa,
+  radvdSolicitedRa,
+  rdisc6Rs,
+  toHex,
+} from './vectors.js';
 
 const radvdOptions: RouterAdvertisement['options'] = [
   {
@@ -62,7 +78,9 @@ describe('golden vectors captured from radvd and rdisc6', () => {
   it('decodes radvd’s final RA: router, route, RDNSS, DNSSL lifetimes are 0 (RFC 4861 §6.2.5)', () => {
     const ra = decodeMessage(fromHex(radvdFinalRa.hex)) as RouterAdvertisement;
     expect(ra.routerLifetime).toBe(0);
-    expect(ra.options.filter((o) => 'lifetime' in o).map((o) => (o as { lifetime: number }).lifetime)).toEqual([0, 0, 0]);
+    expect(ra.options.filter((o) => 'lifetime' in o).map((o) => (o as { lifetime: number }).lifetime)).toEqual([
+      0, 0, 0,
+    ]);
     expect(toHex(encodeMessage(ra).subarray(4))).toBe(shortRio(radvdFinalRa.hex).slice(8));
   });
 
@@ -76,7 +94,9 @@ describe('options built from the RFC layouts', () => {
   it('PREF64 64:ff9b::/96 for 600 s (RFC 8781 §4)', () => {
     const option = { kind: 'pref64', prefix: '64:ff9b::', prefixLength: 96, lifetime: 600 } as const;
     expect(toHex(encodeOption(option))).toBe(pref64WellKnownHex);
-    expect(decodeMessage(fromHex('8600000000000000' + '0000000000000000' + pref64WellKnownHex))).toMatchObject({ options: [option] });
+    expect(decodeMessage(fromHex('8600000000000000' + '0000000000000000' + pref64WellKnownHex))).toMatchObject({
+      options: [option],
+    });
   });
 
   it('PREF64 rounds a lifetime up to 8 s units and encodes /48 as code 3', () => {
@@ -90,13 +110,35 @@ describe('options built from the RFC layouts', () => {
   });
 
   it('Route Information uses the shortest length for the prefix (RFC 4191 §2.3)', () => {
-    expect(toHex(encodeOption({ kind: 'route-information', prefix: '::', prefixLength: 0, preference: 'high', lifetime: 60 }))).toBe('180100080000003c');
-    expect(encodeOption({ kind: 'route-information', prefix: '2001:db8::', prefixLength: 32, preference: 'medium', lifetime: 1 }).length).toBe(16);
-    expect(encodeOption({ kind: 'route-information', prefix: '2001:db8::1:0:0:0', prefixLength: 80, preference: 'medium', lifetime: 1 }).length).toBe(24);
+    expect(
+      toHex(
+        encodeOption({ kind: 'route-information', prefix: '::', prefixLength: 0, preference: 'high', lifetime: 60 }),
+      ),
+    ).toBe('180100080000003c');
+    expect(
+      encodeOption({
+        kind: 'route-information',
+        prefix: '2001:db8::',
+        prefixLength: 32,
+        preference: 'medium',
+        lifetime: 1,
+      }).length,
+    ).toBe(16);
+    expect(
+      encodeOption({
+        kind: 'route-information',
+        prefix: '2001:db8::1:0:0:0',
+        prefixLength: 80,
+        preference: 'medium',
+        lifetime: 1,
+      }).length,
+    ).toBe(24);
   });
 
   it('unknown options are kept and skipped by their length (RFC 4861 §4.6)', () => {
-    const ra = decodeMessage(fromHex('8600000000000000' + '0000000000000000' + 'fe01aabbccddeeff' + '05010000000005dc')) as RouterAdvertisement;
+    const ra = decodeMessage(
+      fromHex('8600000000000000' + '0000000000000000' + 'fe01aabbccddeeff' + '05010000000005dc'),
+    ) as RouterAdvertisement;
     expect(ra.options).toEqual([
       { kind: 'unknown', type: 0xfe, body: fromHex('aabbccddeeff') },
       { kind: 'mtu', mtu: 1500 },
@@ -135,6 +177,8 @@ describe('invalid input gives typed errors', () => {
     expect(() => encodeMessage({ ...radvdRa, routerLifetime: 70000 })).toThrow(NdEncodeError);
     expect(() => encodeMessage({ ...radvdRa, routerLifetime: 70000 })).toThrow(/^routerLifetime/);
     expect(() => encodeOption({ kind: 'rdnss', lifetime: 1, servers: ['nope'] })).toThrow(/rdnss\.servers\[0\]/);
-    expect(() => encodeOption({ kind: 'pref64', prefix: '64:ff9b::', prefixLength: 50 as 48, lifetime: 1 })).toThrow(/pref64\.prefixLength/);
+    expect(() => encodeOption({ kind: 'pref64', prefix: '64:ff9b::', prefixLength: 50 as 48, lifetime: 1 })).toThrow(
+      /pref64\.prefixLength/,
+    );
   });
 });

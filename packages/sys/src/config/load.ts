@@ -41,7 +41,9 @@ export interface SourceMap {
 
 function childOf(node: unknown, key: string | number): unknown {
   if (isMap(node)) {
-    const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
+    const pair = node.items.find(
+      (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key),
+    );
     return pair?.value;
   }
   if (isSeq(node) && typeof key === 'number') return node.items[key];
@@ -113,7 +115,11 @@ function problemsOf(error: z.ZodError, value: unknown, sourceMap: SourceMap | un
     }
     const line = sourceMap?.lineOf(path);
     const missing = issue.code === 'invalid_type' && valueAt(value, path) === undefined;
-    problems.push({ path, ...(line ? { line } : {}), message: missing ? 'missing: this key is required' : issue.message });
+    problems.push({
+      path,
+      ...(line ? { line } : {}),
+      message: missing ? 'missing: this key is required' : issue.message,
+    });
   }
   return problems;
 }

@@ -61,7 +61,11 @@ async function* replies(path: string, request: unknown, options: ControlClientOp
 }
 
 /** Sends one request and returns its result; a list sent in parts is gathered into one array. */
-export async function controlRequest(path: string, request: unknown, options: ControlClientOptions = {}): Promise<unknown> {
+export async function controlRequest(
+  path: string,
+  request: unknown,
+  options: ControlClientOptions = {},
+): Promise<unknown> {
   const items: unknown[] = [];
   for await (const reply of replies(path, request, options)) {
     if (!reply.ok) throw new ControlError(reply.error);
@@ -75,14 +79,19 @@ export async function controlRequest(path: string, request: unknown, options: Co
  * Sends one request whose result is a list and yields its items as they arrive; a long list is read
  * part by part as the caller consumes it. Throws ControlError when the daemon refuses.
  */
-export async function* controlItems(path: string, request: unknown, options: ControlClientOptions = {}): AsyncGenerator<unknown> {
+export async function* controlItems(
+  path: string,
+  request: unknown,
+  options: ControlClientOptions = {},
+): AsyncGenerator<unknown> {
   for await (const reply of replies(path, request, options)) {
     if (!reply.ok) throw new ControlError(reply.error);
     if ('items' in reply) {
       yield* reply.items;
       continue;
     }
-    if (!Array.isArray(reply.result)) throw new ControlError(`${options.daemon ?? 'the daemon'} answered with a value, not a list`);
+    if (!Array.isArray(reply.result))
+      throw new ControlError(`${options.daemon ?? 'the daemon'} answered with a value, not a list`);
     yield* reply.result as unknown[];
   }
 }

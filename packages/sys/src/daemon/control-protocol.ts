@@ -7,9 +7,7 @@
 // A request line longer than MAX_REQUEST_BYTES is answered with an error and the connection closed.
 
 export type ControlReply =
-  | { ok: true; result: unknown }
-  | { ok: true; items: unknown[]; more?: true }
-  | { ok: false; error: string };
+  { ok: true; result: unknown } | { ok: true; items: unknown[]; more?: true } | { ok: false; error: string };
 
 /** Longest request line a daemon reads (1 MiB): past it, an error and the connection is closed. */
 export const MAX_REQUEST_BYTES = 1 << 20;

@@ -79,7 +79,9 @@ export class ControlServer {
     const server = createServer({ pauseOnConnect: true, allowHalfOpen: true }, (socket) => this.onConnection(socket));
     server.on('error', (error) => this.logger.warn({ error: error.message }, 'control socket error'));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) => reject(new Error(`cannot listen on the control socket ${path}: ${error.message}`)));
+      server.once('error', (error) =>
+        reject(new Error(`cannot listen on the control socket ${path}: ${error.message}`)),
+      );
       // bind(2) of a unix socket creates the file with the process umask: bind under 0177 so it is never
       // reachable by others, not even between bind and chmod.
       const umask = process.umask(0o177);

@@ -5,4 +5,9 @@ export { AlreadyRunningError, claimSocketPath } from './socket-claim.js';
 export { peerCredentials, type PeerCredentials } from './peer-credentials.js';
 export { UsageError, exitFor, runCli, type CliProgram } from './cli-runner.js';
 export { flushed, writeJsonArray, writeOut } from './output.js';
-export { runDaemonProcess, type DaemonLogger, type DaemonProcessOptions, type RunningService } from './daemon-process.js';
+export {
+  runDaemonProcess,
+  type DaemonLogger,
+  type DaemonProcessOptions,
+  type RunningService,
+} from './daemon-process.js';

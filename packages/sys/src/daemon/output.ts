@@ -32,7 +32,10 @@ export function flushed(out: Writable): Promise<void> {
  * Writes the items as a JSON array laid out like `JSON.stringify(items, null, 2)`, as they come:
  * a table of any size is never held whole, neither in the daemon nor here.
  */
-export async function writeJsonArray(items: AsyncIterable<unknown> | Iterable<unknown>, out: Writable = process.stdout): Promise<void> {
+export async function writeJsonArray(
+  items: AsyncIterable<unknown> | Iterable<unknown>,
+  out: Writable = process.stdout,
+): Promise<void> {
   let text = '[';
   let first = true;
   for await (const item of items) {

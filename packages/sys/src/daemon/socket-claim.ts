@@ -32,14 +32,17 @@ function probe(path: string): Promise<Probe> {
  */
 export async function claimSocketPath(path: string, daemon: string): Promise<void> {
   try {
-    if (!lstatSync(path).isSocket()) throw new Error(`${path} exists and is not a socket: remove it or choose another --socket`);
+    if (!lstatSync(path).isSocket())
+      throw new Error(`${path} exists and is not a socket: remove it or choose another --socket`);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
   const seen = await probe(path);
   if (seen === 'answers') {
-    throw new AlreadyRunningError(`${daemon} is already running: its control socket ${path} answers (stop it first, or use another socket)`);
+    throw new AlreadyRunningError(
+      `${daemon} is already running: its control socket ${path} answers (stop it first, or use another socket)`,
+    );
   }
   if (seen === 'refused') {
     unlinkSync(path); // nobody listens: left by a daemon that was killed
