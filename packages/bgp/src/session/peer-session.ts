@@ -254,6 +254,23 @@ export class PeerSession {
       this.notify(from, this.primary.fsm.state);
       return;
     }
+    if (
+      conn === this.candidate &&
+      (to === 'OpenConfirm' || to === 'Established') &&
+      !SESSION_STATES.includes(this.primary.fsm.state)
+    ) {
+      // The peer's connection got its OPEN through while ours is still only an attempt (Connect/Active, e.g. a SYN
+      // the peer's TCP-MD5 drops): nothing to collide with (§6.8), so the attempt is abandoned and this one is the session.
+      const abandoned = this.primary;
+      const previous = abandoned.fsm.state;
+      this.host.clock.clearTimeout(abandoned.timer);
+      this.drop(abandoned);
+      this.primary = conn;
+      this.candidate = undefined;
+      conn.fsm = reconfigure(conn.fsm, { ...fsmConfigOf(this.config), allowAutomaticStart: true });
+      this.notify(previous, conn.fsm.state);
+      return;
+    }
     if (conn === this.primary && from !== to) this.notify(from, to);
   }
 

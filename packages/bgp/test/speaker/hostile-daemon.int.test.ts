@@ -116,8 +116,8 @@ describe('cairn-bgp against a hostile peer, next to FRR 8.4', () => {
         `routerId: ${CAIRN_V4}`,
         'logLevel: error',
         'peers:',
-        `  - { address: ${UPSTREAM_V4}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, import: accept-all, export: accept-all, nextHopIpv6: ${CAIRN_V6} }`,
-        `  - { address: ${HOSTILE}, remoteAs: 65066, passive: true, idleHoldTime: 1, maxIdleHoldTime: 1, families: [ipv4], import: accept-all, export: accept-all }`,
+        `  - { address: ${UPSTREAM_V4}, remoteAs: 64999, password: password3, holdTime: 9, idleHoldTime: 1, importPolicy: accept-all, exportPolicy: accept-all, nextHopIpv6: ${CAIRN_V6} }`,
+        `  - { address: ${HOSTILE}, remoteAs: 65066, passive: true, idleHoldTime: 1, maxIdleHoldTime: 1, families: [ipv4], importPolicy: accept-all, exportPolicy: accept-all }`,
         '',
       ].join('\n'),
     );
