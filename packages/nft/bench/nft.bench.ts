@@ -325,13 +325,11 @@ async function main(): Promise<void> {
       ],
     });
     throughput.push(['100,000 prefixes in one interval set (Cairn)', await iperf(client, '192.168.2.2')]);
-    const linear: Rule[] = list
-      .slice(0, 1000)
-      .map((prefix, i) => ({
-        id: `r${i}`,
-        match: [{ kind: 'address', direction: 'source', version: 4, prefixes: [prefix] }],
-        then: [{ kind: 'drop' }],
-      }));
+    const linear: Rule[] = list.slice(0, 1000).map((prefix, i) => ({
+      id: `r${i}`,
+      match: [{ kind: 'address', direction: 'source', version: 4, prefixes: [prefix] }],
+      then: [{ kind: 'drop' }],
+    }));
     await routerFw.apply({
       tables: [
         {
