@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type ChangeImpact, setting } from './impact.js';
 import { integer } from './numbers.js';
 import { policyReference } from './policy.js';
+import { ROUTE_CARRYING_ATTRIBUTES } from '../session/path-attributes.js';
 
 /** RFC 2385 / Linux TCP_MD5SIG_MAXKEYLEN: a TCP-MD5 key is at most 80 bytes. */
 export const TCP_MD5_MAX_KEY_BYTES = 80;
@@ -26,13 +27,15 @@ const password = z
       `at most ${TCP_MD5_MAX_KEY_BYTES} (RFC 2385)`,
   });
 
-/** ORIGIN, AS_PATH, NEXT_HOP, MP_REACH and MP_UNREACH carry the route itself: they cannot be discarded. */
-const UNTOUCHABLE_ATTRIBUTES = new Set([1, 2, 3, 14, 15]);
-
 const attributeTypes = z
   .array(
-    integer(1, 255).refine((type) => !UNTOUCHABLE_ATTRIBUTES.has(type), {
-      message: 'attribute types 1, 2, 3, 14 and 15 carry the route itself and cannot be discarded or withdrawn',
+    integer(1, 255).superRefine((type, context) => {
+      const name = ROUTE_CARRYING_ATTRIBUTES.get(type);
+      if (name)
+        context.addIssue({
+          code: 'custom',
+          message: `${name} (${type}) carries the route itself and cannot be configured`,
+        });
     }),
   )
   .optional();

@@ -9,8 +9,4 @@ export {
 export { formatUptime, type Summary, type SummaryFamily, type SummaryPeer } from './summary.js';
 export { type PeerConfig, type FamilyName } from '../session/config.js';
 export { systemClock, type Clock } from '../session/clock.js';
-export {
-  PathAttributesConfigError,
-  validatePathAttributes,
-  type PathAttributeRules,
-} from '../session/path-attributes.js';
+export { ROUTE_CARRYING_ATTRIBUTES, type PathAttributeRules } from '../session/path-attributes.js';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { announcementAttributesShape, announcementOptionsShape } from '../config/announcement.js';
 import { prefixKey } from '../config/cairn-bgp.js';
 import type { ChangeImpact } from '../config/impact.js';
-import { PEER_SETTING_IMPACT, type PeerSettingKey, peerSchema } from '../config/peer.js';
+import { PEER_SETTING_IMPACT, type PeerSettingKey, pathAttributesSchema, peerSchema } from '../config/peer.js';
 import { pino, type Logger } from 'pino';
 import type { SessionState } from '../fsm/types.js';
 import type { Policy } from '../policy/types.js';
@@ -20,7 +20,7 @@ import {
 import { systemClock, type Clock } from '../session/clock.js';
 import { DEFAULT_FAMILIES, type PeerConfig } from '../session/config.js';
 import { FAMILY_AFI } from '../session/open.js';
-import { validatePathAttributes, type PathAttributeRules } from '../session/path-attributes.js';
+import type { PathAttributeRules } from '../session/path-attributes.js';
 import { PeerSession, type SessionHost } from '../session/peer-session.js';
 import { TcpTransport } from '../transport/tcp.js';
 import { normalizeAddress, type BgpTransport } from '../transport/types.js';
@@ -120,7 +120,7 @@ export class BgpSpeaker {
   private tableVersion = 0;
 
   constructor(options: BgpSpeakerOptions) {
-    validatePathAttributes(options.pathAttributes, 'pathAttributes');
+    if (options.pathAttributes) validateConfig(pathAttributesSchema, options.pathAttributes, 'pathAttributes');
     this.localAs = options.localAs;
     this.routerId = options.routerId;
     this.logger = options.logger ?? pino({ level: 'silent' });
@@ -181,7 +181,6 @@ export class BgpSpeaker {
   addPeer(config: PeerConfig): void {
     const address = normalizeAddress(config.address);
     if (this.sessions.has(address)) throw new PeerExistsError(address);
-    validatePathAttributes(config.pathAttributes, `peer ${address} pathAttributes`);
     const normalized = { ...config, address };
     checkPeerSettings(normalized);
     this.transport.setPeer(this.transportPeer(normalized));
@@ -224,7 +223,6 @@ export class BgpSpeaker {
    */
   updatePeer(config: PeerConfig): void {
     const session = this.session(config.address);
-    validatePathAttributes(config.pathAttributes, `peer ${session.id} pathAttributes`);
     const next = { ...config, address: session.id };
     checkPeerSettings(next);
     const before = session.config;

@@ -89,6 +89,18 @@ function malformed(
   problems.add(MALFORMED_ACTION[type]!, subcode, type, `attribute ${type}: ${reason}`, bytes.slice(attrStart, attrEnd));
 }
 
+/** An attribute whose length its type does not allow (RFC 4271 §6.3 Attribute Length Error, RFC 7606 §3). */
+function lengthError(
+  problems: UpdateProblems,
+  bytes: Uint8Array,
+  attrStart: number,
+  attrEnd: number,
+  type: number,
+  reason: string,
+): void {
+  malformed(problems, bytes, attrStart, attrEnd, type, UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR, reason);
+}
+
 const u32 = (b: Uint8Array, o: number): number =>
   ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 const u16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
@@ -209,16 +221,7 @@ export function decodeAttributes(
     }
     switch (type) {
       case T.ORIGIN:
-        if (length !== 1)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be 1',
-          );
+        if (length !== 1) lengthError(problems, bytes, attrStart, o, type, 'length must be 1');
         else if (bytes[v]! > 2)
           malformed(
             problems,
@@ -239,69 +242,24 @@ export function decodeAttributes(
         break;
       }
       case T.NEXT_HOP:
-        if (length !== 4)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be 4',
-          );
+        if (length !== 4) lengthError(problems, bytes, attrStart, o, type, 'length must be 4');
         else attrs.nextHop = formatAddress(bytes, v, 4);
         break;
       case T.MULTI_EXIT_DISC:
-        if (length !== 4)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be 4',
-          );
+        if (length !== 4) lengthError(problems, bytes, attrStart, o, type, 'length must be 4');
         else attrs.med = u32(bytes, v);
         break;
       case T.LOCAL_PREF:
-        if (length !== 4)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be 4',
-          );
+        if (length !== 4) lengthError(problems, bytes, attrStart, o, type, 'length must be 4');
         else attrs.localPref = u32(bytes, v);
         break;
       case T.ATOMIC_AGGREGATE:
-        if (length !== 0)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be 0',
-          );
+        if (length !== 0) lengthError(problems, bytes, attrStart, o, type, 'length must be 0');
         else attrs.atomicAggregate = true;
         break;
       case T.AGGREGATOR: {
         const asSize = ctx.fourOctetAs ? 4 : 2;
-        if (length !== asSize + 4)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            `length must be ${asSize + 4}`,
-          );
+        if (length !== asSize + 4) lengthError(problems, bytes, attrStart, o, type, `length must be ${asSize + 4}`);
         else
           attrs.aggregator = {
             asn: asSize === 4 ? u32(bytes, v) : u16(bytes, v),
@@ -311,15 +269,7 @@ export function decodeAttributes(
       }
       case T.COMMUNITIES:
         if (length === 0 || length % 4 !== 0)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be a non-zero multiple of 4',
-          );
+          lengthError(problems, bytes, attrStart, o, type, 'length must be a non-zero multiple of 4');
         else {
           const list = new Array<number>(length / 4);
           for (let i = 0; i < list.length; i++) list[i] = u32(bytes, v + 4 * i);
@@ -327,29 +277,12 @@ export function decodeAttributes(
         }
         break;
       case T.ORIGINATOR_ID:
-        if (length !== 4)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be 4',
-          );
+        if (length !== 4) lengthError(problems, bytes, attrStart, o, type, 'length must be 4');
         else attrs.originatorId = formatAddress(bytes, v, 4);
         break;
       case T.CLUSTER_LIST:
         if (length === 0 || length % 4 !== 0)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be a non-zero multiple of 4',
-          );
+          lengthError(problems, bytes, attrStart, o, type, 'length must be a non-zero multiple of 4');
         else {
           const list: string[] = [];
           for (let i = 0; i < length; i += 4) list.push(formatAddress(bytes, v + i, 4));
@@ -364,15 +297,7 @@ export function decodeAttributes(
         break;
       case T.EXTENDED_COMMUNITIES:
         if (length === 0 || length % 8 !== 0)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be a non-zero multiple of 8',
-          );
+          lengthError(problems, bytes, attrStart, o, type, 'length must be a non-zero multiple of 8');
         else {
           const list: Uint8Array[] = [];
           for (let i = 0; i < length; i += 8) list.push(bytes.slice(v + i, v + i + 8));
@@ -400,29 +325,12 @@ export function decodeAttributes(
             typeCode: type,
             reason: 'AS4_AGGREGATOR on a 4-octet AS session discarded (RFC 6793 §6)',
           });
-        } else if (length !== 8)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be 8',
-          );
+        } else if (length !== 8) lengthError(problems, bytes, attrStart, o, type, 'length must be 8');
         else as4Aggregator = { asn: u32(bytes, v), address: formatAddress(bytes, v + 4, 4) };
         break;
       case T.LARGE_COMMUNITY:
         if (length === 0 || length % 12 !== 0)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be a non-zero multiple of 12',
-          );
+          lengthError(problems, bytes, attrStart, o, type, 'length must be a non-zero multiple of 12');
         else {
           const list: { globalAdmin: number; local1: number; local2: number }[] = [];
           for (let i = 0; i < length; i += 12)
@@ -431,16 +339,7 @@ export function decodeAttributes(
         }
         break;
       case T.ONLY_TO_CUSTOMER:
-        if (length !== 4)
-          malformed(
-            problems,
-            bytes,
-            attrStart,
-            o,
-            type,
-            UPDATE_ERROR_SUBCODE.ATTRIBUTE_LENGTH_ERROR,
-            'length must be 4',
-          );
+        if (length !== 4) lengthError(problems, bytes, attrStart, o, type, 'length must be 4');
         else attrs.onlyToCustomer = u32(bytes, v);
         break;
     }

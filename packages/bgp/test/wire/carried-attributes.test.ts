@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PathAttributesConfigError, validatePathAttributes } from '../../src/speaker/index.js';
+import { ConfigError, validateConfig } from '@cairn/sys';
+import { pathAttributesSchema } from '../../src/config/peer.js';
+import { BgpSpeaker } from '../../src/speaker/index.js';
 import { attributeActions } from '../../src/session/path-attributes.js';
 import { decodeMessage, encodeMessage, parsePrefix } from '../../src/wire/index.js';
 import { DEFAULT_CODEC_CONTEXT, type CodecContext, type UpdateMessage } from '../../src/wire/types.js';
@@ -103,14 +105,16 @@ describe('pathAttributes: configured discard and treat-as-withdraw', () => {
   });
 
   it('refuses types that carry the route and values that are not type codes, naming the field', () => {
-    expect(() => validatePathAttributes({ discard: [2] }, 'pathAttributes')).toThrow(
-      new PathAttributesConfigError(
-        'pathAttributes.discard[0]: AS_PATH (2) carries the route itself and cannot be configured',
-      ),
+    const check = (value: unknown) => () => validateConfig(pathAttributesSchema, value, 'bgp.yaml');
+    expect(check({ discard: [2] })).toThrow(
+      new ConfigError('bgp.yaml', [
+        { path: ['discard', 0], message: 'AS_PATH (2) carries the route itself and cannot be configured' },
+      ]),
     );
-    expect(() => validatePathAttributes({ treatAsWithdraw: [23, 256] }, 'peer 10.0.0.1 pathAttributes')).toThrow(
-      /peer 10\.0\.0\.1 pathAttributes\.treatAsWithdraw\[1\] must be an attribute type code 1-255, got 256/,
+    expect(check({ treatAsWithdraw: [23, 256] })).toThrow(/treatAsWithdraw\[1\]: /);
+    expect(check({ discard: [22, 23, 29, 40, 128] })).not.toThrow();
+    expect(() => new BgpSpeaker({ localAs: 65053, routerId: '10.0.0.1', pathAttributes: { discard: [1] } })).toThrow(
+      /pathAttributes is not valid:\n {2}discard\[0\]: ORIGIN \(1\) carries the route itself/,
     );
-    expect(() => validatePathAttributes({ discard: [22, 23, 29, 40, 128] }, 'pathAttributes')).not.toThrow();
   });
 });
